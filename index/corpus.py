@@ -1,0 +1,81 @@
+"""The Index value: sentence postings plus the structure (sources, sections, paragraphs) around them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bm25 import Bm25Params, Postings
+from .models import Citation, SourceInfo
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One indexed source: metadata, content hash, and its rows [first, first + count)."""
+
+    source_id: str
+    title: str
+    sha256: str
+    first: int
+    count: int
+    url: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+
+    @property
+    def info(self) -> SourceInfo:
+        """The public summary of this source."""
+        return SourceInfo(self.source_id, self.title, self.url, self.count, self.sha256)
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything a query needs, as plain arrays; built by `build.build_index`, saved by `store`."""
+
+    params: Bm25Params
+    tokenizer: str
+    sources: tuple[SourceRecord, ...]
+    section_headings: tuple[str | None, ...]  # per section, across all sources
+    postings: Postings  # rows are sentences
+    sent_source: np.ndarray  # int32 [N]
+    sent_section: np.ndarray  # int32 [N], index into section_headings
+    sent_para: np.ndarray  # int32 [N], global paragraph index
+    para_number: np.ndarray  # int32 [paragraphs], the 1-based number within its source
+    features: np.ndarray  # uint8 [N], cues.Feature bits
+    text_offsets: np.ndarray  # int64 [N+1], byte offsets into text
+    text: bytes | np.ndarray  # UTF-8 sentence texts, back to back (bytes or a memory map)
+    heading_terms: Mapping[str, np.ndarray]  # term → section ids whose heading has it
+    title_terms: Mapping[str, np.ndarray]  # term → source ids whose title has it
+    built_at: str = ""
+
+    @property
+    def size(self) -> int:
+        """The number of sentences."""
+        return int(len(self.sent_source))
+
+    def sentence(self, row: int) -> str:
+        """The text of one sentence."""
+        lo, hi = int(self.text_offsets[row]), int(self.text_offsets[row + 1])
+        return bytes(self.text[lo:hi]).decode("utf-8")
+
+    def source_of(self, row: int) -> SourceRecord:
+        """The source a sentence belongs to."""
+        return self.sources[int(self.sent_source[row])]
+
+    def citation(self, row: int) -> Citation:
+        """Where a sentence is: source, section heading, paragraph number, url."""
+        source = self.source_of(row)
+        return Citation(source.source_id, source.title,
+                        self.section_headings[int(self.sent_section[row])],
+                        int(self.para_number[int(self.sent_para[row])]), source.url)
+
+    def source_index(self, source_id: str) -> int | None:
+        """The position of a source by id, or None."""
+        for i, source in enumerate(self.sources):
+            if source.source_id == source_id:
+                return i
+        return None

@@ -1,0 +1,72 @@
+"""Question cues and sentence features: what kind of answer a question wants, what a sentence holds."""
+
+from __future__ import annotations
+
+import re
+from enum import IntFlag
+
+
+class Feature(IntFlag):
+    """What a sentence contains, as bits (stored per sentence in the index)."""
+
+    NONE = 0
+    NUMBER = 1
+    AMOUNT = 2  # money or a quantity with a unit
+    PERCENT = 4
+    DATE = 8
+    DURATION = 16
+    NEGATION = 32
+
+
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                 r"forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter")
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
+           r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_UNIT = r"(?:days?|weeks?|months?|years?|hours?|decades?|centur(?:y|ies))"
+_FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
+    (Feature.NUMBER, re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)),
+    (Feature.AMOUNT, re.compile(r"[$£€¥]\s?\d|\d\s?(?:bn|billion|million|trillion|tn)\b|"
+                                r"\b\d[\d,.]*\s?(?:people|troops|soldiers|km|miles|tonnes|mw|gw)\b|"
+                                r"\d[\d,]*-strong", re.I)),
+    (Feature.PERCENT, re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|quarter)\b",
+                                 re.I)),
+    (Feature.DATE, re.compile(rf"\b(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}})?|\b(?:1[89]|20)\d\d\b|"
+                              r"\b(?:since|until|ago|yesterday|today|tomorrow|last|next)\b|"
+                              r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                              re.I)),
+    (Feature.DURATION, re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:more than\s+)?{_UNIT}\b|"
+                                  rf"\bfor\s+(?:more than\s+)?(?:\d+|{_NUMBER_WORDS}|a|an)\s+"
+                                  rf"{_UNIT}", re.I)),
+    (Feature.NEGATION, re.compile(r"\b(?:not|no|never|nor|none|n't)\b|n't\b", re.I)),
+)
+
+# Question cue → the features a good answer sentence has. First match wins; order matters.
+_CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
+    (re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I), Feature.DURATION),
+    (re.compile(r"\b(?:what|which) (?:share|percentage|proportion|fraction|part)\b|"
+                r"\bhow much of\b|\bpercent", re.I), Feature.PERCENT),
+    (re.compile(r"\bhow (?:much|expensive|costly)\b|\bwhat (?:amount|sum|price|cost)\b", re.I),
+     Feature.AMOUNT),
+    (re.compile(r"\bhow (?:many|big|large|old|far|high)\b|\bwhat number\b", re.I),
+     Feature.NUMBER),
+    (re.compile(r"\b(?:when|since when|what (?:year|date|day|month)|which (?:year|date))\b",
+                re.I), Feature.DATE),
+)
+
+
+def sentence_features(text: str) -> Feature:
+    """The features present in one sentence."""
+    found = Feature.NONE
+    for feature, pattern in _FEATURE_RES:
+        if pattern.search(text):
+            found |= feature
+    return found
+
+
+def expected_features(question: str) -> Feature:
+    """What a question's wording asks for: amount, number, percentage, date or duration."""
+    for pattern, feature in _CUES:
+        if pattern.search(question):
+            # A percentage or an amount is also a number, a duration is a number of units.
+            return feature | Feature.NUMBER if feature != Feature.DATE else feature
+    return Feature.NONE

@@ -1,0 +1,125 @@
+"""The Engine: one sources folder, its saved index, and answers; what the CLI and the bot call."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answer import answer
+from .bm25 import Bm25Params
+from .build import build_index, tokenize_documents, tokenizer_id
+from .corpus import Index
+from .errors import IndexFormatError
+from .models import Answer, BuildReport, SourceInfo
+from .settings import SearchSettings
+from .sources import load_folder, scan
+from .store import load_index, read_manifest, save_index
+from .topics import Topics, load_topics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What is being served: an index and the topics read with it (swapped as one value)."""
+
+    index: Index
+    topics: Topics
+    skipped: tuple[tuple[str, str], ...] = ()
+
+
+class Engine:
+    """Answers questions from a sources folder, keeping its saved index up to date."""
+
+    def __init__(self, sources_dir: Path, index_dir: Path, settings: SearchSettings | None = None,
+                 params: Bm25Params | None = None) -> None:
+        self.sources_dir = sources_dir
+        self.index_dir = index_dir
+        self.settings = settings or SearchSettings()
+        self.params = params or Bm25Params()
+        self._snapshot: Snapshot | None = None
+        self._rebuild_lock = threading.Lock()  # one rebuild at a time
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The served index and topics, loading or building them on first use."""
+        if self._snapshot is None:
+            self.open()
+        assert self._snapshot is not None
+        return self._snapshot
+
+    def open(self, progress: Callable[[int], None] | None = None) -> BuildReport:
+        """Serve the saved index if it matches the sources, else rebuild it."""
+        if self._is_fresh():
+            try:
+                index, manifest = load_index(self.index_dir)
+                skipped = tuple((s["source_id"], s["reason"]) for s in manifest["skipped"])
+                self._snapshot = Snapshot(index, load_topics(self.sources_dir), skipped)
+                return BuildReport(sources=len(index.sources), sentences=index.size,
+                                   skipped=skipped, rebuilt=False)
+            except IndexFormatError as exc:
+                log.warning("index at %s is unusable (%s); rebuilding", self.index_dir, exc)
+        return self.rebuild(progress=progress)
+
+    def _is_fresh(self) -> bool:
+        """Whether the saved index was built from exactly the current sources, same tokenizer."""
+        try:
+            _, manifest = read_manifest(self.index_dir)
+            recorded = {s["source_id"]: s["sha256"] for s in manifest["sources"]}
+            recorded |= {s["source_id"]: s["sha256"] for s in manifest["skipped"]}
+            current = {f.source_id: f.sha256 for f in scan(self.sources_dir)}
+            return (manifest.get("tokenizer") == tokenizer_id() and recorded == current
+                    and manifest.get("params") == vars(self.params))
+        except (IndexFormatError, KeyError, TypeError):
+            return False
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> BuildReport:
+        """Re-read the sources, build, save, and publish the new index (old one serves until then)."""
+        with self._rebuild_lock:
+            started = time.perf_counter()
+            topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
+            documents, skipped = load_folder(self.sources_dir)
+            tokenized = tokenize_documents(documents, self.index_dir / "cache", progress=progress)
+            index = build_index(tokenized, self.params)
+            files = {f.source_id: f.sha256 for f in scan(self.sources_dir)}
+            skipped_info = [{"source_id": s.source_id, "reason": s.reason,
+                             "sha256": files.get(s.source_id, "")} for s in skipped]
+            save_index(index, self.index_dir, {"skipped": skipped_info})
+            before = {s.source_id: s.sha256 for s in self._snapshot.index.sources} \
+                if self._snapshot else {}
+            self._snapshot = Snapshot(index, topics, tuple((s.source_id, s.reason)
+                                                           for s in skipped))
+            after = {s.source_id: s.sha256 for s in index.sources}
+            report = BuildReport(
+                added=tuple(sorted(after.keys() - before.keys())),
+                changed=tuple(sorted(k for k in after.keys() & before.keys()
+                                     if after[k] != before[k])),
+                removed=tuple(sorted(before.keys() - after.keys())),
+                skipped=self._snapshot.skipped, sources=len(index.sources),
+                sentences=index.size, seconds=time.perf_counter() - started)
+            log.info("index rebuilt: %s", report.summary)
+            return report
+
+    def ask(self, question: str, *, top: int = 3, source: str | None = None,
+            context: int = 1) -> Answer:
+        """Answer a question from the sources."""
+        snap = self.snapshot
+        return answer(snap.index, snap.topics, question, top=top, source=source,
+                      context=context, settings=self.settings)
+
+    def ask_issue(self, key: str, *, side: str | None = None, question: str = "",
+                  top: int = 3, context: int = 1) -> Answer:
+        """The passages for one sticking point, optionally about one party or narrowed further."""
+        snap = self.snapshot
+        issue = snap.topics.issue(key)
+        party = snap.topics.party(side) if side else None
+        return answer(snap.index, snap.topics, question, top=top, context=context, issue=issue,
+                      side=party, settings=self.settings)
+
+    def sources(self) -> list[SourceInfo]:
+        """What is indexed."""
+        return [s.info for s in self.snapshot.index.sources]

@@ -1,0 +1,133 @@
+"""The values that cross module and layer boundaries: frozen, typed, no behaviour beyond formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: its 1-based number in the document and its sentences, word for word."""
+
+    number: int
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of paragraphs under one heading (None before the first heading)."""
+
+    heading: str | None
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file, parsed: identity, metadata and its sections."""
+
+    source_id: str
+    title: str
+    sections: tuple[Section, ...]
+    sha256: str
+    url: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences the document has."""
+        return sum(len(p.sentences) for s in self.sections for p in s.paragraphs)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage comes from, precisely enough for a reader to find it."""
+
+    source_id: str
+    title: str
+    section: str | None
+    paragraph: int
+    url: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The citation for people: `Title · Section · ¶N`."""
+        parts = [self.title] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A matched sentence with its neighbours from the same section, and where it comes from."""
+
+    rank: int
+    score: float
+    sentences: tuple[str, ...]
+    match_offset: int
+    citation: Citation
+    sentence_ids: tuple[int, ...]
+    matched_terms: tuple[str, ...] = ()
+
+    @property
+    def match(self) -> str:
+        """The matched sentence alone."""
+        return self.sentences[self.match_offset]
+
+    @property
+    def text(self) -> str:
+        """The whole passage as one string."""
+        return " ".join(self.sentences)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says about a question: ranked passages, or an abstention with the reason."""
+
+    question: str
+    answered: bool
+    passages: tuple[Passage, ...]
+    unknown_terms: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the index holds about one source, for listings."""
+
+    source_id: str
+    title: str
+    url: str | None
+    sentences: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a (re)build did: the sources added, changed, removed, skipped, and the totals."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    sources: int = 0
+    sentences: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = True
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def changed_anything(self) -> bool:
+        """Whether the set of indexed texts differs from before."""
+        return bool(self.added or self.changed or self.removed)
+
+    @property
+    def summary(self) -> str:
+        """A one-line human summary."""
+        parts = [f"{self.sources} sources", f"{self.sentences} sentences", f"{self.seconds:.2f} s"]
+        for label, items in (("added", self.added), ("changed", self.changed),
+                             ("removed", self.removed)):
+            if items:
+                parts.append(f"{label}: {', '.join(items)}")
+        if self.skipped:
+            parts.append(f"skipped: {', '.join(s for s, _ in self.skipped)}")
+        return "; ".join(parts)

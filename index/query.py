@@ -1,0 +1,94 @@
+"""Question → Query: content terms, party aliases, sticking-point expansion and the answer type cue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .cues import Feature, expected_features
+from .settings import SearchSettings
+from .tokens import spans
+from .topics import Party, Topics
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One thing the question asks about: a term, and other terms that count for it (discounted)."""
+
+    term: str
+    surface: str
+    alternatives: tuple[tuple[str, float], ...] = ()
+    weight: float = 1.0
+    required: bool = True  # counts toward coverage (expansions do not)
+    must: bool = False  # a passage has to match it (a chosen side)
+
+    @property
+    def terms(self) -> tuple[tuple[str, float], ...]:
+        """The term itself at full strength, then its alternatives."""
+        return ((self.term, 1.0), *self.alternatives)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed question."""
+
+    text: str
+    groups: tuple[TermGroup, ...]
+    expects: Feature = Feature.NONE
+
+
+def _words(question: str) -> list[tuple[str, str]]:
+    """(term, surface word) pairs in question order, each term once."""
+    seen: dict[str, str] = {}
+    for start, end, terms in spans(question):
+        for term in terms:
+            seen.setdefault(term, question[start:end])
+    return list(seen.items())
+
+
+def _party_for(term: str, terms: set[str], parties: tuple[Party, ...]) -> Party | None:
+    """The party a query term names, alone or as the first word of a multi-word name."""
+    for party in parties:
+        if term in party.alias_terms:
+            return party
+        if any(len(p) > 1 and p[0] == term and set(p) <= terms for p in party.phrases):
+            return party
+    return None
+
+
+def _group(term: str, surface: str, terms: set[str], topics: Topics,
+           settings: SearchSettings, weight: float = 1.0, required: bool = True) -> TermGroup:
+    """A term's group, with its party's other names as discounted alternatives."""
+    party = _party_for(term, terms, topics.parties) if settings.alias_weight else None
+    alternatives = tuple((a, settings.alias_weight) for a in sorted(party.alias_terms)
+                         if a != term) if party else ()
+    return TermGroup(term, surface, alternatives, weight, required)
+
+
+def parse_query(question: str, topics: Topics, settings: SearchSettings,
+                extra: str = "", side: Party | None = None) -> Query:
+    """Analyse a question; `extra` is an issue's defining terms, `side` a party to be about."""
+    words = _words(question)
+    terms = {t for t, _ in words}
+    groups = [_group(t, s, terms, topics, settings) for t, s in words]
+    # An issue's terms: the query itself when no question narrows it, else context for it.
+    for term, surface in _words(extra):
+        if term not in terms:
+            groups.append(_group(term, surface, terms, topics, settings,
+                                 weight=1.0 if not words else settings.issue_expansion,
+                                 required=not words))
+            terms.add(term)
+    # A question that names a sticking point ("Zaporizhzhia", "NATO") borrows its terms, weakly.
+    if settings.issue_expansion:
+        for issue in topics.issues:
+            if {t for t, _ in _words(issue.key.replace("_", " ").replace("-", " "))} & terms:
+                for term, surface in _words(issue.query):
+                    if term not in terms:
+                        groups.append(TermGroup(term, surface, weight=settings.issue_expansion,
+                                                required=False))
+                        terms.add(term)
+    if side is not None:
+        names = sorted(side.alias_terms)
+        groups.append(TermGroup(names[0], side.name, tuple((a, 1.0) for a in names[1:]),
+                                weight=settings.side_weight, required=False, must=True))
+    expects = expected_features(question) if settings.cue_boost else Feature.NONE
+    return Query(question, tuple(groups), expects)

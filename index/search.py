@@ -1,0 +1,152 @@
+"""Query → Answer: BM25 over sentences, the structure around them, passages, and abstention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import Index
+from .cues import Feature
+from .query import Query, TermGroup
+from .settings import SearchSettings
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Candidate sentences (ascending rows) with their final scores and question coverage."""
+
+    rows: np.ndarray
+    scores: np.ndarray
+    coverage: np.ndarray
+    matched: tuple[frozenset[str], ...] = ()
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which values occur in a sorted array."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[pos] == values
+
+
+def _columns(index: Index, group: TermGroup, lo: int, hi: int) -> list[tuple[np.ndarray,
+                                                                             np.ndarray, float]]:
+    """The rows and term counts of a group's terms, limited to rows [lo, hi)."""
+    out = []
+    p = index.postings
+    for term, factor in group.terms:
+        where = p.span(term)
+        ids, tf = p.ids[where], p.tf[where]
+        if len(ids) and (lo > 0 or hi < index.size):
+            a, b = np.searchsorted(ids, lo), np.searchsorted(ids, hi)
+            ids, tf = ids[a:b], tf[a:b]
+        if len(ids):
+            out.append((ids, tf, factor))
+    return out
+
+
+def _group_bm25(index: Index, group: TermGroup, group_cols: list[tuple[np.ndarray, np.ndarray,
+                float]], rows: np.ndarray) -> np.ndarray:
+    """BM25 of a group as one term whose count is the (discounted) sum of its terms' counts.
+
+    For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
+    count the way a search engine's synonym query does, with the name's own idf.
+    """
+    tf = np.zeros(len(rows))
+    for ids, counts, factor in group_cols:
+        tf[np.searchsorted(rows, ids)] += factor * counts
+    p, params = index.postings, index.params
+    norm = params.k1 * (1 - params.b + params.b * p.doc_len[rows] / p.avgdl)
+    return _group_idf(index, group) * (tf * (params.k1 + 1) / (tf + norm))
+
+
+def _group_idf(index: Index, group: TermGroup) -> float:
+    """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
+    p = index.postings
+    known = [p.idf[p.vocab[t]] * f for t, f in group.terms if t in p.vocab]
+    return max(known) if known else 0.0
+
+
+def _unseen_weight(index: Index, query: Query) -> float:
+    """What a question word the sources never use weighs: the mean of the question's known words.
+
+    Neither the rarest (a common word like "control" would then veto a good answer) nor nothing
+    (a question about something else entirely must not be answered from one shared word).
+    """
+    known = [w for g in query.groups if g.required and (w := _group_idf(index, g)) > 0]
+    return sum(known) / len(known) if known else 1.0
+
+
+def score_query(index: Index, query: Query, settings: SearchSettings,
+                lo: int = 0, hi: int | None = None) -> Scored:
+    """Score every sentence in rows [lo, hi) that shares a term with the query."""
+    hi = index.size if hi is None else hi
+    cols = [_columns(index, g, lo, hi) for g in query.groups]
+    all_ids = [c[0] for group_cols in cols for c in group_cols]
+    if not all_ids:
+        empty = np.zeros(0)
+        return Scored(empty.astype(np.int32), empty, empty)
+    rows = np.unique(np.concatenate(all_ids))
+    sent = np.zeros(len(rows))
+    ctx = np.zeros(len(rows))
+    covered = np.zeros(len(rows))
+    must = np.ones(len(rows), dtype=bool)
+    para, section, source = (index.sent_para[rows], index.sent_section[rows],
+                             index.sent_source[rows])
+    total_weight = 0.0
+    for group, group_cols in zip(query.groups, cols, strict=True):
+        g_score = _group_bm25(index, group, group_cols, rows)
+        hit = g_score > 0
+        sent += group.weight * g_score
+        ids = np.concatenate([c[0] for c in group_cols]) if group_cols else rows[:0]
+        in_para = _member(para, np.unique(index.sent_para[ids]))
+        in_section = _member(section, np.unique(index.sent_section[ids]))
+        in_heading = _member(section, _field_hits(index.heading_terms, group))
+        in_title = _member(source, _field_hits(index.title_terms, group))
+        idf = group.weight * _group_idf(index, group)
+        ctx += idf * (settings.paragraph_weight * (in_para & ~hit)
+                      + settings.section_weight * (in_section & ~in_para)
+                      + settings.heading_weight * in_heading + settings.title_weight * in_title)
+        if group.must:
+            must &= hit | in_para
+        if group.required:
+            weight = _group_idf(index, group) or _unseen_weight(index, query)
+            total_weight += weight
+            covered += weight * (hit | in_section | in_heading | in_title)
+    scores = (sent + ctx) * _cue_factor(index, rows, query.expects, settings)
+    scores *= _position_factor(index, rows, settings)
+    coverage = covered / total_weight if total_weight else np.ones(len(rows))
+    keep = must & (sent > 0)
+    return Scored(rows[keep], scores[keep], coverage[keep])
+
+
+def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
+    """The sorted ids (sections or sources) whose heading or title holds one of a group's terms."""
+    found = [field[t] for t, _ in group.terms if t in field]  # type: ignore[operator, index]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+
+
+def _cue_factor(index: Index, rows: np.ndarray, expects: Feature,
+                settings: SearchSettings) -> np.ndarray | float:
+    """Boost sentences holding the kind of answer asked for (full for the kind, half for a number)."""
+    if not expects or not settings.cue_boost:
+        return 1.0
+    features = index.features[rows]
+    full = (features & int(expects)) != 0
+    half = ~full & ((features & int(Feature.NUMBER)) != 0)
+    return 1.0 + settings.cue_boost * (full + 0.5 * half)
+
+
+def _position_factor(index: Index, rows: np.ndarray, settings: SearchSettings) -> np.ndarray | float:
+    """A small lead for a source's first sentences, which state what matters most."""
+    if not settings.position_weight:
+        return 1.0
+    firsts = np.fromiter((s.first for s in index.sources), dtype=np.int64, count=len(index.sources))
+    position = rows - firsts[index.sent_source[rows]]
+    return 1.0 + settings.position_weight / np.sqrt(1.0 + position)
+
+
+def rank(scored: Scored) -> np.ndarray:
+    """Candidate positions, best first; equal scores in sentence order."""
+    return np.lexsort((scored.rows, -scored.scores))

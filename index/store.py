@@ -1,0 +1,166 @@
+"""Saving and loading an Index as plain versioned data: JSON and .npy files, published atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import Bm25Params, Postings
+from .corpus import FORMAT_VERSION, Index, SourceRecord
+from .errors import IndexFormatError
+
+log = logging.getLogger(__name__)
+
+FORMAT_NAME = "citebot-index"
+POINTER = "CURRENT"  # names the live generation folder; replaced atomically
+_ARRAYS = ("postings.ptr", "postings.ids", "postings.weights", "postings.tf", "postings.idf",
+           "postings.doc_len", "sent_source",
+           "sent_section", "sent_para", "para_number", "features", "text_offsets")
+# Verifying content hashes reads every byte; past this size the header and size checks suffice.
+VERIFY_LIMIT_BYTES = 256 * 1024 * 1024
+
+
+def _array(index: Index, name: str) -> np.ndarray:
+    """The array saved under a name."""
+    owner, _, attr = name.rpartition(".")
+    return getattr(index.postings if owner else index, attr)
+
+
+def _digest(path: Path) -> str:
+    """The sha256 of a file's bytes."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def save_index(index: Index, folder: Path, extra: dict[str, object] | None = None) -> Path:
+    """Write the index into a new generation folder, then switch CURRENT to it atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    gen = folder / f"gen-{uuid.uuid4().hex[:12]}"
+    tmp = folder / f".tmp-{gen.name}"
+    tmp.mkdir()
+    files: dict[str, dict[str, object]] = {}
+    for name in _ARRAYS:
+        arr = _array(index, name)
+        np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
+        files[f"{name}.npy"] = {"dtype": arr.dtype.str, "shape": list(arr.shape)}
+    (tmp / "text.bin").write_bytes(bytes(index.text))
+    terms = {"vocab": sorted(index.postings.vocab, key=index.postings.vocab.__getitem__),
+             "heading_terms": {t: v.tolist() for t, v in index.heading_terms.items()},
+             "title_terms": {t: v.tolist() for t, v in index.title_terms.items()}}
+    (tmp / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+    for name in (*files, "text.bin", "terms.json"):
+        entry = files.setdefault(name, {})
+        entry["bytes"] = (tmp / name).stat().st_size
+        entry["sha256"] = _digest(tmp / name)
+    manifest = {
+        "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "tokenizer": index.tokenizer,
+        "params": asdict(index.params), "built_at": index.built_at, "sentences": index.size,
+        "sources": [asdict(s) for s in index.sources],
+        "section_headings": list(index.section_headings), "files": files, **(extra or {}),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    os.replace(tmp, gen)
+    pointer_tmp = folder / f".{POINTER}.{gen.name}"
+    pointer_tmp.write_text(gen.name, encoding="utf-8")
+    os.replace(pointer_tmp, folder / POINTER)  # the publish: one atomic rename
+    _remove_old_generations(folder, keep=gen.name)
+    return gen
+
+
+def _remove_old_generations(folder: Path, keep: str) -> None:
+    """Delete generations other than the live one (open memory maps stay valid on POSIX)."""
+    for path in folder.iterdir():
+        if path.is_dir() and path.name.startswith(("gen-", ".tmp-gen-")) and path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> tuple[Path, dict[str, object]]:
+    """The live generation folder and its manifest; IndexFormatError if missing or foreign."""
+    try:
+        gen = folder / (folder / POINTER).read_text(encoding="utf-8").strip()
+        manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexFormatError(f"no index at {folder}") from None
+    except (OSError, ValueError) as exc:
+        raise IndexFormatError(f"unreadable index manifest in {folder}: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise IndexFormatError(f"{folder} does not hold a citebot index")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexFormatError(f"index format {manifest.get('format_version')} is not "
+                               f"{FORMAT_VERSION}")
+    return gen, manifest
+
+
+def _check_files(gen: Path, files: dict[str, dict[str, object]], verify: bool) -> None:
+    """Every file present, of the recorded size, and (when verifying) of the recorded hash."""
+    for name, entry in files.items():
+        path = gen / name
+        if not path.is_file() or path.stat().st_size != entry.get("bytes"):
+            raise IndexFormatError(f"index file {name} is missing or truncated")
+        if verify and _digest(path) != entry.get("sha256"):
+            raise IndexFormatError(f"index file {name} is corrupt (content hash differs)")
+
+
+def _load_array(gen: Path, name: str, entry: dict[str, object]) -> np.ndarray:
+    """Memory-map one saved array, checking its dtype and shape against the manifest."""
+    try:
+        arr = np.load(gen / name, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise IndexFormatError(f"index file {name} is unreadable: {exc}") from None
+    if arr.dtype.str != entry.get("dtype") or list(arr.shape) != entry.get("shape"):
+        raise IndexFormatError(f"index file {name} does not match the manifest")
+    return arr
+
+
+def load_index(folder: Path) -> tuple[Index, dict[str, object]]:
+    """Load the live index (arrays memory-mapped) and its manifest; IndexFormatError if bad."""
+    gen, manifest = read_manifest(folder)
+    try:
+        files = manifest["files"]
+        total = sum(int(e["bytes"]) for e in files.values())
+        _check_files(gen, files, verify=total <= VERIFY_LIMIT_BYTES)
+        arrays = {n: _load_array(gen, f"{n}.npy", files[f"{n}.npy"]) for n in _ARRAYS}
+        terms = json.loads((gen / "terms.json").read_text(encoding="utf-8"))
+        vocab = {t: i for i, t in enumerate(terms["vocab"])}
+        text = np.memmap(gen / "text.bin", mode="r") if files["text.bin"]["bytes"] else b""
+        params = Bm25Params(**manifest["params"])
+        postings = Postings(vocab, *(arrays[f"postings.{k}"] for k in
+                                     ("ptr", "ids", "weights", "tf", "idf", "doc_len")), params)
+        index = Index(
+            params=params, tokenizer=str(manifest["tokenizer"]),
+            sources=tuple(SourceRecord(**s) for s in manifest["sources"]),
+            section_headings=tuple(manifest["section_headings"]), postings=postings,
+            **{k: arrays[k] for k in _ARRAYS if "." not in k}, text=text,
+            heading_terms={t: np.asarray(v, dtype=np.int32)
+                           for t, v in terms["heading_terms"].items()},
+            title_terms={t: np.asarray(v, dtype=np.int32) for t, v in terms["title_terms"].items()},
+            built_at=str(manifest.get("built_at", "")),
+        )
+    except IndexFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise IndexFormatError(f"index in {folder} is inconsistent: {exc!r}") from None
+    _check_consistency(index)
+    return index, manifest
+
+
+def _check_consistency(index: Index) -> None:
+    """Cheap cross-checks between arrays, so a damaged index is never served."""
+    n, p = index.size, index.postings
+    ok = (len(p.ptr) == len(p.vocab) + 1 and len(p.idf) == len(p.vocab) and len(p.doc_len) == n
+          and int(p.ptr[-1]) == len(p.ids) == len(p.weights) == len(p.tf)
+          and len(index.text_offsets) == n + 1
+          and len(index.sent_section) == len(index.sent_para) == len(index.features) == n
+          and sum(s.count for s in index.sources) == n
+          and int(index.text_offsets[-1]) == len(index.text))
+    if not ok:
+        raise IndexFormatError("index arrays do not fit together")

@@ -1,0 +1,123 @@
+"""The one tokenizer, for documents and queries alike: words → normalised, stemmed index terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from pathlib import Path
+
+from nltk.stem.snowball import SnowballStemmer
+
+# Bump whenever any rule below changes what a text tokenizes to: saved indexes then rebuild.
+TOKENIZER_VERSION = "1"
+
+_UNITS = {"bn": "bn", "billion": "bn", "m": "m", "million": "m", "tn": "tn", "trillion": "tn",
+          "k": "k", "thousand": "k"}
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_TOKEN_RE = re.compile(
+    rf"""
+    (?P<usa>\bU\.S\.(?:A\.)?|\bUSA?\b)                                   # the country, not "us"
+  | (?P<money>[$£€¥]\s?{_NUM}(?:\s?(?:bn|billion|tn|trillion|m|million|k|thousand)\b)?
+      |{_NUM}\s?(?:bn|billion|tn|trillion|million|thousand)\b)
+  | (?P<percent>{_NUM}\s?(?:%|percent\b|per\s?cent\b))
+  | (?P<number>{_NUM})
+  | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*)
+    """,
+    re.VERBOSE,
+)
+_DASHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+
+# British spellings → American, so either finds the other. The -ise/-yse rule covers most verbs;
+# the list covers the rest. Applied to documents and queries alike, so a harmless over-match
+# ("promise" → "promize") changes nothing that could be found.
+_SPELLING = {
+    **{w + "our": w + "or" for w in ("col", "flav", "fav", "hon", "hum", "lab", "neighb", "rum",
+                                     "behavi", "harb", "vig", "endeav", "arm", "sav", "val", "od",
+                                     "vap", "parl", "savi", "splend", "tum")},
+    **{w + "re": w + "er" for w in ("cent", "met", "theat", "fib", "lit", "calib", "somb",
+                                    "spect", "lust", "meag", "sab")},
+    "defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
+    "programme": "program", "programmes": "programs", "grey": "gray", "kiev": "kyiv",
+    **{w + "led": w + "ed" for w in ("travel", "cancel", "label", "model", "fuel", "signal",
+                                     "channel", "counsel", "level")},
+    **{w + "ling": w + "ing" for w in ("travel", "cancel", "label", "model", "fuel", "signal",
+                                       "channel", "counsel", "level")},
+}
+_ISE_RE = re.compile(r"^(\w{3,}[^aeiouy\W])(is|ys)(e|ed|es|ing|ation|ations|er|ers)$")
+_STEMMER = SnowballStemmer("english")
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """The project's own stopword list (negations are not stopwords)."""
+    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    words = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(w for line in words for w in line.split())
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalise a text the way the tokenizer sees it (same length-preserving quotes)."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES)
+
+
+def _american(word: str) -> str:
+    """The American spelling of a lowercase word."""
+    word = _SPELLING.get(word, word)
+    return _ISE_RE.sub(lambda m: m[1] + ("iz" if m[2] == "is" else "yz") + m[3], word)
+
+
+@lru_cache(maxsize=200_000)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """Index terms for one word: parts of a compound and the compound itself, stemmed."""
+    lower = word.lower()
+    if lower.endswith(("'s", "'")):
+        lower = lower.rsplit("'", 1)[0]
+    negated = lower.endswith("n't")
+    if negated:
+        lower = lower[:-3]
+    parts = [p for p in lower.split("-") if p]
+    if len(parts) > 1:
+        parts.append("".join(parts))  # "hydro-electric" also finds "hydroelectric"
+    stops = stopwords()
+    terms = [_STEMMER.stem(_american(p)) for p in parts if p not in stops and "'" not in p]
+    return (*terms, "not") if negated else tuple(terms)
+
+
+def _number(text: str) -> str:
+    """A number without thousands separators: `800,000` → `800000`."""
+    return text.replace(",", "")
+
+
+@lru_cache(maxsize=100_000)
+def _match_terms(kind: str, surface: str) -> tuple[str, ...]:
+    """Index terms for one regex match of the given kind."""
+    if kind == "word":
+        return _word_terms(surface)
+    if kind == "usa":
+        return ("usa",)
+    if kind == "percent":
+        return (_number(re.match(_NUM, surface)[0]) + "%",)
+    if kind == "money":
+        amount = re.search(_NUM, surface)[0]
+        unit = re.search(r"[a-z]+$", surface.lower())
+        return (_number(amount) + (_UNITS[unit[0]] if unit else ""),)
+    return (_number(surface),)
+
+
+def spans(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Each word-like span of `text` (start, end) with the index terms it yields (maybe none)."""
+    for m in _TOKEN_RE.finditer(normalize(text)):
+        yield m.start(), m.end(), _match_terms(m.lastgroup or "word", m.group())
+
+
+def tokenize(text: str) -> list[str]:
+    """The index terms of a text, in order: used for documents and queries alike."""
+    return [t for m in _TOKEN_RE.finditer(normalize(text))
+            for t in _match_terms(m.lastgroup or "word", m.group())]
+
+
+def tokenize_phrase(text: str) -> tuple[str, ...]:
+    """The terms of a short phrase (an alias, an issue term), deduplicated, order kept."""
+    return tuple(dict.fromkeys(tokenize(text)))

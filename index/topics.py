@@ -1,0 +1,130 @@
+"""The sticking points ("issues") and parties, read from `sources/issues.toml`: data, not code."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import TopicsFileError, UnknownIssueError, UnknownPartyError
+from .tokens import tokenize_phrase
+
+TOPICS_FILE = "issues.toml"
+_KEY = r"^[a-z0-9_-]{1,32}$"  # what Discord accepts as a slash-command name
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A sticking point: its command key, title, description and defining query terms."""
+
+    key: str
+    title: str
+    description: str
+    terms: tuple[str, ...]
+
+    @property
+    def query(self) -> str:
+        """The defining terms as one query text."""
+        return " ".join(self.terms)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A side a question can be about, and the other names it goes by."""
+
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+
+    @property
+    def alias_terms(self) -> frozenset[str]:
+        """Index terms of the one-word names (a multi-word name is recognised, not expanded)."""
+        return frozenset(t for a in (self.name, *self.aliases)
+                         if len(ts := tokenize_phrase(a)) == 1 for t in ts)
+
+    @property
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """Each name's terms, to recognise the party in a question."""
+        return tuple(t for a in (self.name, *self.aliases) if (t := tokenize_phrase(a)))
+
+
+@dataclass(frozen=True)
+class Topics:
+    """All issues and parties."""
+
+    issues: tuple[Issue, ...] = ()
+    parties: tuple[Party, ...] = ()
+
+    def issue(self, key: str) -> Issue:
+        """The issue with this key, or UnknownIssueError naming the valid keys."""
+        for issue in self.issues:
+            if issue.key == key:
+                return issue
+        valid = ", ".join(i.key for i in self.issues) or "none defined"
+        raise UnknownIssueError(f"no issue {key!r}; the issues are: {valid}")
+
+    def party(self, key: str) -> Party:
+        """The party with this key (or name), or UnknownPartyError naming the valid keys."""
+        for party in self.parties:
+            if key.lower() in (party.key, party.name.lower()):
+                return party
+        valid = ", ".join(p.key for p in self.parties) or "none defined"
+        raise UnknownPartyError(f"no party {key!r}; the parties are: {valid}")
+
+
+class _IssueModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=256)
+    description: str = Field(min_length=1, max_length=100)
+    terms: list[str] = Field(min_length=1)
+
+
+class _PartyModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+
+
+class _TopicsModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    issues: dict[str, _IssueModel] = {}
+    parties: dict[str, _PartyModel] = {}
+
+
+def parse_topics(text: str, origin: str = TOPICS_FILE) -> Topics:
+    """Parse and validate the TOML text of an issues file."""
+    try:
+        model = _TopicsModel.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise TopicsFileError(f"{origin}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise TopicsFileError(f"{origin}: {problems}") from None
+    bad = [k for k in (*model.issues, *model.parties) if not _valid_key(k)]
+    if bad:
+        raise TopicsFileError(f"{origin}: keys must match {_KEY} (slash-command names): {bad}")
+    return Topics(
+        issues=tuple(Issue(k, v.title, v.description, tuple(v.terms))
+                     for k, v in model.issues.items()),
+        parties=tuple(Party(k, v.name, tuple(v.aliases)) for k, v in model.parties.items()),
+    )
+
+
+def load_topics(sources_dir: Path) -> Topics:
+    """The topics of a sources folder; none when it has no issues file."""
+    path = sources_dir / TOPICS_FILE
+    if not path.is_file():
+        return Topics()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TopicsFileError(f"{path}: cannot be read: {exc}") from None
+    return parse_topics(text, str(path))
+
+
+def _valid_key(key: str) -> bool:
+    """Whether a key can be a slash-command name."""
+    return re.fullmatch(_KEY, key) is not None
