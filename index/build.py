@@ -167,3 +167,8 @@ def _structure(documents: Sequence[Document]) -> dict[str, object]:
         "heading_terms": {t: as_int(v) for t, v in heading_terms.items()},
         "title_terms": {t: as_int(v) for t, v in title_terms.items()},
     }
+
+
+def token_rows(docs: Sequence[TokenizedDocument]) -> list[list[str]]:
+    """Every sentence's terms, in index row order (what rank-bm25 would be given)."""
+    return [list(row) for d in docs for row in d.tokens]

@@ -16,6 +16,7 @@ class Feature(IntFlag):
     DATE = 8
     DURATION = 16
     NEGATION = 32
+    DEFINITION = 64  # "X is a …", "… refers to …": what a "what is X" question wants
 
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -38,6 +39,9 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
                                   rf"\bfor\s+(?:more than\s+)?(?:\d+|{_NUMBER_WORDS}|a|an)\s+"
                                   rf"{_UNIT}", re.I)),
     (Feature.NEGATION, re.compile(r"\b(?:not|no|never|nor|none|n't)\b|n't\b", re.I)),
+    (Feature.DEFINITION, re.compile(r"\b(?:is|are|was|were)\s+(?:a|an|the|one of)\b|"
+                                    r"\brefers? to\b|\bis defined as\b|\b(?:also )?known as\b",
+                                    re.I)),
 )
 
 # Question cue → the features a good answer sentence has. First match wins; order matters.
@@ -51,7 +55,31 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
      Feature.NUMBER),
     (re.compile(r"\b(?:when|since when|what (?:year|date|day|month)|which (?:year|date))\b",
                 re.I), Feature.DATE),
+    # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
+    (re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\b", re.I), Feature.DEFINITION),
 )
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+# Words that frame a question rather than name its topic: the verbs of "what does X want / think /
+# say", "how did X get / happen". The answer states the stance or event in its own words, so these
+# weigh little (SearchSettings.frame_discount); the wording of a cue ("how much") is framing too.
+_FRAME_WORDS = frozenset(
+    "get gets got getting make makes made take takes took give gives gave go goes went come "
+    "comes came happen happens happened want wants wanted think thinks thought say says said "
+    "stance position view views opinion feel feels mean means kind type sort".split())
+
+
+def frame_words(question: str) -> frozenset[str]:
+    """The question's framing words (lowercase): its cue phrase and its light or stance verbs."""
+    words = {w.lower() for w in _WORD_RE.findall(question)} & _FRAME_WORDS
+    for pattern, _ in _CUES:
+        match = pattern.search(question)
+        if match:  # the cue's own words ("how much of", "what share") ask, they do not name
+            words |= {w.lower() for w in _WORD_RE.findall(match.group())}
+            break
+    return frozenset(words)
 
 
 def sentence_features(text: str) -> Feature:
@@ -68,5 +96,6 @@ def expected_features(question: str) -> Feature:
     for pattern, feature in _CUES:
         if pattern.search(question):
             # A percentage or an amount is also a number, a duration is a number of units.
-            return feature | Feature.NUMBER if feature != Feature.DATE else feature
+            numeric = feature not in (Feature.DATE, Feature.DEFINITION)
+            return feature | Feature.NUMBER if numeric else feature
     return Feature.NONE

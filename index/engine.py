@@ -14,13 +14,29 @@ from .bm25 import Bm25Params
 from .build import build_index, tokenize_documents, tokenizer_id
 from .corpus import Index
 from .errors import IndexFormatError
-from .models import Answer, BuildReport, SourceInfo
+from .models import Answer, BuildReport, Document, SourceInfo
 from .settings import SearchSettings
 from .sources import load_folder, scan
 from .store import load_index, read_manifest, save_index
 from .topics import Topics, load_topics
 
 log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (sentences tokenized so far, total)
+
+
+def _counter(progress: Progress | None, documents: list[Document]) -> Callable[[int], None] | None:
+    """Turn per-document increments into (done, total) progress calls."""
+    if progress is None:
+        return None
+    total, done = sum(d.sentence_count for d in documents), 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(done, total)
+
+    return step
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,7 @@ class Engine:
         assert self._snapshot is not None
         return self._snapshot
 
-    def open(self, progress: Callable[[int], None] | None = None) -> BuildReport:
+    def open(self, progress: Progress | None = None) -> BuildReport:
         """Serve the saved index if it matches the sources, else rebuild it."""
         if self._is_fresh():
             try:
@@ -77,20 +93,20 @@ class Engine:
         except (IndexFormatError, KeyError, TypeError):
             return False
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> BuildReport:
+    def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Re-read the sources, build, save, and publish the new index (old one serves until then)."""
         with self._rebuild_lock:
             started = time.perf_counter()
+            before = self._served_hashes()
             topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
             documents, skipped = load_folder(self.sources_dir)
-            tokenized = tokenize_documents(documents, self.index_dir / "cache", progress=progress)
+            tokenized = tokenize_documents(documents, self.index_dir / "cache",
+                                           progress=_counter(progress, documents))
             index = build_index(tokenized, self.params)
             files = {f.source_id: f.sha256 for f in scan(self.sources_dir)}
             skipped_info = [{"source_id": s.source_id, "reason": s.reason,
                              "sha256": files.get(s.source_id, "")} for s in skipped]
             save_index(index, self.index_dir, {"skipped": skipped_info})
-            before = {s.source_id: s.sha256 for s in self._snapshot.index.sources} \
-                if self._snapshot else {}
             self._snapshot = Snapshot(index, topics, tuple((s.source_id, s.reason)
                                                            for s in skipped))
             after = {s.source_id: s.sha256 for s in index.sources}
@@ -103,6 +119,15 @@ class Engine:
                 sentences=index.size, seconds=time.perf_counter() - started)
             log.info("index rebuilt: %s", report.summary)
             return report
+
+    def _served_hashes(self) -> dict[str, str]:
+        """Source id → hash of what is served now, or was saved last (to report changes)."""
+        if self._snapshot is not None:
+            return {s.source_id: s.sha256 for s in self._snapshot.index.sources}
+        try:
+            return {s["source_id"]: s["sha256"] for s in read_manifest(self.index_dir)[1]["sources"]}
+        except (IndexFormatError, KeyError, TypeError):
+            return {}
 
     def ask(self, question: str, *, top: int = 3, source: str | None = None,
             context: int = 1) -> Answer:

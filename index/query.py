@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cues import Feature, expected_features
+from .cues import Feature, expected_features, frame_words
 from .settings import SearchSettings
 from .tokens import spans
 from .topics import Party, Topics
@@ -20,6 +20,7 @@ class TermGroup:
     weight: float = 1.0
     required: bool = True  # counts toward coverage (expansions do not)
     must: bool = False  # a passage has to match it (a chosen side)
+    party: bool = False  # names a party: a sentence about it is preferred (party_focus)
 
     @property
     def terms(self) -> tuple[tuple[str, float], ...]:
@@ -61,7 +62,23 @@ def _group(term: str, surface: str, terms: set[str], topics: Topics,
     party = _party_for(term, terms, topics.parties) if settings.alias_weight else None
     alternatives = tuple((a, settings.alias_weight) for a in sorted(party.alias_terms)
                          if a != term) if party else ()
-    return TermGroup(term, surface, alternatives, weight, required)
+    is_party = _party_for(term, terms, topics.parties) is not None
+    return TermGroup(term, surface, alternatives, weight, required, party=is_party)
+
+
+def _unframed(groups: list[TermGroup], question: str, settings: SearchSettings) -> list[TermGroup]:
+    """Groups with the question's framing words discounted (kept whole if nothing else is left)."""
+    frame = frame_words(question) if settings.frame_discount else frozenset()
+    if not frame or all(g.surface.lower() in frame for g in groups):
+        return groups
+    keep = 1.0 - settings.frame_discount
+    out = []
+    for g in groups:
+        if g.surface.lower() not in frame:
+            out.append(g)
+        elif keep > 0:  # framing never decides whether the sources cover a question
+            out.append(TermGroup(g.term, g.surface, g.alternatives, g.weight * keep, False))
+    return out
 
 
 def parse_query(question: str, topics: Topics, settings: SearchSettings,
@@ -69,7 +86,8 @@ def parse_query(question: str, topics: Topics, settings: SearchSettings,
     """Analyse a question; `extra` is an issue's defining terms, `side` a party to be about."""
     words = _words(question)
     terms = {t for t, _ in words}
-    groups = [_group(t, s, terms, topics, settings) for t, s in words]
+    groups = _unframed([_group(t, s, terms, topics, settings) for t, s in words], question,
+                       settings)
     # An issue's terms: the query itself when no question narrows it, else context for it.
     for term, surface in _words(extra):
         if term not in terms:

@@ -78,6 +78,20 @@ def _unseen_weight(index: Index, query: Query) -> float:
     return sum(known) / len(known) if known else 1.0
 
 
+@dataclass
+class _Sums:
+    """Per-candidate running sums while a query's groups are scored."""
+
+    sent: np.ndarray  # BM25 of the sentence itself
+    ctx: np.ndarray  # evidence from the structure around it
+    covered: np.ndarray  # question weight present anywhere around it (abstention)
+    close: np.ndarray  # question weight in the sentence, its paragraph, heading or title (coord)
+    must: np.ndarray
+    party: np.ndarray
+    parties: int = 0
+    total: float = 0.0
+
+
 def score_query(index: Index, query: Query, settings: SearchSettings,
                 lo: int = 0, hi: int | None = None) -> Scored:
     """Score every sentence in rows [lo, hi) that shares a term with the query."""
@@ -88,37 +102,52 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
         empty = np.zeros(0)
         return Scored(empty.astype(np.int32), empty, empty)
     rows = np.unique(np.concatenate(all_ids))
-    sent = np.zeros(len(rows))
-    ctx = np.zeros(len(rows))
-    covered = np.zeros(len(rows))
-    must = np.ones(len(rows), dtype=bool)
+    zeros = np.zeros(len(rows))
+    sums = _Sums(zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
+                 np.ones(len(rows), dtype=bool), zeros.copy())
+    for group, group_cols in zip(query.groups, cols, strict=True):
+        _add_group(index, query, settings, rows, group, group_cols, sums)
+    scores = (sums.sent + sums.ctx) * _cue_factor(index, rows, query.expects, settings)
+    scores *= _position_factor(index, rows, settings)
+    if sums.parties and settings.party_focus:  # the share of the named parties it names
+        scores *= 1.0 + settings.party_focus * sums.party / sums.parties
+    if sums.total and settings.coord_weight:  # more of the question's concepts, close by, first
+        scores *= 1.0 - settings.coord_weight + settings.coord_weight * sums.close / sums.total
+    coverage = sums.covered / sums.total if sums.total else np.ones(len(rows))
+    keep = sums.must & (sums.sent > 0)
+    return Scored(rows[keep], scores[keep], coverage[keep])
+
+
+def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
+               group: TermGroup, group_cols: list[tuple[np.ndarray, np.ndarray, float]],
+               sums: _Sums) -> None:
+    """Add one term group's sentence score, context evidence and coverage to the sums."""
     para, section, source = (index.sent_para[rows], index.sent_section[rows],
                              index.sent_source[rows])
-    total_weight = 0.0
-    for group, group_cols in zip(query.groups, cols, strict=True):
-        g_score = _group_bm25(index, group, group_cols, rows)
-        hit = g_score > 0
-        sent += group.weight * g_score
-        ids = np.concatenate([c[0] for c in group_cols]) if group_cols else rows[:0]
-        in_para = _member(para, np.unique(index.sent_para[ids]))
-        in_section = _member(section, np.unique(index.sent_section[ids]))
-        in_heading = _member(section, _field_hits(index.heading_terms, group))
-        in_title = _member(source, _field_hits(index.title_terms, group))
-        idf = group.weight * _group_idf(index, group)
-        ctx += idf * (settings.paragraph_weight * (in_para & ~hit)
-                      + settings.section_weight * (in_section & ~in_para)
-                      + settings.heading_weight * in_heading + settings.title_weight * in_title)
-        if group.must:
-            must &= hit | in_para
-        if group.required:
-            weight = _group_idf(index, group) or _unseen_weight(index, query)
-            total_weight += weight
-            covered += weight * (hit | in_section | in_heading | in_title)
-    scores = (sent + ctx) * _cue_factor(index, rows, query.expects, settings)
-    scores *= _position_factor(index, rows, settings)
-    coverage = covered / total_weight if total_weight else np.ones(len(rows))
-    keep = must & (sent > 0)
-    return Scored(rows[keep], scores[keep], coverage[keep])
+    g_score = _group_bm25(index, group, group_cols, rows)
+    hit = g_score > 0
+    ids = np.concatenate([c[0] for c in group_cols]) if group_cols else rows[:0]
+    in_para = _member(para, np.unique(index.sent_para[ids]))
+    in_section = _member(section, np.unique(index.sent_section[ids]))
+    in_heading = _member(section, _field_hits(index.heading_terms, group))
+    in_title = _member(source, _field_hits(index.title_terms, group))
+    # A term the source's title holds is what the whole source is about: saying it again in a
+    # sentence tells less about which sentence answers (the title evidence below still counts).
+    sums.sent += group.weight * g_score * (1.0 - settings.title_discount * in_title)
+    idf = group.weight * _group_idf(index, group)
+    sums.ctx += idf * (settings.paragraph_weight * (in_para & ~hit)
+                       + settings.section_weight * (in_section & ~in_para)
+                       + settings.heading_weight * in_heading + settings.title_weight * in_title)
+    if group.must:
+        sums.must &= hit | in_para
+    if group.party:
+        sums.party += hit
+        sums.parties += 1
+    if group.required:
+        weight = _group_idf(index, group) or _unseen_weight(index, query)
+        sums.total += weight
+        sums.covered += weight * (hit | in_section | in_heading | in_title)
+        sums.close += weight * (hit | in_para | in_heading | in_title)
 
 
 def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
@@ -134,7 +163,9 @@ def _cue_factor(index: Index, rows: np.ndarray, expects: Feature,
         return 1.0
     features = index.features[rows]
     full = (features & int(expects)) != 0
-    half = ~full & ((features & int(Feature.NUMBER)) != 0)
+    # A bare number half-answers a quantity or a date, not a definition.
+    numeric = bool(expects & (Feature.NUMBER | Feature.DATE))
+    half = ~full & ((features & int(Feature.NUMBER)) != 0) & numeric
     return 1.0 + settings.cue_boost * (full + 0.5 * half)
 
 

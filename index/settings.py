@@ -22,6 +22,18 @@ class SearchSettings:
     title_weight: float = 0.3  # … in its source's title
     cue_boost: float = 0.35  # sentence holds the kind of answer asked for (amount, date, …)
     position_weight: float = 0.15  # earlier sentences of a source lead (news, encyclopedias)
+    # Set on the seed questions: "how much of Donetsk" must not match "how much will Russia pay",
+    # "could Ukraine get electricity" must not hinge on "get"; 0.7 leaves such words a tie-breaker.
+    frame_discount: float = 0.7  # framing words (cue phrase, light/stance verbs) lose this share
+    # Set on the seed questions: a question naming a party asks about that party's position, so
+    # sentences that mention the party (any alias) lead; 0.3 settles ties without outweighing topic.
+    party_focus: float = 0.3  # boost for a sentence naming a party the question names
+    # Set on the seed and our own questions (no change there at 0.5, where the title names the
+    # parties); a principle more than a fit: a title term holds for every sentence of its source.
+    title_discount: float = 0.5  # share of a title term's in-sentence weight dropped
+    # Lucene's classic "coord": a sentence that has (or is framed by) more of the question's
+    # distinct terms leads one that repeats a few. 0.5 on the seed and our own questions.
+    coord_weight: float = 0.5
     min_coverage: float = 0.5  # share of the question's weight the best passage must cover
 
     def without(self, *names: str) -> SearchSettings:
@@ -35,4 +47,5 @@ class SearchSettings:
 
 PLAIN_BM25 = SearchSettings().without(
     "alias_weight", "issue_expansion", "paragraph_weight", "section_weight", "heading_weight",
-    "title_weight", "cue_boost", "position_weight")
+    "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
+    "title_discount", "coord_weight")

@@ -11,7 +11,7 @@ from pathlib import Path
 from nltk.stem.snowball import SnowballStemmer
 
 # Bump whenever any rule below changes what a text tokenizes to: saved indexes then rebuild.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"  # 2: sentence features gained DEFINITION (stored beside the tokens)
 
 _UNITS = {"bn": "bn", "billion": "bn", "m": "m", "million": "m", "tn": "tn", "trillion": "tn",
           "k": "k", "thousand": "k"}

@@ -1,0 +1,199 @@
+"""Scale benchmark: build, incremental rebuild, load, query latency, memory, and exactness vs rank-bm25.
+
+Run: .venv/bin/python benchmarks/bench_scale.py [--sizes 1000,100000,1000000] [--queries 300]
+Each phase runs in a fresh process so load time and serving memory are measured cold and alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from synthetic import Corpus  # noqa: E402
+
+RANK_BM25_FULL_LIMIT = 200_000  # above this, rank-bm25's get_scores is timed on a subset
+RANK_BM25_SUBSET = 20
+
+
+def _worker(mode: str, *args: str) -> dict:
+    """Run one phase in a fresh Python process; returns its JSON result."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", mode, *args]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _percentiles(ms: list[float]) -> tuple[float, float]:
+    """p50 and p99 of a list of milliseconds."""
+    import numpy as np
+
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 99))
+
+
+def phase_build(src: str, idx: str) -> dict:
+    """Full build on both cores, then an incremental rebuild after one file changes."""
+    from index.engine import Engine
+
+    engine = Engine(Path(src), Path(idx))
+    t = time.perf_counter()
+    report = engine.rebuild()
+    full = time.perf_counter() - t
+    victim = sorted(Path(src).rglob("*.md"))[len(list(Path(src).rglob("*.md"))) // 2]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nA freshly added kotibar line.\n",
+                      encoding="utf-8")
+    t = time.perf_counter()
+    engine.rebuild()
+    incremental = time.perf_counter() - t
+    return {"build_s": full, "incremental_s": incremental, "sentences": report.sentences}
+
+
+def phase_serve(src: str, idx: str, queries_path: str) -> dict:
+    """Load cold, then time base BM25 queries and the full answer path; peak memory while serving."""
+    import resource
+
+    from index.bm25 import score, top_k
+    from index.engine import Engine
+    from index.store import load_index
+    from index.tokens import tokenize
+
+    t = time.perf_counter()
+    engine = Engine(Path(src), Path(idx))
+    report = engine.open()
+    open_s = time.perf_counter() - t
+    assert not report.rebuilt, "serve phase expected a fresh index"
+    t = time.perf_counter()
+    load_index(Path(idx))
+    load_s = time.perf_counter() - t
+    postings = engine.snapshot.index.postings
+    questions = json.loads(Path(queries_path).read_text(encoding="utf-8"))
+    base_ms, ask_ms, tops = [], [], []
+    for q in questions:
+        terms = tokenize(q)
+        t = time.perf_counter()
+        rows, scores = score(postings, terms)
+        ids, best = top_k(rows, scores, 10)
+        base_ms.append((time.perf_counter() - t) * 1000)
+        tops.append({"terms": terms, "ids": ids.tolist(), "scores": best.tolist()})
+    for q in questions:
+        t = time.perf_counter()
+        engine.ask(q)
+        ask_ms.append((time.perf_counter() - t) * 1000)
+    Path(queries_path + ".tops.json").write_text(json.dumps(tops), encoding="utf-8")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    disk = sum(f.stat().st_size for f in Path(idx).glob("gen-*/*"))
+    return {"open_s": open_s, "load_s": load_s, "base": _percentiles(base_ms),
+            "ask": _percentiles(ask_ms), "rss_mb": rss_mb, "disk_mb": disk / 2**20}
+
+
+def _oracle_top(model: object, inverted: dict[str, list[int]], terms: list[str],
+                timed: bool) -> tuple[list[int], list[float], float]:
+    """rank-bm25's top 10 among rows sharing a query term (ties by lower id), and its time."""
+    import numpy as np
+
+    cand = sorted({r for t in terms for r in inverted.get(t, ())})
+    took = 0.0
+    if timed:
+        t = time.perf_counter()
+        full = model.get_scores(terms)  # type: ignore[attr-defined]
+        took = (time.perf_counter() - t) * 1000
+        ref = full[cand] if cand else np.zeros(0)
+    else:
+        ref = np.asarray(model.get_batch_scores(terms, cand)) if cand else np.zeros(0)
+    order = sorted(range(len(cand)), key=lambda i: (-ref[i], cand[i]))[:10]
+    return [cand[i] for i in order], [float(ref[i]) for i in order], took
+
+
+def phase_oracle(src: str, idx: str, queries_path: str, limit: str) -> dict:
+    """Check every query's top 10 against rank-bm25 and time its naive get_scores."""
+    from rank_bm25 import BM25Okapi
+
+    from index.build import token_rows, tokenize_documents
+    from index.sources import load_folder
+
+    documents, _ = load_folder(Path(src))
+    rows = token_rows(tokenize_documents(documents, Path(idx) / "cache"))
+    t = time.perf_counter()
+    model = BM25Okapi(rows)
+    init_s = time.perf_counter() - t
+    inverted: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        for term in set(row):
+            inverted.setdefault(term, []).append(i)
+    tops = json.loads(Path(queries_path + ".tops.json").read_text(encoding="utf-8"))
+    naive_ms, bad = [], 0
+    for n, mine in enumerate(tops):
+        ids, scores, took = _oracle_top(model, inverted, mine["terms"], n < int(limit))
+        if took:
+            naive_ms.append(took)
+        same = ids == mine["ids"] and all(abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300)
+                                          for a, b in zip(scores, mine["scores"], strict=True))
+        bad += not same
+    return {"naive_p50": _percentiles(naive_ms)[0], "naive_n": len(naive_ms),
+            "rank_init_s": init_s, "mismatches": bad, "checked": len(tops)}
+
+
+def run_size(size: int, n_queries: int, workdir: Path) -> dict:
+    """Every measurement for one corpus size."""
+    src, idx = workdir / f"src-{size}", workdir / f"idx-{size}"
+    corpus = Corpus(size)
+    t = time.perf_counter()
+    files = corpus.write(src)
+    gen_s = time.perf_counter() - t
+    queries = workdir / f"queries-{size}.json"
+    queries.write_text(json.dumps(corpus.questions(n_queries)), encoding="utf-8")
+    print(f"[{size}] wrote {files} files in {gen_s:.1f}s", file=sys.stderr, flush=True)
+    out = {"size": size, **_worker("build", str(src), str(idx))}
+    print(f"[{size}] build {out}", file=sys.stderr, flush=True)
+    out |= _worker("serve", str(src), str(idx), str(queries))
+    print(f"[{size}] serve {out}", file=sys.stderr, flush=True)
+    limit = n_queries if size <= RANK_BM25_FULL_LIMIT else RANK_BM25_SUBSET
+    out |= _worker("oracle", str(src), str(idx), str(queries), str(limit))
+    print(f"[{size}] oracle {out}", file=sys.stderr, flush=True)
+    return out
+
+
+def table(results: list[dict]) -> str:
+    """The figures as a Markdown table."""
+    head = ("| sentences | build s | 1-file rebuild s | Engine.open s | load_index s "
+            "| BM25 p50 / p99 ms | Engine.ask p50 / p99 ms | serving peak RSS MB | index MB "
+            "| rank-bm25 get_scores p50 ms (n) | speed-up | top-10 exact |")
+    lines = [head, "|" + "---|" * 12]
+    for r in results:
+        lines.append(
+            f"| {r['sentences']:,} | {r['build_s']:.1f} | {r['incremental_s']:.2f} "
+            f"| {r['open_s']:.3f} | {r['load_s']:.3f} "
+            f"| {r['base'][0]:.3f} / {r['base'][1]:.2f} | {r['ask'][0]:.2f} / {r['ask'][1]:.1f} "
+            f"| {r['rss_mb']:.0f} | {r['disk_mb']:.0f} | {r['naive_p50']:.1f} ({r['naive_n']}) "
+            f"| {r['naive_p50'] / max(r['base'][0], 1e-9):,.0f}× "
+            f"| {r['checked'] - r['mismatches']}/{r['checked']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse arguments; run workers or the whole benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        mode, *rest = args.worker
+        phases = {"build": phase_build, "serve": phase_serve, "oracle": phase_oracle}
+        print(json.dumps(phases[mode](*rest)))
+        return
+    results = []
+    with tempfile.TemporaryDirectory(prefix="citebot-bench-") as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            results.append(run_size(size, args.queries, Path(tmp)))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""WikiQA answer-sentence selection through the engine: MAP, MRR, P@1 and answer triggering.
+
+Each WikiQA document becomes one Markdown source (titled with its DocumentTitle, one sentence a
+paragraph), and every question is asked through `Engine.ask`, the path the CLI and the bot use.
+(a) restricted to the question's own document (the published task), (b) over all documents.
+
+    .venv/bin/python benchmarks/wikiqa.py [--tsv PATH] [--limit N] [--no-ablation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from index.answer import MAX_TOP  # noqa: E402
+from index.engine import Engine  # noqa: E402
+from index.settings import PLAIN_BM25, SearchSettings  # noqa: E402
+
+DEFAULT_TSV = Path(__file__).resolve().parents[2] / "shared/eval/wikiqa/WikiQA-test.tsv"
+_HEADING_START = ("#",)  # a paragraph starting so would be read as a heading
+
+
+@dataclass
+class Question:
+    """One WikiQA question: its document, and which of the document's sentences are correct."""
+
+    qid: str
+    text: str
+    doc: str
+    labels: list[int]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The figures of one run."""
+
+    map: float
+    mrr: float
+    p1: float
+    abstain: float  # share of questions without a correct sentence on which the engine abstained
+
+
+def load_tsv(path: Path, limit: int | None = None) -> tuple[list[Question], dict[str, tuple[str,
+                                                                                       list[str]]]]:
+    """Questions (in file order) and documents (id → title, sentences) from the WikiQA TSV."""
+    questions: dict[str, Question] = {}
+    docs: dict[str, tuple[str, list[str]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            qid = row["QuestionID"]
+            if qid not in questions:
+                if limit is not None and len(questions) == limit:
+                    break
+                questions[qid] = Question(qid, row["Question"], row["DocumentID"], [])
+            questions[qid].labels.append(int(row["Label"]))
+            title, sentences = docs.setdefault(row["DocumentID"], (row["DocumentTitle"], []))
+            index = int(row["SentenceID"].rsplit("-", 1)[1])
+            if index == len(sentences):  # each document's sentences repeat for each question
+                sentences.append(row["Sentence"])
+    return list(questions.values()), docs
+
+
+def write_sources(docs: dict[str, tuple[str, list[str]]], folder: Path) -> None:
+    """One Markdown source per document: front-matter title, then one sentence a paragraph."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc_id, (title, sentences) in docs.items():
+        # A leading '#' would make a heading; escape it so every sentence stays a paragraph.
+        body = "\n\n".join("\\" + s if s.startswith(_HEADING_START) else s for s in sentences)
+        (folder / f"{doc_id}.md").write_text(f"---\ntitle: {json.dumps(title)}\n---\n\n{body}\n",
+                                             encoding="utf-8")
+
+
+def ranking(answer_json: dict[str, object], doc: str, n_sentences: int,
+            restricted: bool) -> list[tuple[str, int]]:
+    """(document, sentence index) best first; in (a) unreturned sentences follow in order.
+
+    A passage's paragraph number is the sentence's position, so a sentence that the splitter cut
+    in two still maps back to one WikiQA sentence (its first piece ranks it).
+    """
+    seen: dict[tuple[str, int], None] = {}
+    for passage in answer_json["passages"]:  # type: ignore[union-attr]
+        seen.setdefault((passage["source"], passage["paragraph"] - 1), None)  # type: ignore[index]
+    if restricted:
+        for i in range(n_sentences):
+            seen.setdefault((doc, i), None)
+    return list(seen)
+
+
+def average_precision(ranked: Sequence[tuple[str, int]], correct: set[tuple[str, int]]) -> float:
+    """AP over a ranked list; a correct sentence missing from the list adds precision 0."""
+    hits, total = 0, 0.0
+    for position, item in enumerate(ranked, 1):
+        if item in correct:
+            hits += 1
+            total += hits / position
+    return total / len(correct) if correct else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[tuple[str, int]], correct: set[tuple[str, int]]) -> float:
+    """1 / rank of the first correct item, 0 when none is listed."""
+    return next((1 / p for p, item in enumerate(ranked, 1) if item in correct), 0.0)
+
+
+def run(engine: Engine, questions: Iterable[Question], docs: dict[str, tuple[str, list[str]]],
+        restricted: bool) -> Scores:
+    """Ask every question and score the rankings."""
+    aps, rrs, p1s, abstained, unanswerable = [], [], [], 0, 0
+    for q in questions:
+        result = engine.ask(q.text, top=MAX_TOP, source=q.doc if restricted else None, context=0)
+        correct = {(q.doc, i) for i, label in enumerate(q.labels) if label}
+        if not correct:
+            unanswerable += 1
+            abstained += not result.answered
+            continue
+        shape = {"passages": [{"source": p.citation.source_id, "paragraph": p.citation.paragraph}
+                              for p in result.passages]}
+        ranked = ranking(shape, q.doc, len(docs[q.doc][1]), restricted)
+        aps.append(average_precision(ranked, correct))
+        rrs.append(reciprocal_rank(ranked, correct))
+        p1s.append(float(bool(ranked) and ranked[0] in correct))
+    n = max(len(aps), 1)
+    return Scores(sum(aps) / n, sum(rrs) / n, sum(p1s) / n, abstained / max(unanswerable, 1))
+
+
+def check_paragraphs(engine: Engine, docs: dict[str, tuple[str, list[str]]]) -> int:
+    """How many documents were not read back as one paragraph per WikiQA sentence."""
+    index = engine.snapshot.index
+    bad = 0
+    for record in index.sources:
+        rows = range(record.first, record.first + record.count)
+        numbers = {int(index.para_number[int(index.sent_para[r])]) for r in rows}
+        bad += numbers != set(range(1, len(docs[record.source_id][1]) + 1))
+    return bad
+
+
+def _settings_rows(ablation: bool) -> list[tuple[str, SearchSettings]]:
+    """The configurations to report: the engine, plain BM25, and each signal switched off."""
+    rows = [("engine (defaults)", SearchSettings()), ("plain BM25", PLAIN_BM25)]
+    if ablation:
+        defaults = SearchSettings()
+        rows += [(f"without {f.name}", defaults.without(f.name)) for f in fields(defaults)
+                 if f.name not in ("min_coverage", "side_weight") and getattr(defaults, f.name)]
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the WikiQA sources, run both variants for each configuration, print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tsv", type=Path, default=DEFAULT_TSV)
+    parser.add_argument("--limit", type=int, default=None, help="first N questions only")
+    parser.add_argument("--no-ablation", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    questions, docs = load_tsv(args.tsv, args.limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_sources(docs, Path(tmp) / "sources")
+        engine = Engine(Path(tmp) / "sources", Path(tmp) / "index")
+        engine.open()
+        bad = check_paragraphs(engine, docs)
+        answerable = sum(any(q.labels) for q in questions)
+        print(f"WikiQA test: {len(questions)} questions ({answerable} with a correct sentence), "
+              f"{len(docs)} documents; documents not read back one sentence a paragraph: {bad}\n")
+        print("| configuration | (a) MAP | (a) MRR | (a) P@1 | (a) abstain | (b) MAP | (b) MRR "
+              "| (b) P@1 | (b) abstain |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for name, settings in _settings_rows(not args.no_ablation):
+            engine.settings = settings
+            a = run(engine, questions, docs, restricted=True)
+            b = run(engine, questions, docs, restricted=False)
+            print(f"| {name} | {a.map:.3f} | {a.mrr:.3f} | {a.p1:.3f} | {a.abstain:.3f} "
+                  f"| {b.map:.3f} | {b.mrr:.3f} | {b.p1:.3f} | {b.abstain:.3f} |")
+    print(f"\n(b) ranks the top {MAX_TOP} of the whole corpus: a correct sentence outside them adds "
+          f"precision 0. Abstain: share of the questions without a correct sentence declined.")
+    print(f"seconds: {time.perf_counter() - started:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

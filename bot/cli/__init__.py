@@ -1,0 +1,185 @@
+"""`citebot`: the terminal shell over the answer engine (and the entry point that starts the bot)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import platformdirs
+
+from index.engine import Engine
+from index.errors import CitebotError, EmptyQuestionError, UsageError
+from index.evaluate import EvalQuestion, evaluate, load_questions
+from index.serialize import answer_to_json
+
+from .render import render_answer, render_issues, render_sources
+
+log = logging.getLogger(__name__)
+
+
+class CitebotGroup(click.Group):
+    """A click group that turns citebot's typed errors into one clean line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; user mistakes become a message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except CitebotError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def default_index_dir(sources: Path) -> Path:
+    """Where the index of a sources folder lives by default: the user's cache folder."""
+    resolved = sources.resolve()
+    key = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
+    return platformdirs.user_cache_path("citebot") / "indexes" / f"{resolved.name}-{key}"
+
+
+sources_option = click.option(
+    "--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False),
+    default=lambda: os.environ.get("CITEBOT_SOURCES", "sources"), show_default="./sources",
+    help="Folder of source documents (.md, .txt) and issues.toml.")
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+    help="Folder for the saved index. [default: a folder in your cache]")
+
+
+def open_engine(sources_dir: Path, index_dir: Path | None) -> Engine:
+    """An engine over the sources, its index loaded or rebuilt when stale."""
+    engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir))
+    report = engine.open()
+    if report.rebuilt:
+        log.info("index rebuilt: %s", report.summary)
+    return engine
+
+
+@click.group(cls=CitebotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="citebot")
+def main(verbose: int) -> None:
+    """Answer questions about a folder of documents by quoting them, with citations."""
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+
+
+@main.command()
+@click.argument("question", required=False, default="")
+@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
+              help="How many passages.")
+@click.option("--source", help="Only this source (an id from `citebot sources`).")
+@click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
+              help="Neighbouring sentences on each side of the match.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help="With --json: read JSON lines {question, source?}, print one object a line.")
+@sources_option
+@index_option
+def ask(question: str, top: int, source: str | None, context: int, as_json: bool,
+        batch: Any, sources_dir: Path, index_dir: Path | None) -> None:
+    """Answer QUESTION with the best-matching passages and their citations."""
+    if batch is not None and not as_json:
+        raise UsageError("--batch needs --json")
+    if batch is None and not question.strip():
+        raise EmptyQuestionError("give a question, e.g. citebot ask \"what does Russia want?\"")
+    engine = open_engine(sources_dir, index_dir)
+    if batch is None:
+        result = engine.ask(question, top=top, source=source, context=context)
+        click.echo(json.dumps(answer_to_json(result), ensure_ascii=False) if as_json
+                   else render_answer(result))
+        return
+    for number, line in enumerate(batch, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            q, src = str(row["question"]), row.get("source", source)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"batch line {number}: expected {{\"question\": …}} ({exc})") \
+                from None
+        result = engine.ask(q, top=top, source=src, context=context)
+        click.echo(json.dumps(answer_to_json(result), ensure_ascii=False))
+
+
+@main.command("index")
+@sources_option
+@index_option
+def index_cmd(sources_dir: Path, index_dir: Path | None) -> None:
+    """Build (or rebuild) the index and print a summary."""
+    engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir))
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= 20_000:
+            bar = click.progressbar(length=total, label="tokenizing", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        report = engine.rebuild(progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(f"indexed {report.sources} sources, {report.sentences} sentences "
+               f"in {report.seconds:.2f} s → {engine.index_dir}")
+    for source_id, reason in report.skipped:
+        click.echo(f"skipped {source_id}: {reason}", err=True)
+
+
+@main.command()
+@sources_option
+@index_option
+def sources(sources_dir: Path, index_dir: Path | None) -> None:
+    """List the indexed sources."""
+    engine = open_engine(sources_dir, index_dir)
+    click.echo(render_sources(engine.sources()))
+    for source_id, reason in engine.snapshot.skipped:
+        click.echo(f"skipped {source_id}: {reason}", err=True)
+
+
+@main.command()
+@sources_option
+@index_option
+def issues(sources_dir: Path, index_dir: Path | None) -> None:
+    """List the sticking points (issues) and the sides they can be narrowed to."""
+    click.echo(render_issues(open_engine(sources_dir, index_dir).snapshot.topics))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--side", help="Only passages about this party (e.g. russia).")
+@click.option("--question", default="", help="Narrow the issue further.")
+@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@sources_option
+@index_option
+def issue(key: str, side: str | None, question: str, top: int, as_json: bool,
+          sources_dir: Path, index_dir: Path | None) -> None:
+    """The passages for one sticking point KEY (see `citebot issues`)."""
+    result = open_engine(sources_dir, index_dir).ask_issue(key, side=side, question=question,
+                                                           top=top)
+    click.echo(json.dumps(answer_to_json(result), ensure_ascii=False) if as_json
+               else render_answer(result))
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@sources_option
+@index_option
+def eval_cmd(file: Path, sources_dir: Path, index_dir: Path | None) -> None:
+    """Score a question file (JSON lines: question, expect) with hit@1, hit@3, MRR@5, abstentions."""
+    questions = load_questions(file)
+    engine = open_engine(sources_dir, index_dir)
+
+    def ask_one(q: EvalQuestion) -> Any:
+        return engine.ask(q.question, top=5, source=q.source)
+
+    click.echo("\n".join(evaluate(ask_one, questions).lines()))

@@ -1,0 +1,30 @@
+"""Shared fixtures: the real bundled sources, copied where a test may change them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.engine import Engine
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO / "sources"
+ARTICLE_ID = "peace-talks-sticking-points"
+
+
+@pytest.fixture
+def sources_dir(tmp_path: Path) -> Path:
+    """A private copy of the bundled sources folder."""
+    target = tmp_path / "sources"
+    shutil.copytree(SOURCES, target)
+    return target
+
+
+@pytest.fixture
+def engine(sources_dir: Path, tmp_path: Path) -> Engine:
+    """An engine over the copied bundled sources, its index in tmp_path."""
+    e = Engine(sources_dir, tmp_path / "index")
+    e.open()
+    return e

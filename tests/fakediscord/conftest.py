@@ -1,0 +1,1 @@
+from tests.fakediscord.fixtures import discord_errors, fake_discord, make_fake_discord  # noqa: F401
