@@ -10,8 +10,8 @@ from .models import Answer, Passage
 from .query import Query, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
-from .topics import Issue, Party, Topics
 from .tokens import spans
+from .topics import Issue, Party, Topics
 
 MAX_TOP = 25
 MAX_CONTEXT = 5

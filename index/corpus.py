@@ -1,4 +1,4 @@
-"""The Index value: sentence postings plus the structure (sources, sections, paragraphs) around them."""
+"""The Index value: sentence postings and the structure around them (sources, sections, ¶)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ class Index:
     @property
     def size(self) -> int:
         """The number of sentences."""
-        return int(len(self.sent_source))
+        return len(self.sent_source)
 
     def sentence(self, row: int) -> str:
         """The text of one sentence."""

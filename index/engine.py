@@ -94,7 +94,7 @@ class Engine:
             return False
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        """Re-read the sources, build, save, and publish the new index (old one serves until then)."""
+        """Re-read the sources, build, save and publish a new index; the old one serves till then."""
         with self._rebuild_lock:
             started = time.perf_counter()
             before = self._served_hashes()
@@ -125,7 +125,8 @@ class Engine:
         if self._snapshot is not None:
             return {s.source_id: s.sha256 for s in self._snapshot.index.sources}
         try:
-            return {s["source_id"]: s["sha256"] for s in read_manifest(self.index_dir)[1]["sources"]}
+            saved = read_manifest(self.index_dir)[1]["sources"]
+            return {s["source_id"]: s["sha256"] for s in saved}
         except (IndexFormatError, KeyError, TypeError):
             return {}
 

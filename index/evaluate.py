@@ -1,4 +1,4 @@
-"""Scoring a question file (the format of shared/eval/seed_dev.jsonl): hit@1, hit@3, MRR@5, abstention."""
+"""Scoring a question file (as shared/eval/seed_dev.jsonl): hit@1, hit@3, MRR@5, abstention."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The values that cross module and layer boundaries: frozen, typed, no behaviour beyond formatting."""
+"""The values that cross module and layer boundaries: frozen, typed, formatting only."""
 
 from __future__ import annotations
 

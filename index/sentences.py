@@ -1,4 +1,4 @@
-"""Sentence splitting with nltk's Punkt: the installed `punkt_tab` model when present, else offline."""
+"""Sentence splitting with nltk's Punkt: the `punkt_tab` model if installed, else offline."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 log = logging.getLogger(__name__)
 
-# Abbreviations that must not end a sentence (Punkt keeps them lowercase, without the last period).
-ABBREVIATIONS = frozenset(
-    """
-    u.s u.k u.n e.u u.s.a d.c a.m p.m e.g i.e etc vs cf al approx
-    mr mrs ms dr prof gen lt col maj capt cmdr adm sgt cpl pvt gov sen rep pres amb rev hon st
-    jr sr messrs mt ft inc ltd co corp plc bros dept univ est fig
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    """.split()
-)
+# Abbreviations that must not end a sentence (lowercase, no last period: as Punkt keeps them).
+ABBREVIATIONS = frozenset((
+    "u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "a.m", "p.m", "e.g", "i.e", "etc", "vs", "cf",
+    "al", "approx", "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr",
+    "adm", "sgt", "cpl", "pvt", "gov", "sen", "rep", "pres", "amb", "rev", "hon", "st", "jr",
+    "sr", "messrs", "mt", "ft", "inc", "ltd", "co", "corp", "plc", "bros", "dept", "univ",
+    "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+))
 
 
 @cache

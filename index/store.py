@@ -1,4 +1,4 @@
-"""Saving and loading an Index as plain versioned data: JSON and .npy files, published atomically."""
+"""Saving and loading an Index as plain versioned data: JSON and .npy, published atomically."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`citebot`: the terminal shell over the answer engine (and the entry point that starts the bot)."""
+"""`citebot`: the terminal shell over the answer engine, and the entry point of the bot."""
 
 from __future__ import annotations
 
@@ -175,7 +175,7 @@ def issue(key: str, side: str | None, question: str, top: int, as_json: bool,
 @sources_option
 @index_option
 def eval_cmd(file: Path, sources_dir: Path, index_dir: Path | None) -> None:
-    """Score a question file (JSON lines: question, expect) with hit@1, hit@3, MRR@5, abstentions."""
+    """Score a question file (JSON lines: question, expect): hit@1, hit@3, MRR@5, abstention."""
     questions = load_questions(file)
     engine = open_engine(sources_dir, index_dir)
 
