@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.answer import MAX_TOP  # noqa: E402
-from index.engine import Engine  # noqa: E402
-from index.settings import PLAIN_BM25, SearchSettings  # noqa: E402
+from index.answer import MAX_TOP
+from index.engine import Engine
+from index.settings import PLAIN_BM25, SearchSettings
 
 DEFAULT_TSV = Path(__file__).resolve().parents[2] / "shared/eval/wikiqa/WikiQA-test.tsv"
 _HEADING_START = ("#",)  # a paragraph starting so would be read as a heading
@@ -62,7 +62,7 @@ def load_tsv(path: Path, limit: int | None = None) -> tuple[list[Question], dict
                     break
                 questions[qid] = Question(qid, row["Question"], row["DocumentID"], [])
             questions[qid].labels.append(int(row["Label"]))
-            title, sentences = docs.setdefault(row["DocumentID"], (row["DocumentTitle"], []))
+            _, sentences = docs.setdefault(row["DocumentID"], (row["DocumentTitle"], []))
             index = int(row["SentenceID"].rsplit("-", 1)[1])
             if index == len(sentences):  # each document's sentences repeat for each question
                 sentences.append(row["Sentence"])
@@ -178,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             b = run(engine, questions, docs, restricted=False)
             print(f"| {name} | {a.map:.3f} | {a.mrr:.3f} | {a.p1:.3f} | {a.abstain:.3f} "
                   f"| {b.map:.3f} | {b.mrr:.3f} | {b.p1:.3f} | {b.abstain:.3f} |")
-    print(f"\n(b) ranks the top {MAX_TOP} of the whole corpus: a correct sentence outside them adds "
-          f"precision 0. Abstain: share of the questions without a correct sentence declined.")
+    print(f"\n(b) ranks the top {MAX_TOP} of the whole corpus: a correct sentence outside them "
+          f"adds precision 0. Abstain: share of the questions without a correct sentence declined.")
     print(f"seconds: {time.perf_counter() - started:.1f}")
     return 0
 

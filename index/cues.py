@@ -1,4 +1,4 @@
-"""Question cues and sentence features: what kind of answer a question wants, what a sentence holds."""
+"""Question cues and sentence features: the answer a question wants, what a sentence holds."""
 
 from __future__ import annotations
 
@@ -65,10 +65,12 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 # Words that frame a question rather than name its topic: the verbs of "what does X want / think /
 # say", "how did X get / happen". The answer states the stance or event in its own words, so these
 # weigh little (SearchSettings.frame_discount); the wording of a cue ("how much") is framing too.
-_FRAME_WORDS = frozenset(
-    "get gets got getting make makes made take takes took give gives gave go goes went come "
-    "comes came happen happens happened want wants wanted think thinks thought say says said "
-    "stance position view views opinion feel feels mean means kind type sort".split())
+_FRAME_WORDS = frozenset((
+    "get", "gets", "got", "getting", "make", "makes", "made", "take", "takes", "took", "give",
+    "gives", "gave", "go", "goes", "went", "come", "comes", "came", "happen", "happens",
+    "happened", "want", "wants", "wanted", "think", "thinks", "thought", "say", "says", "said",
+    "stance", "position", "view", "views", "opinion", "feel", "feels", "mean", "means", "kind",
+    "type", "sort"))
 
 
 def frame_words(question: str) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Question → Query: content terms, party aliases, sticking-point expansion and the answer type cue."""
+"""Question → Query: content terms, party aliases, sticking-point expansion, answer type cue."""
 
 from __future__ import annotations
 

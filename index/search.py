@@ -133,7 +133,9 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
     in_title = _member(source, _field_hits(index.title_terms, group))
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
-    sums.sent += group.weight * g_score * (1.0 - settings.title_discount * in_title)
+    # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
+    discount = 0.0 if group.party else settings.title_discount
+    sums.sent += group.weight * g_score * (1.0 - discount * in_title)
     idf = group.weight * _group_idf(index, group)
     sums.ctx += idf * (settings.paragraph_weight * (in_para & ~hit)
                        + settings.section_weight * (in_section & ~in_para)
@@ -147,7 +149,17 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
         weight = _group_idf(index, group) or _unseen_weight(index, query)
         sums.total += weight
         sums.covered += weight * (hit | in_section | in_heading | in_title)
-        sums.close += weight * (hit | in_para | in_heading | in_title)
+        # A headed section declares one topic, so a term anywhere in it is close; a headless
+        # body (a plain text, a one-paragraph summary) is not one topic unit.
+        headed = in_section & _headed(index, section)
+        sums.close += weight * (hit | in_para | headed | in_heading | in_title)
+
+
+def _headed(index: Index, sections: np.ndarray) -> np.ndarray:
+    """Which of these sections have a heading."""
+    has = np.fromiter((h is not None for h in index.section_headings), dtype=bool,
+                      count=len(index.section_headings))
+    return has[sections]
 
 
 def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
@@ -158,7 +170,7 @@ def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.n
 
 def _cue_factor(index: Index, rows: np.ndarray, expects: Feature,
                 settings: SearchSettings) -> np.ndarray | float:
-    """Boost sentences holding the kind of answer asked for (full for the kind, half for a number)."""
+    """Boost sentences holding the kind of answer asked for (full for the kind, half a number)."""
     if not expects or not settings.cue_boost:
         return 1.0
     features = index.features[rows]
@@ -169,7 +181,8 @@ def _cue_factor(index: Index, rows: np.ndarray, expects: Feature,
     return 1.0 + settings.cue_boost * (full + 0.5 * half)
 
 
-def _position_factor(index: Index, rows: np.ndarray, settings: SearchSettings) -> np.ndarray | float:
+def _position_factor(index: Index, rows: np.ndarray,
+                     settings: SearchSettings) -> np.ndarray | float:
     """A small lead for a source's first sentences, which state what matters most."""
     if not settings.position_weight:
         return 1.0

@@ -1,4 +1,4 @@
-"""The answer engine's tunable weights: every mechanism beyond plain BM25 can be switched off here."""
+"""The answer engine's tunable weights: every mechanism beyond plain BM25 can be switched off."""
 
 from __future__ import annotations
 
