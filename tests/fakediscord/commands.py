@@ -37,7 +37,9 @@ def _check_choices(errors: FormErrors, choices: list[dict[str, Any]], path: Path
             errors.max_len((*path, "choices", k, "value"), choice["value"], 100, 1)
 
 
-def _check_options(errors: FormErrors, options: list[dict[str, Any]], path: Path, depth: int) -> None:
+def _check_options(
+    errors: FormErrors, options: list[dict[str, Any]], path: Path, depth: int
+) -> None:
     errors.max_len((*path, "options"), options, COMMAND_OPTIONS_MAX)
     seen_optional = False
     for j, opt in enumerate(options):
@@ -55,7 +57,9 @@ def _check_options(errors: FormErrors, options: list[dict[str, Any]], path: Path
         if opt.get("required"):
             if seen_optional:
                 msg = "Required options must be placed before non-required options"
-                errors.add((*where, "required"), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", msg)
+                errors.add(
+                    (*where, "required"), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", msg
+                )
         else:
             seen_optional = True
         if opt.get("autocomplete") and opt.get("choices"):
@@ -95,7 +99,11 @@ def check_commands(commands: Any) -> FormErrors:
             errors.add((i,), "APPLICATION_COMMAND_TOO_LARGE", msg)
         key = (kind, str(cmd.get("name")))
         if key in names:
-            errors.add((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique")
+            errors.add(
+                (i, "name"),
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                "Application command names must be unique",
+            )
         names.add(key)
     if chat_inputs > COMMANDS_MAX:
         errors.add((), "BASE_TYPE_MAX_LENGTH", f"Must be {COMMANDS_MAX} or fewer in length.")
@@ -163,7 +171,9 @@ def walk_subcommand(
     return path, options
 
 
-def nest_options(path: list[str], command: dict[str, Any], leaf: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def nest_options(
+    path: list[str], command: dict[str, Any], leaf: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Wrap leaf options in their subcommand / group option objects."""
     chain = []
     options = command.get("options") or []

@@ -1,4 +1,4 @@
-"""What tests call to drive the bot: slash commands, autocomplete, buttons, messages, disconnects."""
+"""What tests call to drive the bot: slash commands, autocomplete, buttons, messages, resumes."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ class Driver:
         """Messages the bot posted to a channel (implemented by FakeDiscord)."""
         raise NotImplementedError
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0, what: str = "it") -> None:
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: float = 5.0, what: str = "it"
+    ) -> None:
         """Wait until `predicate()` holds, re-checking whenever the fake records anything."""
         await self.changes.wait_for(predicate, timeout, what)
 
@@ -52,6 +54,7 @@ class Driver:
 
     async def wait_for_failure(self, contains: str = "", timeout: float = 5.0) -> str:
         """Wait for a recorded failure containing `contains`; returns it."""
+
         def found() -> bool:
             return any(contains in f for f in self.failures)
 
@@ -61,18 +64,27 @@ class Driver:
     # ---- interactions --------------------------------------------------------------------------
 
     def find_command(self, name: str) -> dict[str, Any]:
-        """The registered definition of /name (guild first, then global); ValueError if not synced."""
+        """The registered /name (guild first, then global); ValueError if it was not synced."""
         for scope in (self.world.guild_id, None):
             for command in self.commands.get(scope, []):
                 if command["name"] == name and command.get("type", 1) == 1:
                     return command
         synced = {scope: [c["name"] for c in cmds] for scope, cmds in self.commands.items()}
-        raise ValueError(f"/{name} is not registered (did the bot sync its tree?); registered: {synced}")
+        raise ValueError(
+            f"/{name} is not registered (did the bot sync its tree?); registered: {synced}"
+        )
 
-    def _base(self, kind: int, user: str | int, channel: str | int, data: dict[str, Any]) -> dict[str, Any]:
+    def _base(
+        self, kind: int, user: str | int, channel: str | int, data: dict[str, Any]
+    ) -> dict[str, Any]:
         limit = self.attachment_size_limit
         return ixs.base_payload(
-            self.world, kind=kind, user=user, channel=channel, data=data, attachment_size_limit=limit
+            self.world,
+            kind=kind,
+            user=user,
+            channel=channel,
+            data=data,
+            attachment_size_limit=limit,
         )
 
     async def slash_command(
@@ -87,7 +99,9 @@ class Driver:
         command = self.find_command(name)
         data = ixs.command_data(self.world, command, options, subcommand=subcommand)
         label = f"/{name}" + (f" {subcommand}" if subcommand else "")
-        return await self.send_interaction(self._base(ixs.APPLICATION_COMMAND, user, channel, data), label)
+        return await self.send_interaction(
+            self._base(ixs.APPLICATION_COMMAND, user, channel, data), label
+        )
 
     async def autocomplete(
         self,
@@ -101,7 +115,9 @@ class Driver:
     ) -> list[dict[str, Any]]:
         """Send an autocomplete interaction (type 4) and return the choices the bot answered."""
         command = self.find_command(name)
-        data = ixs.command_data(self.world, command, options, subcommand=subcommand, focused=focused)
+        data = ixs.command_data(
+            self.world, command, options, subcommand=subcommand, focused=focused
+        )
         payload = self._base(ixs.AUTOCOMPLETE, user, channel, data)
         ix = await self.send_interaction(payload, f"autocomplete /{name} {focused}")
         await ix.wait_done(timeout=timeout, settle=0)
@@ -138,17 +154,24 @@ class Driver:
         return await self.send_interaction(payload, label)
 
     async def click_button(
-        self, message: dict[str, Any] | PostedMessage | int | str, custom_id: str, user: str | int = "member"
+        self,
+        message: dict[str, Any] | PostedMessage | int | str,
+        custom_id: str,
+        user: str | int = "member",
     ) -> FakeInteraction:
         """Click a button (type 3) on a message the bot sent (payload, PostedMessage or id)."""
-        return await self._component_interaction(message, custom_id, user, {}, f"button {custom_id!r}")
+        return await self._component_interaction(
+            message, custom_id, user, {}, f"button {custom_id!r}"
+        )
 
     async def select_menu(
         self, message: Any, custom_id: str, values: list[str], user: str | int = "member"
     ) -> FakeInteraction:
         """Choose `values` in a select menu (type 3)."""
         extra = {"values": list(values)}
-        return await self._component_interaction(message, custom_id, user, extra, f"select {custom_id!r}")
+        return await self._component_interaction(
+            message, custom_id, user, extra, f"select {custom_id!r}"
+        )
 
     async def submit_modal(
         self, shown_by: FakeInteraction, values: dict[str, str], user: str | int = "member"
@@ -157,7 +180,10 @@ class Driver:
         if shown_by.modal is None:
             raise ValueError(f"{shown_by.description} did not answer with a modal")
         modal = shown_by.modal
-        data = {"custom_id": modal["custom_id"], "components": ixs.modal_submit_components(modal, values)}
+        data = {
+            "custom_id": modal["custom_id"],
+            "components": ixs.modal_submit_components(modal, values),
+        }
         payload = self._base(ixs.MODAL_SUBMIT, user, int(shown_by.payload["channel_id"]), data)
         if shown_by.payload.get("message"):
             payload["message"] = shown_by.payload["message"]
@@ -192,20 +218,26 @@ class Driver:
         self, channel: str | int, count: int = 1, timeout: float = 5.0
     ) -> list[PostedMessage]:
         """The next `count` messages the bot POSTed to `channel` not returned by an earlier call."""
-        cid = self.world.channel(channel).id
-        start = self._read_cursor.get(cid, 0)
 
         def enough() -> bool:
-            return len(self.channel_messages(cid)) - start >= count
+            try:
+                cid = self.world.channel(channel).id  # a thread may not exist yet
+            except KeyError:
+                return False
+            return len(self.channel_messages(cid)) - self._read_cursor.get(cid, 0) >= count
 
         await self.wait_until(enough, timeout, f"{count} bot message(s) in {channel!r}")
+        cid = self.world.channel(channel).id
+        start = self._read_cursor.get(cid, 0)
         self._read_cursor[cid] = start + count
         return self.channel_messages(cid)[start : start + count]
 
     # ---- connection ----------------------------------------------------------------------------
 
-    async def drop_connection(self, mode: str = "abrupt", timeout: float = 5.0, wait: bool = True) -> None:
-        """Drop the gateway ("abrupt", "reconnect_op7", "close_4000"); await the RESUME unless wait=False."""
+    async def drop_connection(
+        self, mode: str = "abrupt", timeout: float = 5.0, wait: bool = True
+    ) -> None:
+        """Drop the gateway ("abrupt", "reconnect_op7", "close_4000"), then await the RESUME."""
         before = self.gateway.resumes
         await self.gateway.drop(mode)
         if wait:
@@ -214,10 +246,14 @@ class Driver:
     async def wait_for_resume(self, count: int | None = None, timeout: float = 5.0) -> None:
         """Wait until `count` RESUMEs in total succeeded (default: one more than now)."""
         target = self.gateway.resumes + 1 if count is None else count
-        await self.wait_until(lambda: self.gateway.resumes >= target, timeout, f"{target} RESUME(s)")
+        await self.wait_until(
+            lambda: self.gateway.resumes >= target, timeout, f"{target} RESUME(s)"
+        )
 
     @contextlib.asynccontextmanager
-    async def run_bot(self, bot: discord.Client, timeout: float = 5.0) -> AsyncIterator[discord.Client]:
+    async def run_bot(
+        self, bot: discord.Client, timeout: float = 5.0
+    ) -> AsyncIterator[discord.Client]:
         """Start `bot` with the fake's token, wait until it is ready, close it cleanly on exit."""
         task = asyncio.create_task(bot.start(self.token), name="fakediscord-bot")
         try:
@@ -228,7 +264,9 @@ class Driver:
             raise
         await self._stop_bot(bot, task, timeout, check=True)
 
-    async def _until_bot_ready(self, bot: discord.Client, task: asyncio.Task[None], timeout: float) -> None:
+    async def _until_bot_ready(
+        self, bot: discord.Client, task: asyncio.Task[None], timeout: float
+    ) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not bot.is_ready():
@@ -240,7 +278,9 @@ class Driver:
             await asyncio.sleep(0.005)
         await self.wait_ready(timeout)
 
-    async def _stop_bot(self, bot: discord.Client, task: asyncio.Task[None], timeout: float, check: bool) -> None:
+    async def _stop_bot(
+        self, bot: discord.Client, task: asyncio.Task[None], timeout: float, check: bool
+    ) -> None:
         await bot.close()
         done, _ = await asyncio.wait({task}, timeout=timeout)
         if not done:

@@ -1,6 +1,7 @@
-"""Pytest fixtures: a started FakeDiscord pointed at by discord.py, torn down and checked after the test.
+"""Pytest fixtures: a started FakeDiscord that discord.py points at, torn down and checked after.
 
-Use in a conftest.py:  `from tests.fakediscord.fixtures import fake_discord, make_fake_discord  # noqa: F401`
+Use in a conftest.py:
+    from tests.fakediscord.fixtures import fake_discord, make_fake_discord  # noqa: F401
 or in the root conftest.py:  `pytest_plugins = ["tests.fakediscord.fixtures"]`.
 """
 
@@ -20,12 +21,14 @@ FakeFactory = Callable[..., Awaitable[FakeDiscord]]
 
 @pytest_asyncio.fixture
 async def make_fake_discord() -> AsyncIterator[FakeFactory]:
-    """Yield `await make(**FakeDiscord options)`; each fake is started, pointed at, and checked after."""
+    """Yield `await make(**options)`: a started FakeDiscord, pointed at, checked after the test."""
     made: list[tuple[FakeDiscord, Any]] = []
 
     async def make(**options: Any) -> FakeDiscord:
         if made:
-            raise RuntimeError("one FakeDiscord per test: discord.py's REST base and gateway are global")
+            raise RuntimeError(
+                "one FakeDiscord per test: discord.py's REST base and gateway are global"
+            )
         fake = await FakeDiscord(**options).start()
         made.append((fake, fake.point_discord_py_here()))
         return fake
@@ -38,8 +41,8 @@ async def make_fake_discord() -> AsyncIterator[FakeFactory]:
         leftovers += fake.failures
     if leftovers:
         pytest.fail(
-            "fake Discord recorded failures (call fake.take_failures() in tests that expect them):\n  "
-            + "\n  ".join(leftovers),
+            "fake Discord recorded failures "
+            "(call fake.take_failures() in tests that expect them):\n  " + "\n  ".join(leftovers),
             pytrace=False,
         )
 

@@ -1,8 +1,9 @@
-"""The websocket gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, intents, dispatches."""
+"""The websocket gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, intents."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 from collections.abc import Callable
@@ -13,7 +14,16 @@ from aiohttp import WSMsgType, web
 if TYPE_CHECKING:
     from .server import FakeDiscord
 
-DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE, RESUME, RECONNECT, REQUEST_MEMBERS = 0, 1, 2, 3, 4, 6, 7, 8
+DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE, RESUME, RECONNECT, REQUEST_MEMBERS = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    6,
+    7,
+    8,
+)
 INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
 GUILDS, GUILD_MEMBERS, GUILD_PRESENCES, GUILD_MESSAGES = 1 << 0, 1 << 1, 1 << 8, 1 << 9
 MESSAGE_CONTENT = 1 << 15
@@ -61,7 +71,9 @@ class Gateway:
         if request.query.get("encoding", "json") != "json" or request.query.get("v") != "10":
             self.fake.fail(f"gateway connect with unsupported query {dict(request.query)}")
         try:
-            await self._send(ws, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+            await self._send(
+                ws, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+            )
             async for msg in ws:
                 if msg.type is not WSMsgType.TEXT:
                     await self._close(ws, 4002, "Decode error")
@@ -118,7 +130,8 @@ class Gateway:
             self.identifies += 1
             self.live = ws
         await self.dispatch("READY", self._ready_payload())
-        await self.dispatch("GUILD_CREATE", self.fake.world.guild_create_payload())
+        guild = self.fake.world.guild_create_payload(all_members=bool(intents & GUILD_MEMBERS))
+        await self.dispatch("GUILD_CREATE", guild)
         self.ready.set()
 
     def _disallowed(self, intents: int) -> bool:
@@ -204,10 +217,8 @@ class Gateway:
     async def _send(self, ws: web.WebSocketResponse, payload: dict[str, Any]) -> None:
         if ws.closed:
             return
-        try:
+        with contextlib.suppress(ConnectionError):
             await ws.send_str(_dumps(payload))
-        except ConnectionError:
-            pass
 
     async def _close(self, ws: web.WebSocketResponse, code: int, reason: str) -> None:
         self.close_codes.append(code)

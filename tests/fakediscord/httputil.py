@@ -1,4 +1,4 @@
-"""HTTP helpers: exact `application/json` replies, Discord error bodies, body parsing, a tiny router."""
+"""HTTP helpers: exact `application/json` replies, Discord errors, body parsing, a tiny router."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .state import RecordedRequest
 
 
 def json_reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    """Reply with `Content-Type: application/json` exactly (aiohttp's json_response adds a charset)."""
+    """Reply with `Content-Type: application/json` exactly (json_response would add a charset)."""
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     return web.Response(body=json.dumps(data).encode(), status=status, headers=all_headers)
 
@@ -24,7 +24,9 @@ def no_content() -> web.Response:
     return web.Response(status=204)
 
 
-def error_reply(status: int, code: int, message: str, errors: dict[str, Any] | None = None) -> web.Response:
+def error_reply(
+    status: int, code: int, message: str, errors: dict[str, Any] | None = None
+) -> web.Response:
     """Reply with Discord's error JSON `{code, message[, errors]}`."""
     body: dict[str, Any] = {"code": code, "message": message}
     if errors is not None:
@@ -48,7 +50,9 @@ class Call:
         """The query string as a dict."""
         return self.record.query
 
-    def fail(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None) -> web.Response:
+    def fail(
+        self, status: int, code: int, message: str, errors: dict[str, Any] | None = None
+    ) -> web.Response:
         """Answer an error and note it as a strictness failure."""
         self.failures.append(f"{self.record.method} {self.record.path}: {status} {code} {message}")
         return error_reply(status, code, message, errors)

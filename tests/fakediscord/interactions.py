@@ -1,8 +1,9 @@
-"""Interactions the fake sends (payload builders) and what the bot answered to each (FakeInteraction)."""
+"""Interactions the fake sends (payload builders) and what the bot answered (FakeInteraction)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import time
 from typing import Any
@@ -18,7 +19,13 @@ CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 ALLOWED_CALLBACKS = {
     APPLICATION_COMMAND: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL},
-    MESSAGE_COMPONENT: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL},
+    MESSAGE_COMPONENT: {
+        CHANNEL_MESSAGE,
+        DEFERRED_CHANNEL_MESSAGE,
+        DEFERRED_UPDATE,
+        UPDATE_MESSAGE,
+        MODAL,
+    },
     AUTOCOMPLETE: {AUTOCOMPLETE_RESULT},
     MODAL_SUBMIT: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE},
 }
@@ -52,11 +59,13 @@ class FakeInteraction:
     def __repr__(self) -> str:
         return f"<FakeInteraction {self.description} id={self.id} callback={self.callback_type}>"
 
-    def record(self, kind: str, payload: dict[str, Any], *, visible: bool = True) -> None:
-        """Note a response (kind, payload) and wake waiters."""
+    def record(
+        self, kind: str, payload: dict[str, Any], *, visible: dict[str, Any] | None = None
+    ) -> None:
+        """Note a response (kind, payload); `visible` is the message payload the user sees."""
         self.responses.append((kind, payload))
-        if visible:
-            self.messages.append(payload)
+        if visible is not None:
+            self.messages.append(visible)
         self.last_change = time.monotonic()
         self._changes.pulse()
 
@@ -97,16 +106,16 @@ class FakeInteraction:
         await self._changes.wait_for(self._ended, timeout, what)
         if self.callback_type is None and not self.expired:
             grace = min(4 * settle, max(0.0, deadline - time.monotonic()))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await self._changes.wait_for(lambda: self.callback_type is not None, grace, what)
-            except TimeoutError:
-                pass
         if self.callback_type is None:
             reason = "not acknowledged in time" if self.expired else "rejected"
             raise AssertionError(f"{self.description}: {reason}; rejected={self.rejected}")
         if self.callback_type == DEFERRED_CHANNEL_MESSAGE:
             remaining = max(0.0, deadline - time.monotonic())
-            await self._changes.wait_for(lambda: not self.loading, remaining, f"the follow-up of {what}")
+            await self._changes.wait_for(
+                lambda: not self.loading, remaining, f"the follow-up of {what}"
+            )
         while (quiet := self.last_change + settle - time.monotonic()) > 0:
             await asyncio.sleep(quiet)
         return self
@@ -217,6 +226,34 @@ def _check_bounds(opt: dict[str, Any], value: Any) -> None:
             raise ValueError(f"option {opt['name']!r}: {value} outside [{low}, {high}]")
 
 
+def _leaf_options(
+    world: World,
+    name: str,
+    definitions: list[dict[str, Any]],
+    given: dict[str, Any],
+    focused: str | None,
+    resolved: dict[str, Any],
+) -> list[dict[str, Any]]:
+    leaf = []
+    for opt in definitions:
+        key = opt["name"]
+        if key == focused:
+            if not opt.get("autocomplete"):
+                raise ValueError(f"option {key!r} of /{name} has no autocomplete")
+            value = given.pop(key, "")
+            leaf.append({"name": key, "type": opt["type"], "value": value, "focused": True})
+        elif key in given:
+            value = _typed_value(world, opt, given.pop(key), resolved)
+            leaf.append({"name": key, "type": opt["type"], "value": value})
+        elif opt.get("required") and focused is None:
+            raise ValueError(f"/{name} needs required option {key!r}")
+    if given:
+        cmds.find_option(definitions, next(iter(given)))
+    if focused is not None and not any(o.get("focused") for o in leaf):
+        raise ValueError(f"/{name} has no option {focused!r}")
+    return leaf
+
+
 def command_data(
     world: World,
     command: dict[str, Any],
@@ -225,30 +262,15 @@ def command_data(
     subcommand: str | None,
     focused: str | None = None,
 ) -> dict[str, Any]:
-    """Return `data` for a slash command (or autocomplete if `focused`) typed from its definition."""
+    """Return `data` of a slash command (autocomplete if `focused`) typed from its definition."""
     path, definitions = cmds.walk_subcommand(command, subcommand)
     resolved: dict[str, Any] = {}
     if isinstance(options, list):
         leaf = options
     else:
-        given = dict(options or {})
-        leaf = []
-        for opt in definitions:
-            name = opt["name"]
-            if name == focused:
-                if not opt.get("autocomplete"):
-                    raise ValueError(f"option {name!r} of /{command['name']} has no autocomplete")
-                value = given.pop(name, "")
-                leaf.append({"name": name, "type": opt["type"], "value": value, "focused": True})
-            elif name in given:
-                value = _typed_value(world, opt, given.pop(name), resolved)
-                leaf.append({"name": name, "type": opt["type"], "value": value})
-            elif opt.get("required") and focused is None:
-                raise ValueError(f"/{command['name']} needs required option {name!r}")
-        if given:
-            cmds.find_option(definitions, next(iter(given)))
-        if focused is not None and not any(o.get("focused") for o in leaf):
-            raise ValueError(f"/{command['name']} has no option {focused!r}")
+        leaf = _leaf_options(
+            world, command["name"], definitions, dict(options or {}), focused, resolved
+        )
     data: dict[str, Any] = {
         "id": command["id"],
         "name": command["name"],
@@ -272,5 +294,11 @@ def modal_submit_components(modal: dict[str, Any], values: dict[str, str]) -> li
             inner = modal_submit_components({"components": [comp["component"]]}, values)
             out.append({"type": 18, "id": comp.get("id", 0), "component": inner[0]})
         elif comp.get("type") == 4:
-            out.append({"type": 4, "custom_id": comp["custom_id"], "value": values.get(comp["custom_id"], "")})
+            out.append(
+                {
+                    "type": 4,
+                    "custom_id": comp["custom_id"],
+                    "value": values.get(comp["custom_id"], ""),
+                }
+            )
     return out

@@ -61,7 +61,9 @@ class FormErrors:
             return
         size = len(value)
         if minimum and not minimum <= size <= limit:
-            self.add(path, "BASE_TYPE_BAD_LENGTH", f"Must be between {minimum} and {limit} in length.")
+            self.add(
+                path, "BASE_TYPE_BAD_LENGTH", f"Must be between {minimum} and {limit} in length."
+            )
         elif size > limit:
             self.add(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
 
@@ -87,8 +89,12 @@ def check_embed(errors: FormErrors, embed: dict[str, Any], path: Path) -> None:
     """Check one embed's per-field limits."""
     for key, limit in EMBED_LIMITS.items():
         errors.max_len((*path, key), embed.get(key) or "", limit)
-    errors.max_len((*path, "footer", "text"), (embed.get("footer") or {}).get("text") or "", FOOTER_MAX)
-    errors.max_len((*path, "author", "name"), (embed.get("author") or {}).get("name") or "", AUTHOR_NAME_MAX)
+    errors.max_len(
+        (*path, "footer", "text"), (embed.get("footer") or {}).get("text") or "", FOOTER_MAX
+    )
+    errors.max_len(
+        (*path, "author", "name"), (embed.get("author") or {}).get("name") or "", AUTHOR_NAME_MAX
+    )
     fields = embed.get("fields") or []
     errors.max_len((*path, "fields"), fields, FIELDS_MAX)
     for i, f in enumerate(fields):
@@ -133,7 +139,9 @@ def _check_select(errors: FormErrors, select: dict[str, Any], path: Path) -> Non
 def _check_row(errors: FormErrors, row: dict[str, Any], path: Path) -> None:
     children = row.get("components") or []
     if row.get("type") != ACTION_ROW:
-        errors.add((*path, "type"), "UNION_TYPE_CHOICES", "Top-level components must be action rows")
+        errors.add(
+            (*path, "type"), "UNION_TYPE_CHOICES", "Top-level components must be action rows"
+        )
         return
     errors.max_len((*path, "components"), children, ROW_BUTTONS_MAX, 1)
     for j, child in enumerate(children):
@@ -178,7 +186,9 @@ def check_components(errors: FormErrors, components: list[dict[str, Any]], flags
             _check_row(errors, row, ("components", i))
     ids = _walk_custom_ids(components)
     if len(ids) != len(set(ids)):
-        errors.add(("components",), "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id is duplicated")
+        errors.add(
+            ("components",), "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id is duplicated"
+        )
 
 
 def check_allowed_mentions(errors: FormErrors, allowed: dict[str, Any] | None) -> None:

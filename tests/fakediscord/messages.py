@@ -1,4 +1,4 @@
-"""Message objects: built from bot payloads or fake users, with mentions filtered by allowed_mentions."""
+"""Message objects from bot payloads or fake users; mentions filtered by allowed_mentions."""
 
 from __future__ import annotations
 
@@ -79,6 +79,17 @@ def attachment_objects(files: list[dict[str, Any]], ids: Any) -> list[dict[str, 
     return out
 
 
+def reference_fields(world: World, referenced: dict[str, Any]) -> dict[str, Any]:
+    """Return `message_reference` and `referenced_message` for a reply to `referenced`."""
+    reference = {
+        "type": 0,
+        "message_id": referenced["id"],
+        "channel_id": referenced["channel_id"],
+        "guild_id": str(world.guild_id),
+    }
+    return {"message_reference": reference, "referenced_message": copy.deepcopy(referenced)}
+
+
 def bot_message(
     world: World,
     channel: FakeChannel,
@@ -96,7 +107,9 @@ def bot_message(
     if reference and reference.get("message_id") is not None:
         referenced = world.messages.get(int(reference["message_id"]))
     replied = world.user_by_id(int(referenced["author"]["id"])) if referenced else None
-    mentions = resolve_mentions(world, content, payload.get("allowed_mentions"), world.bot_user, replied)
+    mentions = resolve_mentions(
+        world, content, payload.get("allowed_mentions"), world.bot_user, replied
+    )
     message: dict[str, Any] = {
         "id": str(message_id or world.ids.next()),
         "channel_id": str(channel.id),
@@ -115,22 +128,20 @@ def bot_message(
         "flags": flags,
     }
     if referenced is not None:
-        message["message_reference"] = {
-            "type": 0,
-            "message_id": referenced["id"],
-            "channel_id": referenced["channel_id"],
-            "guild_id": str(world.guild_id),
-        }
-        message["referenced_message"] = copy.deepcopy(referenced)
+        message.update(reference_fields(world, referenced))
     return message
 
 
-def apply_edit(world: World, message: dict[str, Any], payload: dict[str, Any], files: list[dict[str, Any]]) -> None:
+def apply_edit(
+    world: World, message: dict[str, Any], payload: dict[str, Any], files: list[dict[str, Any]]
+) -> None:
     """Apply an edit body to a stored message in place."""
     for key in ("content", "embeds", "components"):
         if key in payload:
-            message[key] = copy.deepcopy(payload[key]) if payload[key] is not None else (
-                "" if key == "content" else []
+            message[key] = (
+                copy.deepcopy(payload[key])
+                if payload[key] is not None
+                else ("" if key == "content" else [])
             )
     if "attachments" in payload or files:
         keep = {str(a.get("id")) for a in payload.get("attachments") or []}
@@ -143,7 +154,9 @@ def apply_edit(world: World, message: dict[str, Any], payload: dict[str, Any], f
     message["edited_timestamp"] = now_iso()
     if "content" in payload:
         author = world.user(int(message["author"]["id"]))
-        message.update(resolve_mentions(world, message["content"], payload.get("allowed_mentions"), author))
+        message.update(
+            resolve_mentions(world, message["content"], payload.get("allowed_mentions"), author)
+        )
 
 
 def user_message(
@@ -176,13 +189,7 @@ def user_message(
         "nonce": str(world.ids.next()),
     }
     if reply_to is not None:
-        message["message_reference"] = {
-            "type": 0,
-            "message_id": reply_to["id"],
-            "channel_id": reply_to["channel_id"],
-            "guild_id": str(world.guild_id),
-        }
-        message["referenced_message"] = copy.deepcopy(reply_to)
+        message.update(reference_fields(world, reply_to))
     return message
 
 

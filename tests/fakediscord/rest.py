@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
 
 def check_body(
-    fake: FakeDiscord, call: Call, payload: Any, *, partial: bool = False, existing: dict[str, Any] | None = None
+    fake: FakeDiscord,
+    call: Call,
+    payload: Any,
+    *,
+    partial: bool = False,
+    existing: dict[str, Any] | None = None,
 ) -> web.Response | None:
     """Validate a message body like Discord; return the error reply or None."""
     if not isinstance(payload, dict):
@@ -27,9 +32,13 @@ def check_body(
             return call.fail(413, 40005, "Request entity too large")
     errors = check_message(payload, partial=partial)
     ref = payload.get("message_reference")
-    if ref and ref.get("message_id") is not None and ref.get("fail_if_not_exists", True):
-        if int(ref["message_id"]) not in fake.world.messages:
-            errors.add(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
+    strict_ref = bool(ref) and ref.get("fail_if_not_exists", True)
+    if (
+        strict_ref
+        and ref.get("message_id") is not None
+        and int(ref["message_id"]) not in fake.world.messages
+    ):
+        errors.add(("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
     if errors:
         return form_error(call, errors)
     merged = {**(existing or {}), **payload}
@@ -60,7 +69,10 @@ class RestApi:
         add("GET", "/applications/@me", self.get_application)
         add("GET", "/gateway", self.get_gateway, auth=False)
         add("GET", "/gateway/bot", self.get_gateway)
-        for base in ("/applications/{app_id}/commands", "/applications/{app_id}/guilds/{guild_id}/commands"):
+        for base in (
+            "/applications/{app_id}/commands",
+            "/applications/{app_id}/guilds/{guild_id}/commands",
+        ):
             add("GET", base, self.get_commands)
             add("PUT", base, self.put_commands)
         add("GET", "/guilds/{guild_id}", self.get_guild)
@@ -76,7 +88,9 @@ class RestApi:
         reaction = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me"
         add("PUT", reaction, self.reaction)
         add("DELETE", reaction, self.reaction)
-        add("POST", "/channels/{channel_id}/messages/{message_id}/threads", self.thread_from_message)
+        add(
+            "POST", "/channels/{channel_id}/messages/{message_id}/threads", self.thread_from_message
+        )
         add("POST", "/channels/{channel_id}/threads", self.thread_without_message)
 
     # ---- users / application / gateway -------------------------------------------------------
@@ -119,7 +133,9 @@ class RestApi:
 
     def _command_scope(self, call: Call) -> tuple[int | None, web.Response | None]:
         if call.params["app_id"] != str(self.world.app_id):
-            return None, call.fail(403, 20012, "You are not authorized to perform this action on this application")
+            return None, call.fail(
+                403, 20012, "You are not authorized to perform this action on this application"
+            )
         guild = call.params.get("guild_id")
         if guild is not None and guild != str(self.world.guild_id):
             return None, call.fail(404, 10004, "Unknown Guild")
@@ -176,7 +192,9 @@ class RestApi:
     async def get_channel(self, call: Call) -> web.Response:
         """GET /channels/{id}."""
         channel = self._channel(call)
-        return json_reply(channel.payload()) if channel else error_reply(404, 10003, "Unknown Channel")
+        return (
+            json_reply(channel.payload()) if channel else error_reply(404, 10003, "Unknown Channel")
+        )
 
     async def typing(self, call: Call) -> web.Response:
         """POST /channels/{id}/typing."""
@@ -203,7 +221,11 @@ class RestApi:
     async def get_message(self, call: Call) -> web.Response:
         """GET /channels/{id}/messages/{mid}."""
         message = self._message(call)
-        return json_reply(self._seen(message)) if message else error_reply(404, 10008, "Unknown Message")
+        return (
+            json_reply(self._seen(message))
+            if message
+            else error_reply(404, 10008, "Unknown Message")
+        )
 
     async def post_message(self, call: Call) -> web.Response:
         """POST /channels/{id}/messages."""
@@ -231,7 +253,9 @@ class RestApi:
         if err:
             return err
         apply_edit(self.world, message, call.json, call.files)
-        await self.fake.store_bot_message("edit", int(message["channel_id"]), message, call.json, update=True)
+        await self.fake.store_bot_message(
+            "edit", int(message["channel_id"]), message, call.json, update=True
+        )
         return json_reply(message)
 
     async def delete_message(self, call: Call) -> web.Response:

@@ -6,42 +6,24 @@ import asyncio
 import copy
 import re
 import time
-from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
-import yarl
 from aiohttp import web
 
+from .connector import Restore, point_discord_py
 from .driver import Driver
 from .gateway import Gateway
-from .httputil import Call, Router, error_reply, json_reply, read_body
+from .httputil import Call, Router, error_reply, read_body
 from .interactions import FakeInteraction
 from .limits import FLAG_EPHEMERAL
+from .ratelimit import RateLimitRule, RateLimits
 from .rest import RestApi
-from .state import PostedMessage, RecordedRequest, Snowflakes
 from .signals import Changes
+from .state import FakeUser, PostedMessage, RecordedRequest, Snowflakes
 from .webhooks import InteractionApi
 from .world import World
 
 API_PREFIX = "/api/v10"
-
-
-class Restore:
-    """Undo for `point_discord_py_here()`: call it, or use it as a context manager."""
-
-    def __init__(self, undo: Callable[[], None]) -> None:
-        self._undo = undo
-
-    def __call__(self) -> None:
-        """Restore discord.py's previous REST base and gateway URL."""
-        self._undo()
-
-    def __enter__(self) -> Restore:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self._undo()
 
 
 class FakeDiscord(Driver):
@@ -85,7 +67,7 @@ class FakeDiscord(Driver):
         self.interactions_by_token: dict[str, FakeInteraction] = {}
         self._ack_timers: dict[int, asyncio.TimerHandle] = {}
         self._read_cursor: dict[int, int] = {}
-        self._rate_limits: list[dict[str, Any]] = []
+        self.rate_limits = RateLimits()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -101,9 +83,7 @@ class FakeDiscord(Driver):
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
         return self
 
     async def stop(self) -> None:
@@ -129,24 +109,12 @@ class FakeDiscord(Driver):
 
     @property
     def gateway_url(self) -> str:
-        """Gateway URL ws://127.0.0.1:PORT/ (discord.py appends ?v=10&encoding=json&compress=...)."""
+        """Gateway URL ws://127.0.0.1:PORT/ (discord.py appends ?v=10&encoding=json&compress=)."""
         return f"ws://127.0.0.1:{self.port}/"
 
     def point_discord_py_here(self) -> Restore:
         """Point discord.py's Route.BASE and DEFAULT_GATEWAY at this fake; returns the undo."""
-        import discord.gateway
-        import discord.http
-
-        old_base = discord.http.Route.BASE
-        old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-        discord.http.Route.BASE = self.api_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
-
-        def undo() -> None:
-            discord.http.Route.BASE = old_base
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
-
-        return Restore(undo)
+        return point_discord_py(self.api_base, self.gateway_url)
 
     # ---- world shortcuts -----------------------------------------------------------------------
 
@@ -166,12 +134,12 @@ class FakeDiscord(Driver):
         return self.world.channel_ids
 
     @property
-    def users(self) -> dict[str, Any]:
+    def users(self) -> dict[str, FakeUser]:
         """Fake users: "owner", "admin", "member", "otherbot"."""
         return self.world.users
 
     @property
-    def bot_user(self) -> Any:
+    def bot_user(self) -> FakeUser:
         """The bot's own user."""
         return self.world.bot_user
 
@@ -199,7 +167,7 @@ class FakeDiscord(Driver):
 
     async def _route(self, call: Call) -> web.StreamResponse:
         record = call.record
-        limited = self._take_rate_limit(record.method, record.path)
+        limited = self.rate_limits.take(record.method, record.path)
         if limited is not None:
             return limited
         route, params, exists = self.router.match(record.method, record.path)
@@ -219,25 +187,20 @@ class FakeDiscord(Driver):
         return error_reply(404, 0, "404: Not Found")
 
     def inject_429(
-        self, method: str, path_pattern: str, *, retry_after: float = 0.05, count: int = 1, is_global: bool = False,
+        self,
+        method: str,
+        path_pattern: str,
+        *,
+        retry_after: float = 0.05,
+        count: int = 1,
+        is_global: bool = False,
         via: bool = True,
     ) -> None:
         """Answer the next `count` matching requests with 429 (with `Via` so discord.py retries)."""
-        rule = {"method": method.upper(), "regex": re.compile(path_pattern), "left": count}
-        rule.update(retry_after=retry_after, is_global=is_global, via=via)
-        self._rate_limits.append(rule)
-
-    def _take_rate_limit(self, method: str, path: str) -> web.Response | None:
-        for rule in self._rate_limits:
-            if rule["left"] > 0 and rule["method"] == method and rule["regex"].search(path):
-                rule["left"] -= 1
-                body = {"message": "You are being rate limited.", "retry_after": rule["retry_after"],
-                        "global": rule["is_global"], "code": 0}
-                headers = {"Retry-After": str(rule["retry_after"]), "X-RateLimit-Scope": "user"}
-                if rule["via"]:
-                    headers["Via"] = "1.1 google"
-                return json_reply(body, status=429, headers=headers)
-        return None
+        rule = RateLimitRule(
+            method.upper(), re.compile(path_pattern), count, retry_after, is_global, via
+        )
+        self.rate_limits.add(rule)
 
     # ---- recording -----------------------------------------------------------------------------
 
@@ -255,7 +218,9 @@ class FakeDiscord(Driver):
         """The commands registered globally (None) or for a guild, as echoed."""
         return self.commands.get(guild_id, [])
 
-    def set_commands(self, guild_id: int | None, sent: list[dict[str, Any]], echoed: list[dict[str, Any]]) -> None:
+    def set_commands(
+        self, guild_id: int | None, sent: list[dict[str, Any]], echoed: list[dict[str, Any]]
+    ) -> None:
         """Store a bulk overwrite."""
         self.commands[guild_id] = echoed
         self.synced_commands = copy.deepcopy(sent)
@@ -275,9 +240,14 @@ class FakeDiscord(Driver):
         """Store a bot-created/edited message, record it and echo it on the gateway."""
         self.world.messages[int(message["id"])] = message
         if posted:
-            entry = PostedMessage(kind, channel_id, copy.deepcopy(message), copy.deepcopy(payload),
-                                  copy.deepcopy(payload.get("allowed_mentions")),
-                                  interaction.id if interaction else None)
+            entry = PostedMessage(
+                kind,
+                channel_id,
+                copy.deepcopy(message),
+                copy.deepcopy(payload),
+                copy.deepcopy(payload.get("allowed_mentions")),
+                interaction.id if interaction else None,
+            )
             self.posted_messages.append(entry)
         ephemeral = int(message.get("flags") or 0) & FLAG_EPHEMERAL
         if self.echo_bot_messages and posted and not ephemeral:
@@ -291,7 +261,11 @@ class FakeDiscord(Driver):
         """Delete a stored message and dispatch MESSAGE_DELETE."""
         self.world.messages.pop(int(message["id"]), None)
         if not int(message.get("flags") or 0) & FLAG_EPHEMERAL:
-            data = {"id": message["id"], "channel_id": message["channel_id"], "guild_id": str(self.guild_id)}
+            data = {
+                "id": message["id"],
+                "channel_id": message["channel_id"],
+                "guild_id": str(self.guild_id),
+            }
             await self.gateway.dispatch("MESSAGE_DELETE", data)
 
     def cancel_ack_timer(self, ix: FakeInteraction) -> None:

@@ -29,14 +29,18 @@ class InteractionApi:
 
     def register(self, router: Router) -> None:
         """Add this API's routes to `router`."""
-        router.add("POST", "/interactions/{interaction_id}/{token}/callback", self.callback, auth=False)
+        router.add(
+            "POST", "/interactions/{interaction_id}/{token}/callback", self.callback, auth=False
+        )
         router.add("POST", "/webhooks/{app_id}/{token}", self.followup, auth=False)
         path = "/webhooks/{app_id}/{token}/messages/{message_id}"
         router.add("GET", path, self.get_message, auth=False)
         router.add("PATCH", path, self.edit_message, auth=False)
         router.add("DELETE", path, self.delete_message, auth=False)
 
-    def _reject(self, ix: FakeInteraction | None, call: Call, status: int, code: int, msg: str) -> web.Response:
+    def _reject(
+        self, ix: FakeInteraction | None, call: Call, status: int, code: int, msg: str
+    ) -> web.Response:
         reply = call.fail(status, code, msg)
         if ix is not None:
             ix.rejected.append(call.failures[-1])
@@ -55,7 +59,9 @@ class InteractionApi:
         body = call.json if isinstance(call.json, dict) else {}
         kind, data = body.get("type"), body.get("data") or {}
         if kind not in ixs.ALLOWED_CALLBACKS.get(ix.type, set()):
-            return self._reject(ix, call, 400, 50035, f"Invalid callback type {kind} for interaction type {ix.type}")
+            return self._reject(
+                ix, call, 400, 50035, f"Invalid callback type {kind} for interaction type {ix.type}"
+            )
         err = self._validate(ix, call, kind, data)
         if err is not None:
             ix.rejected.append(call.failures[-1])
@@ -64,17 +70,26 @@ class InteractionApi:
         ix.callback_type = kind
         ix.acknowledged_in = time.monotonic() - ix.sent_at
         self.fake.cancel_ack_timer(ix)
-        message = await self._apply_callback(ix, kind, data)
-        ix.record("callback", body, visible=kind in (ixs.CHANNEL_MESSAGE, ixs.UPDATE_MESSAGE))
-        if kind == ixs.AUTOCOMPLETE_RESULT or call.query.get("with_response") not in ("1", "true", "True"):
+        message = await self._apply_callback(ix, kind, data, call.files)
+        shown = data if kind in (ixs.CHANNEL_MESSAGE, ixs.UPDATE_MESSAGE) else None
+        ix.record("callback", body, visible=shown)
+        if kind == ixs.AUTOCOMPLETE_RESULT or call.query.get("with_response") not in (
+            "1",
+            "true",
+            "True",
+        ):
             return no_content()
         return json_reply(self._callback_body(ix, kind, message))
 
-    def _validate(self, ix: FakeInteraction, call: Call, kind: int, data: dict[str, Any]) -> web.Response | None:
+    def _validate(
+        self, ix: FakeInteraction, call: Call, kind: int, data: dict[str, Any]
+    ) -> web.Response | None:
         if kind == ixs.CHANNEL_MESSAGE:
             return check_body(self.fake, call, data)
         if kind == ixs.UPDATE_MESSAGE:
-            return check_body(self.fake, call, data, partial=True, existing=self._component_message(ix))
+            return check_body(
+                self.fake, call, data, partial=True, existing=self._component_message(ix)
+            )
         if kind in (ixs.AUTOCOMPLETE_RESULT, ixs.MODAL):
             errors = check_choices(data.get("choices") or []) if kind == 8 else check_modal(data)
             return form_error(call, errors) if errors else None
@@ -84,17 +99,11 @@ class InteractionApi:
         message = ix.payload.get("message")
         return None if message is None else self.world.messages.get(int(message["id"]))
 
-    async def _apply_callback(self, ix: FakeInteraction, kind: int, data: dict[str, Any]) -> dict[str, Any] | None:
-        channel_id = int(ix.payload["channel_id"])
+    async def _apply_callback(
+        self, ix: FakeInteraction, kind: int, data: dict[str, Any], files: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
         if kind in (ixs.CHANNEL_MESSAGE, ixs.DEFERRED_CHANNEL_MESSAGE):
-            loading = kind == ixs.DEFERRED_CHANNEL_MESSAGE
-            flags = int(data.get("flags") or 0) & (FLAG_EPHEMERAL if loading else MESSAGE_FLAGS_ALLOWED)
-            message = self._new_message(ix, {} if loading else data, flags | (FLAG_LOADING if loading else 0))
-            ix.original_id, ix.loading = int(message["id"]), loading
-            ix.track(message)
-            kind_name = "deferred" if loading else "callback"
-            await self.fake.store_bot_message(kind_name, channel_id, message, data, interaction=ix, posted=not loading)
-            return message
+            return await self._respond_with_message(ix, kind, data, files)
         if kind in (ixs.DEFERRED_UPDATE, ixs.UPDATE_MESSAGE):
             message = self._component_message(ix)
             if message is None:
@@ -102,8 +111,11 @@ class InteractionApi:
             ix.original_id = int(message["id"])
             ix.track(message)
             if kind == ixs.UPDATE_MESSAGE:
-                apply_edit(self.world, message, data, [])
-                await self.fake.store_bot_message("update", channel_id, message, data, interaction=ix, update=True)
+                apply_edit(self.world, message, data, files)
+                channel_id = int(message["channel_id"])
+                await self.fake.store_bot_message(
+                    "update", channel_id, message, data, interaction=ix, update=True
+                )
             return message
         if kind == ixs.AUTOCOMPLETE_RESULT:
             ix.choices = list(data.get("choices") or [])
@@ -111,10 +123,36 @@ class InteractionApi:
             ix.modal = data
         return None
 
-    def _new_message(self, ix: FakeInteraction, data: dict[str, Any], flags: int) -> dict[str, Any]:
+    async def _respond_with_message(
+        self, ix: FakeInteraction, kind: int, data: dict[str, Any], files: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        loading = kind == ixs.DEFERRED_CHANNEL_MESSAGE
+        if loading:
+            flags = (int(data.get("flags") or 0) & FLAG_EPHEMERAL) | FLAG_LOADING
+            message = self._new_message(ix, {}, flags, [])
+        else:
+            flags = int(data.get("flags") or 0) & MESSAGE_FLAGS_ALLOWED
+            message = self._new_message(ix, data, flags, files)
+        ix.original_id, ix.loading = int(message["id"]), loading
+        ix.track(message)
+        await self.fake.store_bot_message(
+            "deferred" if loading else "callback",
+            int(message["channel_id"]),
+            message,
+            data,
+            interaction=ix,
+            posted=not loading,
+        )
+        return message
+
+    def _new_message(
+        self, ix: FakeInteraction, data: dict[str, Any], flags: int, files: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         channel = self.world.channels[int(ix.payload["channel_id"])]
         msg_type = CHAT_INPUT_COMMAND if ix.type == ixs.APPLICATION_COMMAND else DEFAULT
-        message = bot_message(self.world, channel, data, msg_type=msg_type, flags=flags, files=[])
+        message = bot_message(
+            self.world, channel, data, msg_type=msg_type, flags=flags, files=files
+        )
         message.update(webhook_id=str(self.world.app_id), application_id=str(self.world.app_id))
         metadata = {
             "id": str(ix.id),
@@ -127,7 +165,9 @@ class InteractionApi:
         message["interaction_metadata"] = metadata
         return message
 
-    def _callback_body(self, ix: FakeInteraction, kind: int, message: dict[str, Any] | None) -> dict[str, Any]:
+    def _callback_body(
+        self, ix: FakeInteraction, kind: int, message: dict[str, Any] | None
+    ) -> dict[str, Any]:
         flags = int((message or {}).get("flags") or 0)
         body: dict[str, Any] = {
             "interaction": {
@@ -150,10 +190,12 @@ class InteractionApi:
         return self.fake.interactions_by_token.get(call.params["token"])
 
     async def followup(self, call: Call) -> web.Response:
-        """POST /webhooks/{app}/{token}?wait=1: a follow-up (the first one after a defer fills it)."""
+        """POST /webhooks/{app}/{token}?wait=1: a follow-up (the first after a defer fills it)."""
         ix = self._by_token(call)
         if ix is None or ix.callback_type is None:
-            return self._reject(ix, call, 404, 10015, "Unknown Webhook (follow-up before the initial response)")
+            return self._reject(
+                ix, call, 404, 10015, "Unknown Webhook (follow-up before the initial response)"
+            )
         err = check_body(self.fake, call, call.json)
         if err is not None:
             ix.rejected.append(call.failures[-1])
@@ -163,13 +205,17 @@ class InteractionApi:
             message = ix.original
             apply_edit(self.world, message, {"attachments": [], **call.json}, call.files)
             ix.loading = False
-            await self.fake.store_bot_message("followup", channel_id, message, call.json, interaction=ix, update=True)
+            await self.fake.store_bot_message(
+                "followup", channel_id, message, call.json, interaction=ix, update=True
+            )
         else:
             flags = int(call.json.get("flags") or 0) & MESSAGE_FLAGS_ALLOWED
-            message = self._new_message(ix, call.json, flags)
+            message = self._new_message(ix, call.json, flags, call.files)
             ix.track(message)
-            await self.fake.store_bot_message("followup", channel_id, message, call.json, interaction=ix)
-        ix.record("followup", call.json)
+            await self.fake.store_bot_message(
+                "followup", channel_id, message, call.json, interaction=ix
+            )
+        ix.record("followup", call.json, visible=call.json)
         wait = call.query.get("wait", "false").lower() in ("1", "true")
         return json_reply(message) if wait else no_content()
 
@@ -204,8 +250,10 @@ class InteractionApi:
         apply_edit(self.world, message, call.json, call.files)
         if original:
             ix.loading = False
-        await self.fake.store_bot_message(kind, int(message["channel_id"]), message, call.json, interaction=ix, update=True)
-        ix.record(kind, call.json)
+        await self.fake.store_bot_message(
+            kind, int(message["channel_id"]), message, call.json, interaction=ix, update=True
+        )
+        ix.record(kind, call.json, visible=call.json)
         return json_reply(message)
 
     async def delete_message(self, call: Call) -> web.Response:
@@ -215,5 +263,5 @@ class InteractionApi:
             return self._reject(ix, call, 404, 10008, "Unknown Message")
         original = int(message["id"]) == ix.original_id
         await self.fake.delete_message(message)
-        ix.record("delete_original" if original else "delete_followup", {"id": message["id"]}, visible=False)
+        ix.record("delete_original" if original else "delete_followup", {"id": message["id"]})
         return no_content()

@@ -1,7 +1,8 @@
-"""The default world: one guild with an admin, a member, another bot, the bot itself, two channels."""
+"""The default world: one guild, an admin, a member, another bot, the bot itself, two channels."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from .state import (
@@ -15,6 +16,38 @@ from .state import (
     Snowflakes,
     now_iso,
 )
+
+GUILD_DEFAULTS: dict[str, Any] = {
+    "name": "Citebot Test Guild",
+    "icon": None,
+    "splash": None,
+    "discovery_splash": None,
+    "banner": None,
+    "description": None,
+    "afk_channel_id": None,
+    "afk_timeout": 300,
+    "verification_level": 0,
+    "default_message_notifications": 0,
+    "explicit_content_filter": 0,
+    "mfa_level": 0,
+    "nsfw_level": 0,
+    "premium_tier": 0,
+    "preferred_locale": "en-US",
+    "features": [],
+    "emojis": [],
+    "stickers": [],
+    "large": False,
+    "unavailable": False,
+    "voice_states": [],
+    "presences": [],
+    "stage_instances": [],
+    "guild_scheduled_events": [],
+    "soundboard_sounds": [],
+    "system_channel_id": None,
+    "rules_channel_id": None,
+    "public_updates_channel_id": None,
+    "application_id": None,
+}
 
 
 class World:
@@ -142,54 +175,32 @@ class World:
             data["user"] = user.payload()
         return data
 
-    def guild_create_payload(self) -> dict[str, Any]:
-        """Return the GUILD_CREATE payload."""
-        members = [self.member_payload(u) for u in [*self.users.values(), self.bot_user]]
-        members = [m for m in members if self.is_member(int(m["user"]["id"]))]
+    def guild_create_payload(self, *, all_members: bool = True) -> dict[str, Any]:
+        """Return the GUILD_CREATE payload (only the bot's member without the members intent)."""
+        users = [*self.users.values(), self.bot_user] if all_members else [self.bot_user]
+        members = [self.member_payload(u) for u in users if self.is_member(u.id)]
+        member_count = sum(1 for uid in self.member_roles)
         channels = [c.payload() for c in self.channels.values() if not c.is_thread]
         threads = [c.payload() for c in self.channels.values() if c.is_thread]
         return {
+            **copy.deepcopy(GUILD_DEFAULTS),
             "id": str(self.guild_id),
-            "name": "Citebot Test Guild",
-            "icon": None,
-            "splash": None,
-            "discovery_splash": None,
-            "banner": None,
-            "description": None,
             "owner_id": str(self.users["owner"].id),
-            "afk_channel_id": None,
-            "afk_timeout": 300,
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "nsfw_level": 0,
-            "premium_tier": 0,
-            "preferred_locale": "en-US",
-            "features": [],
             "roles": [r.payload() for r in self.roles.values()],
-            "emojis": [],
-            "stickers": [],
             "channels": channels,
             "threads": threads,
             "members": members,
-            "member_count": len(members),
-            "large": False,
-            "unavailable": False,
+            "member_count": member_count,
             "joined_at": self.joined_at,
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "system_channel_id": None,
-            "rules_channel_id": None,
-            "public_updates_channel_id": None,
-            "application_id": None,
         }
 
     def new_thread(
-        self, name: str, parent: FakeChannel, *, thread_id: int | None = None, kind: int = PUBLIC_THREAD
+        self,
+        name: str,
+        parent: FakeChannel,
+        *,
+        thread_id: int | None = None,
+        kind: int = PUBLIC_THREAD,
     ) -> FakeChannel:
         """Create and register a thread under `parent`."""
         thread = FakeChannel(
