@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -39,13 +40,13 @@ class Party:
     name: str
     aliases: tuple[str, ...]
 
-    @property
+    @cached_property
     def alias_terms(self) -> frozenset[str]:
         """Index terms of the one-word names (a multi-word name is recognised, not expanded)."""
         return frozenset(t for a in (self.name, *self.aliases)
                          if len(ts := tokenize_phrase(a)) == 1 for t in ts)
 
-    @property
+    @cached_property
     def phrases(self) -> tuple[tuple[str, ...], ...]:
         """Each name's terms, to recognise the party in a question."""
         return tuple(t for a in (self.name, *self.aliases) if (t := tokenize_phrase(a)))
