@@ -183,3 +183,27 @@ def eval_cmd(file: Path, sources_dir: Path, index_dir: Path | None) -> None:
         return engine.ask(q.question, top=5, source=q.source)
 
     click.echo("\n".join(evaluate(ask_one, questions).lines()))
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+    default=lambda: os.environ.get("CITEBOT_CONFIG", "config.toml"), show_default="./config.toml",
+    help="Bot configuration file (see config.example.toml).")
+
+
+@main.command()
+@config_option
+def run(config_path: Path) -> None:
+    """Start the Discord bot (token from DISCORD_TOKEN or the config file)."""
+    from bot.runner import run as run_bot  # lazily: only the bot needs discord
+
+    sys.exit(run_bot(config_path))
+
+
+@main.command()
+@config_option
+def sync(config_path: Path) -> None:
+    """Register the slash commands with Discord now, even if unchanged since the last sync."""
+    from bot.runner import sync as sync_commands
+
+    sys.exit(sync_commands(config_path))

@@ -1,0 +1,184 @@
+"""The Discord bot: a `commands.Bot` given its config and engine; one app-command error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from index.engine import Engine
+from index.errors import CitebotError
+from index.models import BuildReport
+
+from .config import BotConfig
+from .feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
+SYNC_HASH_FILE = "commands.sha256"
+
+
+def point_at(config: BotConfig) -> None:
+    """Point discord.py's REST and gateway at the configured endpoints (process-wide)."""
+    discord.http.Route.BASE = config.api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
+
+
+def make_intents(config: BotConfig) -> discord.Intents:
+    """Return the default intents, plus message content only when answer channels are set."""
+    intents = discord.Intents.default()
+    intents.message_content = bool(config.answer_channels)
+    return intents
+
+
+class CitebotTree(app_commands.CommandTree):
+    """A command tree whose errors become a short ephemeral message and a logged trace."""
+
+    async def on_error(self, interaction: discord.Interaction,
+                       error: app_commands.AppCommandError) -> None:
+        """Tell the user briefly what went wrong; log the trace when it is a bug."""
+        message = user_message(error)
+        if message is None:
+            name = interaction.command.name if interaction.command else "?"
+            log.error("app command /%s failed", name, exc_info=error)
+            message = "Sorry, something went wrong while answering. It has been logged."
+        await send_ephemeral(interaction, message)
+
+
+def user_message(error: Exception) -> str | None:
+    """Return the message for an expected error, or None for a bug."""
+    original = getattr(error, "original", error)
+    if isinstance(original, CitebotError):
+        return str(original)[:1900]
+    if isinstance(error, app_commands.CheckFailure):
+        return "Only server administrators (or the bot's admin roles) may do that."
+    return None
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Send a short ephemeral message, as a response or a follow-up as the state requires."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text[:2000], ephemeral=True)
+        else:
+            await interaction.response.send_message(text[:2000], ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error", exc_info=True)
+
+
+class CitebotBot(commands.Bot):
+    """Citebot on Discord: answers from `engine`, configured by `config`."""
+
+    def __init__(self, config: BotConfig, engine: Engine, *, feedback: FeedbackStore | None = None,
+                 watch: bool = True, force_sync: bool = False, **options: Any) -> None:
+        options.setdefault("intents", make_intents(config))
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        options.setdefault("tree_cls", CitebotTree)
+        super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
+        self.config = config
+        self.engine = engine
+        self.feedback = feedback or FeedbackStore(config.state_dir)
+        self.watch_enabled = watch
+        self.force_sync = force_sync
+        self.sync_lock = asyncio.Lock()
+        self._watch_task: asyncio.Task[None] | None = None
+        self.watch_ready = asyncio.Event()
+
+    async def login(self, token: str) -> None:
+        """Point at the configured endpoints, then log in."""
+        point_at(self.config)
+        await super().login(token)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Do nothing here: citebot has no prefix commands (the Ask cog listens to messages)."""
+
+    async def setup_hook(self) -> None:
+        """Load the cogs and button handlers, sync commands if needed, start watching sources."""
+        from .cogs import EXTENSIONS
+        from .cogs.answers import FeedbackButton, MoreButton
+
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(MoreButton, FeedbackButton)
+        await self.sync_commands(force=self.force_sync)
+        if self.watch_enabled:
+            from .watch import watch_sources
+            self._watch_task = asyncio.create_task(watch_sources(self), name="citebot-watch")
+
+    async def close(self) -> None:
+        """Stop watching, close the connection and the feedback store."""
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            await asyncio.gather(self._watch_task, return_exceptions=True)
+        await super().close()
+        self.feedback.close()
+
+    def command_hash(self) -> str:
+        """Hash the command set (and where it goes) as Discord would receive it."""
+        payload = sorted((c.to_dict(self.tree) for c in self.tree.get_commands()),
+                         key=lambda c: c["name"])
+        blob = json.dumps({"guilds": list(self.config.guild_ids), "commands": payload},
+                          sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync commands to Discord when they changed since the last sync (or when forced)."""
+        async with self.sync_lock:
+            digest = self.command_hash()
+            path = self.config.state_dir / SYNC_HASH_FILE
+            last = await asyncio.to_thread(_read_text, path)
+            if not force and last == digest:
+                log.info("commands unchanged since the last sync; not syncing")
+                return False
+            await self._sync_tree()
+            await asyncio.to_thread(_write_text, path, digest)
+            return True
+
+    async def _sync_tree(self) -> None:
+        """Sync to each configured guild (a copy of the global set), or globally."""
+        if not self.config.guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+            return
+        for guild_id in self.config.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.clear_commands(guild=guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %d", len(synced), guild_id)
+
+    async def rebuild(self) -> BuildReport:
+        """Rebuild the index in a worker thread; re-sync commands if the topics changed."""
+        before = self.engine.snapshot.topics
+        report = await asyncio.to_thread(self.engine.rebuild)
+        if self.engine.snapshot.topics != before:
+            topics = self.get_cog("Topics")
+            if topics is not None:
+                topics.refresh()  # type: ignore[attr-defined]
+                await self.sync_commands()
+        return report
+
+
+def _read_text(path: Path) -> str | None:
+    """Return a small text file's stripped contents, or None if it does not exist."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a small text file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+class ShardedCitebotBot(CitebotBot, commands.AutoShardedBot):
+    """Citebot over several gateway shards (when `shard_count` is configured)."""
