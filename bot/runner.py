@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from index.engine import Engine
+from index.engine import Engine, default_index_dir
 from index.errors import ConfigError
 
 from .app import CitebotBot, ShardedCitebotBot
@@ -30,16 +30,10 @@ def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     token = config.secret_token()
     if not token:
         raise ConfigError(NO_TOKEN)
-    engine = Engine(config.sources, config.index or _default_index(config.sources))
+    engine = Engine(config.sources, config.index or default_index_dir(config.sources))
     report = engine.open()
     log.info("index %s: %s", "rebuilt" if report.rebuilt else "loaded", report.summary)
     return config, token, engine
-
-
-def _default_index(sources: Path) -> Path:
-    """The CLI's default index folder for these sources."""
-    from .cli import default_index_dir
-    return default_index_dir(sources)
 
 
 def make_bot(config: BotConfig, engine: Engine, **options: Any) -> CitebotBot:

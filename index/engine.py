@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import platformdirs
 
 from .answer import answer
 from .bm25 import Bm25Params
@@ -46,6 +49,13 @@ class Snapshot:
     index: Index
     topics: Topics
     skipped: tuple[tuple[str, str], ...] = ()
+
+
+def default_index_dir(sources: Path) -> Path:
+    """Where the index of a sources folder lives by default: the user's cache folder."""
+    resolved = sources.resolve()
+    key = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
+    return platformdirs.user_cache_path("citebot") / "indexes" / f"{resolved.name}-{key}"
 
 
 class Engine:
@@ -94,7 +104,7 @@ class Engine:
             return False
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        """Re-read the sources, build, save and publish a new index; the old one serves till then."""
+        """Re-read the sources; build, save and publish a new index (the old one serves till then)."""
         with self._rebuild_lock:
             started = time.perf_counter()
             before = self._served_hashes()

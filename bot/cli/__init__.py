@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -11,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-import platformdirs
 
-from index.engine import Engine
+from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
 from index.evaluate import EvalQuestion, evaluate, load_questions
 from index.serialize import answer_to_json
@@ -32,13 +30,6 @@ class CitebotGroup(click.Group):
             return super().invoke(ctx)
         except CitebotError as exc:
             raise click.ClickException(str(exc)) from None
-
-
-def default_index_dir(sources: Path) -> Path:
-    """Where the index of a sources folder lives by default: the user's cache folder."""
-    resolved = sources.resolve()
-    key = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
-    return platformdirs.user_cache_path("citebot") / "indexes" / f"{resolved.name}-{key}"
 
 
 sources_option = click.option(
