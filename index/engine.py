@@ -104,7 +104,7 @@ class Engine:
             return False
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        """Re-read the sources; build, save and publish a new index (the old one serves till then)."""
+        """Re-read the sources; build, save and publish a new index (old one serves till then)."""
         with self._rebuild_lock:
             started = time.perf_counter()
             before = self._served_hashes()
