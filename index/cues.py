@@ -17,6 +17,7 @@ class Feature(IntFlag):
     DURATION = 16
     NEGATION = 32
     DEFINITION = 64  # "X is a …", "… refers to …": what a "what is X" question wants
+    NAME = 128  # a capitalised name inside the sentence: what "who discovered" or "where" wants
 
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -42,6 +43,11 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
     (Feature.DEFINITION, re.compile(r"\b(?:is|are|was|were)\s+(?:a|an|the|one of)\b|"
                                     r"\brefers? to\b|\bis defined as\b|\b(?:also )?known as\b",
                                     re.I)),
+    # A capitalised word after a lowercase word or a comma: a name, not the sentence's first word.
+    (Feature.NAME, re.compile(r"(?<=[a-z,;:(]\s)[A-Z][^\W\d_]+")),
+    # A length, height, depth or area with its unit is a quantity too.
+    (Feature.AMOUNT, re.compile(r"\d\s?(?:km|m|ft|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|feet|"
+                                r"yards?|square)\b", re.I)),
 )
 
 # Question cue → the features a good answer sentence has. First match wins; order matters.
@@ -51,12 +57,16 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
                 r"\bhow much of\b|\bpercent", re.I), Feature.PERCENT),
     (re.compile(r"\bhow (?:much|expensive|costly)\b|\bwhat (?:amount|sum|price|cost)\b", re.I),
      Feature.AMOUNT),
-    (re.compile(r"\bhow (?:many|big|large|old|far|high)\b|\bwhat number\b", re.I),
-     Feature.NUMBER),
+    # A measure's adjective ("how deep") names what is measured: only "how" frames it.
+    (re.compile(r"\bhow (?:many|big|large|old|far|high)\b|\bwhat number\b|"
+                r"\bhow(?= (?:tall|deep|wide|heavy)\b)", re.I), Feature.NUMBER),
     (re.compile(r"\b(?:when|since when|what (?:year|date|day|month)|which (?:year|date))\b",
                 re.I), Feature.DATE),
     # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
     (re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\b", re.I), Feature.DEFINITION),
+    # "Who discovered X?", "Where is X?", "Which country …": a name answers it.
+    (re.compile(r"^\s*(?:who|whom|whose|where)\b|\b(?:which|what) (?:country|city|town|place|"
+                r"company|person|team)\b|\bin which\b", re.I), Feature.NAME),
 )
 
 
@@ -98,6 +108,6 @@ def expected_features(question: str) -> Feature:
     for pattern, feature in _CUES:
         if pattern.search(question):
             # A percentage or an amount is also a number, a duration is a number of units.
-            numeric = feature not in (Feature.DATE, Feature.DEFINITION)
+            numeric = feature not in (Feature.DATE, Feature.DEFINITION, Feature.NAME)
             return feature | Feature.NUMBER if numeric else feature
     return Feature.NONE

@@ -109,4 +109,6 @@ def parse_query(question: str, topics: Topics, settings: SearchSettings,
         groups.append(TermGroup(names[0], side.name, tuple((a, 1.0) for a in names[1:]),
                                 weight=settings.side_weight, required=False, must=True))
     expects = expected_features(question) if settings.cue_boost else Feature.NONE
+    if not settings.name_cue:
+        expects &= ~Feature.NAME
     return Query(question, tuple(groups), expects)

@@ -98,10 +98,11 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     hi = index.size if hi is None else hi
     cols = [_columns(index, g, lo, hi) for g in query.groups]
     all_ids = [c[0] for group_cols in cols for c in group_cols]
-    if not all_ids:
+    if not all_ids and not (settings.title_rows and settings.title_weight):
         empty = np.zeros(0)
         return Scored(empty.astype(np.int32), empty, empty)
-    rows = np.unique(np.concatenate(all_ids))
+    titled = _titled_rows(index, query, settings, lo, hi)
+    rows = np.unique(np.concatenate([*all_ids, titled]))
     zeros = np.zeros(len(rows))
     sums = _Sums(zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
                  np.ones(len(rows), dtype=bool), zeros.copy())
@@ -114,8 +115,30 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     if sums.total and settings.coord_weight:  # more of the question's concepts, close by, first
         scores *= 1.0 - settings.coord_weight + settings.coord_weight * sums.close / sums.total
     coverage = sums.covered / sums.total if sums.total else np.ones(len(rows))
-    keep = sums.must & (sums.sent > 0)
+    keep = sums.must & ((sums.sent > 0) | _member(rows, titled))
+    if not keep.any():
+        empty = np.zeros(0)
+        return Scored(empty.astype(np.int32), empty, empty)
     return Scored(rows[keep], scores[keep], coverage[keep])
+
+
+def _titled_rows(index: Index, query: Query, settings: SearchSettings, lo: int,
+                 hi: int) -> np.ndarray:
+    """Rows [lo, hi) of sources whose title names a question term (title_rows), sorted.
+
+    A summary's later sentences say "it" or "the mountain" for the title's subject: they answer
+    questions about it without naming it, so the title names them (scored as context only).
+    """
+    if not settings.title_rows or not settings.title_weight:
+        return np.zeros(0, dtype=np.int64)
+    hits = [_field_hits(index.title_terms, g) for g in query.groups if g.required]
+    hits = [h for h in hits if len(h)]
+    if not hits:
+        return np.zeros(0, dtype=np.int64)
+    spans = [np.arange(max(rec.first, lo), min(rec.first + rec.count, hi))
+             for rec in (index.sources[int(i)] for i in np.unique(np.concatenate(hits)))]
+    spans = [r for r in spans if len(r)]
+    return np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
 
 
 def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
@@ -134,10 +157,13 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
     # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
+    # The share is moved, not dropped: every sentence of the source gets it as the term's weight
+    # at one occurrence (its idf), so a source never loses to other sources for naming its own
+    # subject; within the source, the sentences that repeat the title term lead less.
     discount = 0.0 if group.party else settings.title_discount
     sums.sent += group.weight * g_score * (1.0 - discount * in_title)
     idf = group.weight * _group_idf(index, group)
-    sums.ctx += idf * (settings.paragraph_weight * (in_para & ~hit)
+    sums.ctx += idf * (discount * in_title + settings.paragraph_weight * (in_para & ~hit)
                        + settings.section_weight * (in_section & ~in_para)
                        + settings.heading_weight * in_heading + settings.title_weight * in_title)
     if group.must:

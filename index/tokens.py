@@ -11,7 +11,7 @@ from pathlib import Path
 from nltk.stem.snowball import SnowballStemmer
 
 # Bump whenever any rule below changes what a text tokenizes to: saved indexes then rebuild.
-TOKENIZER_VERSION = "2"  # 2: sentence features gained DEFINITION (stored beside the tokens)
+TOKENIZER_VERSION = "3"  # 3: NAME feature, measure units, folded word forms (_FOLD)
 
 _UNITS = {"bn": "bn", "billion": "bn", "m": "m", "million": "m", "tn": "tn", "trillion": "tn",
           "k": "k", "thousand": "k"}
@@ -45,6 +45,14 @@ _SPELLING = {
     **{w + "ling": w + "ing" for w in ("travel", "cancel", "label", "model", "fuel", "signal",
                                        "channel", "counsel", "level")},
 }
+# Word forms Snowball leaves apart although a question and its answer use them interchangeably:
+# the noun of a measure and its adjective ("how deep" / "a depth of"), birth and death and their
+# verbs, the doer and the deed. Small and general on purpose (set on our own encyclopedia_dev).
+_FOLD = {"depth": "deep", "height": "high", "length": "long", "width": "wide", "birth": "born",
+         "death": "died", "dead": "died",
+         "founder": "founded", "founders": "founded", "inventor": "invented",
+         "inventors": "invented", "discoverer": "discovered", "creator": "created",
+         "creators": "created", "composer": "composed"}
 _ISE_RE = re.compile(r"^(\w{3,}[^aeiouy\W])(is|ys)(e|ed|es|ing|ation|ations|er|ers)$")
 _STEMMER = SnowballStemmer("english")
 
@@ -81,7 +89,8 @@ def _word_terms(word: str) -> tuple[str, ...]:
     if len(parts) > 1:
         parts.append("".join(parts))  # "hydro-electric" also finds "hydroelectric"
     stops = stopwords()
-    terms = [_STEMMER.stem(_american(p)) for p in parts if p not in stops and "'" not in p]
+    terms = [_STEMMER.stem(_american(_FOLD.get(p, p))) for p in parts
+             if p not in stops and "'" not in p]
     return (*terms, "not") if negated else tuple(terms)
 
 
