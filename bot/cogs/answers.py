@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ..app import CitebotBot
 
 MAX_TOP = 25
+# Discord mention syntax (users, roles, channels, @everyone/@here): not words of a question.
+MENTION_SYNTAX = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@(?:everyone|here)\b")
 
 
 class Cooldown:
@@ -45,9 +47,14 @@ def cooldown_notice(seconds: float) -> str:
     return f"Please wait {max(1, round(seconds))} s before asking again — thanks for your patience."
 
 
+def without_mentions(question: str) -> str:
+    """The question without Discord mention syntax, which would only count as unknown words."""
+    return " ".join(MENTION_SYNTAX.sub(" ", question).split())
+
+
 def prepare(question: str, limit: int) -> tuple[str, str]:
-    """Return the question (cut to `limit` characters) and a notice if it was cut."""
-    text = question.strip()
+    """Return the question (mentions removed, cut to `limit` characters), and a notice if cut."""
+    text = without_mentions(question)
     if len(text) <= limit:
         return text, ""
     return (cut(text, limit),

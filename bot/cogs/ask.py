@@ -13,7 +13,7 @@ from discord.ext import commands
 from index.errors import UsageError
 
 from ..render import cut
-from .answers import Cooldown, cooldown_notice, package, prepare, run_query
+from .answers import Cooldown, cooldown_notice, package, prepare, run_query, without_mentions
 
 if TYPE_CHECKING:
     from ..app import CitebotBot
@@ -70,7 +70,7 @@ class Ask(commands.Cog):
         mentioned = any(u.id == me.id for u in message.mentions)
         if not mentioned and message.channel.id not in self.bot.config.answer_channels:
             return
-        question = strip_mentions(message.content, me.id)
+        question = without_mentions(strip_mentions(message.content, me.id))
         if not question:
             await self._reply(message, {"content": EMPTY_HINT}, "")
             return
