@@ -6,6 +6,7 @@ import hashlib
 import logging
 import threading
 import time
+from itertools import groupby
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,9 @@ from .bm25 import Bm25Params
 from .build import build_index, tokenize_documents, tokenizer_id
 from .corpus import Index
 from .errors import IndexFormatError
-from .models import Answer, BuildReport, Document, SourceInfo
+from .models import Answer, BuildReport, Document, Paragraph, Section, SourceInfo
 from .settings import SearchSettings
-from .sources import load_folder, scan
+from .sources import SkippedSource, load_folder, scan
 from .store import load_index, read_manifest, save_index
 from .topics import Topics, load_topics
 
@@ -56,6 +57,20 @@ def default_index_dir(sources: Path) -> Path:
     resolved = sources.resolve()
     key = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
     return platformdirs.user_cache_path("citebot") / "indexes" / f"{resolved.name}-{key}"
+
+
+def document_from_index(index: Index, position: int) -> Document:
+    """Rebuild a source's Document (sections, paragraphs, sentences) from an index."""
+    record = index.sources[position]
+    sections: list[Section] = []
+    rows = range(record.first, record.first + record.count)
+    for section_id, section_rows in groupby(rows, key=lambda r: int(index.sent_section[r])):
+        paragraphs = [
+            Paragraph(int(index.para_number[para]), tuple(index.sentence(r) for r in para_rows))
+            for para, para_rows in groupby(section_rows, key=lambda r: int(index.sent_para[r]))]
+        sections.append(Section(index.section_headings[section_id], tuple(paragraphs)))
+    return Document(record.source_id, record.title, tuple(sections), record.sha256, record.url,
+                    record.published, record.publisher)
 
 
 class Engine:
@@ -109,7 +124,7 @@ class Engine:
             started = time.perf_counter()
             before = self._served_hashes()
             topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
-            documents, skipped = load_folder(self.sources_dir)
+            documents, skipped = self._read_documents()
             tokenized = tokenize_documents(documents, self.index_dir / "cache",
                                            progress=_counter(progress, documents))
             index = build_index(tokenized, self.params)
@@ -129,6 +144,33 @@ class Engine:
                 sentences=index.size, seconds=time.perf_counter() - started)
             log.info("index rebuilt: %s", report.summary)
             return report
+
+    def _read_documents(self) -> tuple[list[Document], list[SkippedSource]]:
+        """The usable sources; one that became unreadable keeps serving its last good version."""
+        documents, skipped = load_folder(self.sources_dir)
+        previous = self._previous_index() if skipped else None
+        kept = []
+        for source in skipped:
+            position = previous.source_index(source.source_id) if previous else None
+            if previous is None or position is None:
+                kept.append(source)
+                continue
+            log.warning("source %s is unusable (%s); serving its last good version",
+                        source.source_id, source.reason)
+            documents.append(document_from_index(previous, position))
+            kept.append(SkippedSource(source.source_id,
+                                      f"{source.reason}; serving its last good version"))
+        documents.sort(key=lambda d: d.source_id)
+        return documents, kept
+
+    def _previous_index(self) -> Index | None:
+        """The index served now, or saved last: where a broken source's good version is."""
+        if self._snapshot is not None:
+            return self._snapshot.index
+        try:
+            return load_index(self.index_dir)[0]
+        except IndexFormatError:
+            return None
 
     def _served_hashes(self) -> dict[str, str]:
         """Source id → hash of what is served now, or was saved last (to report changes)."""

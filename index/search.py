@@ -214,7 +214,7 @@ def _position_factor(index: Index, rows: np.ndarray,
         return 1.0
     firsts = np.fromiter((s.first for s in index.sources), dtype=np.int64, count=len(index.sources))
     position = rows - firsts[index.sent_source[rows]]
-    return 1.0 + settings.position_weight / np.sqrt(1.0 + position)
+    return 1.0 + settings.position_weight / (1.0 + position) ** settings.position_decay
 
 
 def rank(scored: Scored) -> np.ndarray:

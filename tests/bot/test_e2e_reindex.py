@@ -95,8 +95,6 @@ async def test_added_binary_source_is_skipped_and_the_rest_keeps_answering(
                                                           command="territory")
 
 
-@pytest.mark.xfail(strict=True, reason="the engine drops a source that turned unreadable instead "
-                   "of keeping its last good version (index/engine.py, not the bot)")
 async def test_article_turned_binary_keeps_its_old_content(
         start_bot: Starter, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)

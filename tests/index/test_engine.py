@@ -158,3 +158,21 @@ def test_empty_sources_folder_answers_nothing(tmp_path: Path) -> None:
     assert engine.open().sentences == 0
     answer = engine.ask("anything at all")
     assert not answer.answered and answer.passages == ()
+
+
+def test_source_turned_unreadable_keeps_its_last_good_version(engine: Engine,
+                                                              sources_dir: Path) -> None:
+    article = sources_dir / f"{ARTICLE_ID}.md"
+    good = engine.ask("Rosatom").passages[0]
+    article.write_bytes(b"\x00\x01 broken \xff" * 20)
+    report = engine.rebuild()
+    assert report.skipped == ((ARTICLE_ID, "binary file; serving its last good version"),)
+    assert report.changed == () and report.sentences == 43
+    assert engine.ask("Rosatom").passages[0] == good
+    # A new process loads that index as it is: no rebuild, same answer.
+    fresh = Engine(sources_dir, engine.index_dir)
+    assert not fresh.open().rebuilt
+    assert fresh.ask("Rosatom").passages[0] == good
+    # Once the file is fixed, it is read again.
+    article.write_text(article.read_text(encoding="utf-8", errors="replace")[:0] + "Fixed.\n")
+    assert fresh.open().rebuilt or fresh.rebuild().changed == (ARTICLE_ID,)
