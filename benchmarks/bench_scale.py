@@ -1,4 +1,4 @@
-"""Scale benchmark: build, incremental rebuild, load, query latency, memory, and exactness vs rank-bm25.
+"""Scale benchmark: build, rebuild, load, query latency, memory, and exactness against rank-bm25.
 
 Run: .venv/bin/python benchmarks/bench_scale.py [--sizes 1000,100000,1000000] [--queries 300]
 Each phase runs in a fresh process so load time and serving memory are measured cold and alone.
@@ -55,7 +55,7 @@ def phase_build(src: str, idx: str) -> dict:
 
 
 def phase_serve(src: str, idx: str, queries_path: str) -> dict:
-    """Load cold, then time base BM25 queries and the full answer path; peak memory while serving."""
+    """Load cold, then time base BM25 queries and the full answer path; peak memory serving."""
     import resource
 
     from index.bm25 import score, top_k
@@ -114,11 +114,9 @@ def phase_oracle(src: str, idx: str, queries_path: str, limit: str) -> dict:
     """Check every query's top 10 against rank-bm25 and time its naive get_scores."""
     from rank_bm25 import BM25Okapi
 
-    from index.build import token_rows, tokenize_documents
-    from index.sources import load_folder
+    from index.build import load_tokenized, token_rows
 
-    documents, _ = load_folder(Path(src))
-    rows = token_rows(tokenize_documents(documents, Path(idx) / "cache"))
+    rows = token_rows(load_tokenized(Path(src), Path(idx) / "cache")[0])
     t = time.perf_counter()
     model = BM25Okapi(rows)
     init_s = time.perf_counter() - t

@@ -1,4 +1,4 @@
-"""Synthetic corpora for the scale benchmark: Zipf-distributed pseudo-words in Markdown source files."""
+"""Synthetic corpora for the scale benchmark: Zipf-distributed pseudo-words in Markdown files."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def vocabulary(size: int, rng: np.random.Generator) -> list[str]:
 
 
 def zipf_probabilities(size: int, s: float = 1.05, shift: float = 20.0) -> np.ndarray:
-    """Zipf–Mandelbrot word probabilities by rank (the shift plays the part of removed stopwords)."""
+    """Zipf–Mandelbrot word probabilities by rank (the shift stands in for removed stopwords)."""
     p = 1.0 / (np.arange(1, size + 1) + shift) ** s
     return p / p.sum()
 
@@ -83,7 +83,8 @@ class Corpus:
 
     def questions(self, n: int) -> list[str]:
         """Question-like queries of 3–8 content words, drawn like the text's own words."""
-        templates = ("What did {} say about {}?", "Why did {} reject {}?", "When was {} agreed by {}?",
+        templates = ("What did {} say about {}?", "Why did {} reject {}?",
+                     "When was {} agreed by {}?",
                      "How many {} were there in {}?", "Who {} the {}?")
         out = []
         for _ in range(n):

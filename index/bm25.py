@@ -1,4 +1,4 @@
-"""BM25Okapi exactly as rank-bm25 defines it, stored as per-term columns so a query is a short sum."""
+"""BM25Okapi exactly as rank-bm25 defines it, stored as per-term columns: a query is a short sum."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class Bm25Params:
 
 
 def okapi_idf(doc_freq: Mapping[str, int], n_docs: int, params: Bm25Params) -> dict[str, float]:
-    """rank-bm25's own idf for these document frequencies, with its epsilon floor for common terms."""
+    """rank-bm25's own idf for these document frequencies, with its epsilon floor."""
     if not doc_freq:
         return {}  # rank-bm25 divides by len(idf): an index with no terms has no idf at all
     model = BM25Okapi.__new__(BM25Okapi)  # its idf step alone; no corpus walk, no process pool
@@ -106,16 +106,29 @@ def postings_from_ids(vocab: Mapping[str, int], term_ids: np.ndarray, doc_len: n
                     tf.astype(np.int32), idf, doc_len.astype(np.int32), params)
 
 
+# Above this many postings per row, one dense pass over all rows beats sorting the postings.
+DENSE_FRACTION = 1 / 16
+
+
 def score(postings: Postings, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """BM25Okapi scores of every row that shares a term with the query: (rows ascending, scores)."""
     cols = [postings.column(t) for t in query]
     cols = [c for c in cols if len(c[0])]
     if not cols:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    ids = np.concatenate([c[0] for c in cols])
-    rows, slot = np.unique(ids, return_inverse=True)
+    ids = np.concatenate([c[0] for c in cols]) if len(cols) > 1 else cols[0][0]
+    weights = np.concatenate([c[1] for c in cols]) if len(cols) > 1 else cols[0][1]
     # bincount adds in array order, i.e. query-term order: the same sums rank-bm25 makes.
-    return rows, np.bincount(slot, weights=np.concatenate([c[1] for c in cols]))
+    if len(cols) == 1:
+        return ids, weights + 0.0  # one column: rows are already distinct and ascending
+    n_rows = postings.n_rows
+    if len(ids) < n_rows * DENSE_FRACTION:
+        rows, slot = np.unique(ids, return_inverse=True)
+        return rows, np.bincount(slot, weights=weights)
+    hit = np.zeros(n_rows, dtype=bool)
+    hit[ids] = True
+    rows = np.flatnonzero(hit).astype(np.int32)
+    return rows, np.bincount(ids, weights=weights, minlength=n_rows)[rows]
 
 
 def top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

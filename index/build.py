@@ -1,26 +1,39 @@
-"""Documents → Index: a pure function, plus the per-file token cache that makes rebuilds cheap."""
+"""Sources → Index: a pure build function, plus the per-file cache that makes rebuilds cheap.
+
+Each source file's parse (sections, paragraphs, sentences) and tokenization are cached by content
+hash as plain JSON: its distinct terms in first-seen order, and each token as an id into them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
+from . import cues, sentences, sources, tokens
 from .bm25 import Bm25Params, postings_from_ids
 from .corpus import Index, SourceRecord
 from .cues import sentence_features
-from .models import Document
+from .models import Document, Paragraph, Section
 from .sentences import splitter_name
+from .sources import SkippedSource, SourceFile, read_source, scan
 from .tokens import TOKENIZER_VERSION, tokenize, tokenize_phrase
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+PARALLEL_MIN_SENTENCES = 20_000  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_BYTES = 2_000_000  # the same, in source bytes (before parsing)
 
 
 def tokenizer_id() -> str:
@@ -28,49 +41,115 @@ def tokenizer_id() -> str:
     return f"{TOKENIZER_VERSION}+{splitter_name()}"
 
 
+@cache
+def _code_id() -> str:
+    """A hash of the code that parses, splits, tokenizes and tags sentences (keys the cache)."""
+    digest = hashlib.sha256(tokenizer_id().encode())
+    for module in (sources, sentences, tokens, cues):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class TokenizedDocument:
-    """A document with each sentence's index terms and features, ready to index."""
+    """A document with its sentences' terms (as ids into its own term list) and features."""
 
     document: Document
-    tokens: tuple[tuple[str, ...], ...]
+    terms: tuple[str, ...]  # the document's distinct terms, in first-seen order
+    ids: np.ndarray  # int32 [tokens]: every token, sentence after sentence, as an index into terms
+    lengths: np.ndarray  # int32 [sentences]: tokens per sentence
     features: tuple[int, ...]
+
+    @property
+    def tokens(self) -> tuple[tuple[str, ...], ...]:
+        """Each sentence's terms."""
+        words = [self.terms[i] for i in self.ids.tolist()]
+        ends = np.cumsum(self.lengths).tolist()
+        return tuple(tuple(words[e - n:e]) for e, n in zip(ends, self.lengths.tolist(),
+                                                            strict=True))
+
+
+def _sentences(document: Document) -> list[str]:
+    """A document's sentences in order."""
+    return [s for sec in document.sections for p in sec.paragraphs for s in p.sentences]
 
 
 def tokenize_document(document: Document) -> TokenizedDocument:
     """Tokenize every sentence of a document."""
-    sentences = [s for sec in document.sections for p in sec.paragraphs for s in p.sentences]
-    return TokenizedDocument(document, tuple(tuple(tokenize(s)) for s in sentences),
-                             tuple(int(sentence_features(s)) for s in sentences))
+    local: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    texts = _sentences(document)
+    for text in texts:
+        row = tokenize(text)
+        ids.extend(local.setdefault(t, len(local)) for t in row)
+        lengths.append(len(row))
+    return TokenizedDocument(document, tuple(local), np.asarray(ids, dtype=np.int32),
+                             np.asarray(lengths, dtype=np.int32),
+                             tuple(int(sentence_features(s)) for s in texts))
 
 
-def _cache_path(cache_dir: Path, document: Document) -> Path:
-    """Where a document's tokens are cached: keyed by content hash and tokenizer."""
-    return cache_dir / f"{document.sha256[:32]}-{tokenizer_id()}.json"
+def _cache_path(cache_dir: Path, sha256: str) -> Path:
+    """Where a file's parse and tokens are cached: keyed by content hash and the code's hash."""
+    return cache_dir / f"{sha256[:32]}-{_code_id()}.json"
 
 
-def _read_cached(path: Path, document: Document) -> TokenizedDocument | None:
-    """A cached tokenization, if present and consistent with the document."""
+def _document(data: dict, source: SourceFile) -> Document:
+    """The cached parse of a source file."""
+    sections = tuple(Section(h, tuple(Paragraph(int(n), tuple(s)) for n, s in paras))
+                     for h, paras in data["sections"])
+    return Document(source.source_id, str(data["title"]), sections, source.sha256,
+                    data["url"], data["published"], data["publisher"])
+
+
+def _read_cached(path: Path, source: SourceFile | None = None,
+                 document: Document | None = None) -> TokenizedDocument | None:
+    """A cached tokenization, if present and consistent (else None: a bad cache only costs time)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        tokens = tuple(tuple(row.split()) for row in data["tokens"])
-        if len(tokens) != document.sentence_count or len(data["features"]) != len(tokens):
-            return None
-        return TokenizedDocument(document, tokens, tuple(data["features"]))
+        if document is None:
+            if source is None or data["source_id"] != source.source_id:
+                return None
+            document = _document(data, source)
+        ids = np.asarray(data["ids"], dtype=np.int32)
+        lengths = np.asarray(data["lengths"], dtype=np.int32)
+        terms = tuple(str(t) for t in data["terms"])
+        in_range = not len(ids) or (int(ids.min()) >= 0 and int(ids.max()) < len(terms))
+        ok = (len(lengths) == document.sentence_count == len(data["features"])
+              and int(lengths.sum()) == len(ids) and in_range)
+        return TokenizedDocument(document, terms, ids, lengths,
+                                 tuple(int(f) for f in data["features"])) if ok else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _write_cached(path: Path, doc: TokenizedDocument) -> None:
     """Save a tokenization (atomically; a cache write failure only costs speed)."""
+    d = doc.document
+    payload = {"source_id": d.source_id, "title": d.title, "url": d.url,
+               "published": d.published, "publisher": d.publisher,
+               "sections": [[s.heading, [[p.number, list(p.sentences)] for p in s.paragraphs]]
+                            for s in d.sections],
+               "terms": list(doc.terms), "ids": doc.ids.tolist(),
+               "lengths": doc.lengths.tolist(), "features": list(doc.features)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
-        payload = {"tokens": [" ".join(t) for t in doc.tokens], "features": list(doc.features)}
-        tmp.write_text(json.dumps(payload), encoding="utf-8")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("cannot write token cache %s: %s", path, exc)
+
+
+def _map(fn: Callable[[T], R], items: list[T], parallel: bool,
+         workers: int | None) -> Iterator[R]:
+    """Apply fn to items in order: in this process, or across processes (for big batches)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if not parallel or workers <= 1 or len(items) < 2:
+        yield from map(fn, items)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(fn, items, chunksize=max(1, min(16, len(items) // (8 * workers))))
 
 
 def tokenize_documents(documents: Sequence[Document], cache_dir: Path | None = None,
@@ -78,58 +157,93 @@ def tokenize_documents(documents: Sequence[Document], cache_dir: Path | None = N
                        progress: Callable[[int], None] | None = None) -> list[TokenizedDocument]:
     """Tokenize documents, reusing and filling the per-file cache, on several cores when large."""
     done: dict[int, TokenizedDocument] = {}
-    todo: list[int] = []
     for i, document in enumerate(documents):
-        cached = _read_cached(_cache_path(cache_dir, document), document) if cache_dir else None
+        path = _cache_path(cache_dir, document.sha256) if cache_dir else None
+        cached = _read_cached(path, document=document) if path else None
         if cached:
             done[i] = cached
             if progress:
                 progress(document.sentence_count)
-        else:
-            todo.append(i)
-    for i, tokenized in zip(todo, _tokenize_many([documents[i] for i in todo], workers),
+    todo = [d for i, d in enumerate(documents) if i not in done]
+    big = sum(d.sentence_count for d in todo) >= PARALLEL_MIN_SENTENCES
+    fresh = _map(tokenize_document, todo, big, workers)
+    for i, tokenized in zip([i for i in range(len(documents)) if i not in done], fresh,
                             strict=True):
         done[i] = tokenized
         if cache_dir:
-            _write_cached(_cache_path(cache_dir, tokenized.document), tokenized)
+            _write_cached(_cache_path(cache_dir, tokenized.document.sha256), tokenized)
         if progress:
             progress(tokenized.document.sentence_count)
     return [done[i] for i in range(len(documents))]
 
 
-def _tokenize_many(documents: list[Document], workers: int | None) -> Iterable[TokenizedDocument]:
-    """Tokenize in this process when small, else across processes (tokenizing is the build's cost)."""
-    sentences = sum(d.sentence_count for d in documents)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or sentences < 20_000 or len(documents) < 2:
-        return map(tokenize_document, documents)
-    pool = ProcessPoolExecutor(max_workers=workers)
-    results = pool.map(tokenize_document, documents, chunksize=max(1, len(documents) // 64))
+def _parse_and_tokenize(source: SourceFile) -> TokenizedDocument | SkippedSource:
+    """Read, split and tokenize one source file (or say why it is skipped)."""
+    try:
+        return tokenize_document(read_source(source))
+    except (ValueError, OSError) as exc:
+        return SkippedSource(source.source_id, str(exc))
 
-    def drain() -> Iterable[TokenizedDocument]:
-        with pool:
-            yield from results
 
-    return drain()
+def _prune(cache_dir: Path, keep: set[str]) -> None:
+    """Delete cache entries no current source uses (old versions, other code, leftovers)."""
+    try:
+        for path in cache_dir.iterdir():
+            if path.name not in keep and path.is_file():
+                path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot prune token cache %s: %s", cache_dir, exc)
+
+
+def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
+    """Every usable source in a folder, parsed and tokenized; cached files are not re-read.
+
+    `progress` gets (files done, files in the folder).
+    """
+    files = scan(folder)
+    results: dict[int, TokenizedDocument | SkippedSource] = {}
+    for i, source in enumerate(files):
+        path = _cache_path(cache_dir, source.sha256) if cache_dir else None
+        if path and (cached := _read_cached(path, source)):
+            results[i] = cached
+    if progress:
+        progress(len(results), len(files))
+    todo = [i for i in range(len(files)) if i not in results]
+    big = sum(files[i].path.stat().st_size for i in todo) >= PARALLEL_MIN_BYTES
+    for i, result in zip(todo, _map(_parse_and_tokenize, [files[i] for i in todo], big, workers),
+                         strict=True):
+        results[i] = result
+        if isinstance(result, SkippedSource):
+            log.warning("skipping source %s: %s", result.source_id, result.reason)
+        elif cache_dir:
+            _write_cached(_cache_path(cache_dir, result.document.sha256), result)
+        if progress:
+            progress(len(results), len(files))
+    if cache_dir:
+        _prune(cache_dir, {_cache_path(cache_dir, f.sha256).name for f in files})
+    ordered = [results[i] for i in range(len(files))]
+    return ([r for r in ordered if isinstance(r, TokenizedDocument)],
+            [r for r in ordered if isinstance(r, SkippedSource)])
 
 
 def build_index(docs: Sequence[TokenizedDocument], params: Bm25Params | None = None) -> Index:
     """Build an Index from tokenized documents. Pure: same input, same index."""
     params = params or Bm25Params()
-    vocab: dict[str, int] = {}
-    term_ids: list[int] = []
-    lengths: list[int] = []
+    vocab: dict[str, int] = {}  # first-seen order across the corpus, as rank-bm25 sees terms
+    parts = [np.zeros(0, dtype=np.int64)]
     for doc in docs:
-        for row in doc.tokens:
-            term_ids.extend(vocab.setdefault(t, len(vocab)) for t in row)
-            lengths.append(len(row))
-    postings = postings_from_ids(vocab, np.asarray(term_ids, dtype=np.int64),
-                                 np.asarray(lengths, dtype=np.int64), params)
+        local = np.fromiter((vocab.setdefault(t, len(vocab)) for t in doc.terms),
+                            dtype=np.int64, count=len(doc.terms))
+        parts.append(local[doc.ids])
+    lengths = [np.zeros(0, dtype=np.int64)] + [d.lengths for d in docs]
+    postings = postings_from_ids(vocab, np.concatenate(parts),
+                                 np.concatenate(lengths).astype(np.int64), params)
     structure = _structure([d.document for d in docs])
-    texts = [s.encode("utf-8") for d in docs for sec in d.document.sections
-             for p in sec.paragraphs for s in p.sentences]
+    texts = [s.encode("utf-8") for d in docs for s in _sentences(d.document)]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=offsets[1:])
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
     return Index(
         params=params, tokenizer=tokenizer_id(), postings=postings,
         features=np.asarray([f for d in docs for f in d.features], dtype=np.uint8),

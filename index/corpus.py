@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -56,6 +57,18 @@ class Index:
     def size(self) -> int:
         """The number of sentences."""
         return len(self.sent_source)
+
+    @cached_property
+    def source_first(self) -> np.ndarray:
+        """Each source's first row, as int64 [sources] (computed once per index)."""
+        return np.fromiter((s.first for s in self.sources), dtype=np.int64,
+                           count=len(self.sources))
+
+    @cached_property
+    def section_has_heading(self) -> np.ndarray:
+        """Whether each section has a heading, as bool [sections] (computed once per index)."""
+        return np.fromiter((h is not None for h in self.section_headings), dtype=bool,
+                           count=len(self.section_headings))
 
     def sentence(self, row: int) -> str:
         """The text of one sentence."""

@@ -6,41 +6,27 @@ import hashlib
 import logging
 import threading
 import time
-from itertools import groupby
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import platformdirs
 
 from .answer import answer
 from .bm25 import Bm25Params
-from .build import build_index, tokenize_documents, tokenizer_id
+from .build import TokenizedDocument, build_index, load_tokenized, tokenize_documents, tokenizer_id
 from .corpus import Index
 from .errors import IndexFormatError
 from .models import Answer, BuildReport, Document, Paragraph, Section, SourceInfo
 from .settings import SearchSettings
-from .sources import SkippedSource, load_folder, scan
+from .sources import SkippedSource, scan
 from .store import load_index, read_manifest, save_index
 from .topics import Topics, load_topics
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]  # (sentences tokenized so far, total)
-
-
-def _counter(progress: Progress | None, documents: list[Document]) -> Callable[[int], None] | None:
-    """Turn per-document increments into (done, total) progress calls."""
-    if progress is None:
-        return None
-    total, done = sum(d.sentence_count for d in documents), 0
-
-    def step(count: int) -> None:
-        nonlocal done
-        done += count
-        progress(done, total)
-
-    return step
+Progress = Callable[[int, int], None]  # (source files read so far, files in all)
 
 
 @dataclass(frozen=True)
@@ -124,9 +110,7 @@ class Engine:
             started = time.perf_counter()
             before = self._served_hashes()
             topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
-            documents, skipped = self._read_documents()
-            tokenized = tokenize_documents(documents, self.index_dir / "cache",
-                                           progress=_counter(progress, documents))
+            tokenized, skipped = self._read_documents(progress)
             index = build_index(tokenized, self.params)
             files = {f.source_id: f.sha256 for f in scan(self.sources_dir)}
             skipped_info = [{"source_id": s.source_id, "reason": s.reason,
@@ -145,9 +129,11 @@ class Engine:
             log.info("index rebuilt: %s", report.summary)
             return report
 
-    def _read_documents(self) -> tuple[list[Document], list[SkippedSource]]:
+    def _read_documents(self, progress: Progress | None = None,
+                        ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
         """The usable sources; one that became unreadable keeps serving its last good version."""
-        documents, skipped = load_folder(self.sources_dir)
+        cache = self.index_dir / "cache"
+        documents, skipped = load_tokenized(self.sources_dir, cache, progress=progress)
         previous = self._previous_index() if skipped else None
         kept = []
         for source in skipped:
@@ -157,10 +143,10 @@ class Engine:
                 continue
             log.warning("source %s is unusable (%s); serving its last good version",
                         source.source_id, source.reason)
-            documents.append(document_from_index(previous, position))
+            documents += tokenize_documents([document_from_index(previous, position)], cache)
             kept.append(SkippedSource(source.source_id,
                                       f"{source.reason}; serving its last good version"))
-        documents.sort(key=lambda d: d.source_id)
+        documents.sort(key=lambda d: d.document.source_id)
         return documents, kept
 
     def _previous_index(self) -> Index | None:

@@ -183,9 +183,7 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
 
 def _headed(index: Index, sections: np.ndarray) -> np.ndarray:
     """Which of these sections have a heading."""
-    has = np.fromiter((h is not None for h in index.section_headings), dtype=bool,
-                      count=len(index.section_headings))
-    return has[sections]
+    return index.section_has_heading[sections]
 
 
 def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
@@ -212,8 +210,7 @@ def _position_factor(index: Index, rows: np.ndarray,
     """A small lead for a source's first sentences, which state what matters most."""
     if not settings.position_weight:
         return 1.0
-    firsts = np.fromiter((s.first for s in index.sources), dtype=np.int64, count=len(index.sources))
-    position = rows - firsts[index.sent_source[rows]]
+    position = rows - index.source_first[index.sent_source[rows]]
     return 1.0 + settings.position_weight / (1.0 + position) ** settings.position_decay
 
 

@@ -108,8 +108,8 @@ def index_cmd(sources_dir: Path, index_dir: Path | None) -> None:
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        if bar is None and total >= 20_000:
-            bar = click.progressbar(length=total, label="tokenizing", file=sys.stderr)
+        if bar is None and total >= 100:  # files; small folders index in a blink
+            bar = click.progressbar(length=total, label="reading sources", file=sys.stderr)
             bar.__enter__()
         if bar is not None:
             bar.update(done - bar.pos)
