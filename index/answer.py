@@ -28,7 +28,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
     scored = score_query(index, query, settings, lo, hi)
-    order = rank(scored)
+    order = rank(scored, limit=top * (2 * context + 2))  # enough: each passage uses ≤ 2c+1 rows
     passages = _passages(index, scored, order, query, top, context)
     unknown = _unknown_terms(index, query)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0

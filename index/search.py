@@ -9,6 +9,7 @@ import numpy as np
 from .corpus import Index
 from .cues import Feature
 from .query import Query, TermGroup
+from .scratch import Scratch, present, scratch, union
 from .settings import SearchSettings
 
 
@@ -20,14 +21,6 @@ class Scored:
     scores: np.ndarray
     coverage: np.ndarray
     matched: tuple[frozenset[str], ...] = ()
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Which values occur in a sorted array."""
-    if not len(sorted_set):
-        return np.zeros(len(values), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[pos] == values
 
 
 def _columns(index: Index, group: TermGroup, lo: int, hi: int) -> list[tuple[np.ndarray,
@@ -47,7 +40,7 @@ def _columns(index: Index, group: TermGroup, lo: int, hi: int) -> list[tuple[np.
 
 
 def _group_bm25(index: Index, group: TermGroup, group_cols: list[tuple[np.ndarray, np.ndarray,
-                float]], rows: np.ndarray) -> np.ndarray:
+                float]], rows: np.ndarray, position: np.ndarray) -> np.ndarray:
     """BM25 of a group as one term whose count is the (discounted) sum of its terms' counts.
 
     For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
@@ -55,7 +48,7 @@ def _group_bm25(index: Index, group: TermGroup, group_cols: list[tuple[np.ndarra
     """
     tf = np.zeros(len(rows))
     for ids, counts, factor in group_cols:
-        tf[np.searchsorted(rows, ids)] += factor * counts
+        tf[position[ids]] += factor * counts  # a term's rows are distinct: no lost updates
     p, params = index.postings, index.params
     norm = params.k1 * (1 - params.b + params.b * p.doc_len[rows] / p.avgdl)
     return _group_idf(index, group) * (tf * (params.k1 + 1) / (tf + norm))
@@ -102,12 +95,14 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
         empty = np.zeros(0)
         return Scored(empty.astype(np.int32), empty, empty)
     titled = _titled_rows(index, query, settings, lo, hi)
-    rows = np.unique(np.concatenate([*all_ids, titled]))
+    work = scratch(index)
+    rows = union([*all_ids, titled], work.rows, index.size)
+    work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
     zeros = np.zeros(len(rows))
     sums = _Sums(zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
                  np.ones(len(rows), dtype=bool), zeros.copy())
     for group, group_cols in zip(query.groups, cols, strict=True):
-        _add_group(index, query, settings, rows, group, group_cols, sums)
+        _add_group(index, query, settings, rows, group, group_cols, sums, work)
     scores = (sums.sent + sums.ctx) * _cue_factor(index, rows, query.expects, settings)
     scores *= _position_factor(index, rows, settings)
     if sums.parties and settings.party_focus:  # the share of the named parties it names
@@ -115,7 +110,9 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     if sums.total and settings.coord_weight:  # more of the question's concepts, close by, first
         scores *= 1.0 - settings.coord_weight + settings.coord_weight * sums.close / sums.total
     coverage = sums.covered / sums.total if sums.total else np.ones(len(rows))
-    keep = sums.must & ((sums.sent > 0) | _member(rows, titled))
+    is_titled = np.zeros(len(rows), dtype=bool)
+    is_titled[work.position[titled]] = True
+    keep = sums.must & ((sums.sent > 0) | is_titled)
     if not keep.any():
         empty = np.zeros(0)
         return Scored(empty.astype(np.int32), empty, empty)
@@ -143,17 +140,17 @@ def _titled_rows(index: Index, query: Query, settings: SearchSettings, lo: int,
 
 def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
                group: TermGroup, group_cols: list[tuple[np.ndarray, np.ndarray, float]],
-               sums: _Sums) -> None:
+               sums: _Sums, work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
     para, section, source = (index.sent_para[rows], index.sent_section[rows],
                              index.sent_source[rows])
-    g_score = _group_bm25(index, group, group_cols, rows)
+    g_score = _group_bm25(index, group, group_cols, rows, work.position)
     hit = g_score > 0
     ids = np.concatenate([c[0] for c in group_cols]) if group_cols else rows[:0]
-    in_para = _member(para, np.unique(index.sent_para[ids]))
-    in_section = _member(section, np.unique(index.sent_section[ids]))
-    in_heading = _member(section, _field_hits(index.heading_terms, group))
-    in_title = _member(source, _field_hits(index.title_terms, group))
+    in_para = present(index.sent_para[ids], work.paragraphs, para)
+    in_section = present(index.sent_section[ids], work.sections, section)
+    in_heading = present(_field_hits(index.heading_terms, group), work.sections, section)
+    in_title = present(_field_hits(index.title_terms, group), work.sources, source)
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
     # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
@@ -187,9 +184,9 @@ def _headed(index: Index, sections: np.ndarray) -> np.ndarray:
 
 
 def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
-    """The sorted ids (sections or sources) whose heading or title holds one of a group's terms."""
+    """The ids (sections or sources) whose heading or title holds one of a group's terms."""
     found = [field[t] for t, _ in group.terms if t in field]  # type: ignore[operator, index]
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
 
 
 def _cue_factor(index: Index, rows: np.ndarray, expects: Feature,
@@ -214,6 +211,12 @@ def _position_factor(index: Index, rows: np.ndarray,
     return 1.0 + settings.position_weight / (1.0 + position) ** settings.position_decay
 
 
-def rank(scored: Scored) -> np.ndarray:
-    """Candidate positions, best first; equal scores in sentence order."""
-    return np.lexsort((scored.rows, -scored.scores))
+def rank(scored: Scored, limit: int | None = None) -> np.ndarray:
+    """Candidate positions, best first, equal scores in sentence order; the best `limit` only."""
+    scores = scored.scores
+    if limit is not None and len(scores) > 4 * limit:
+        # Keep all that tie with the limit-th score, so the tie-break sees every one of them.
+        kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        keep = np.flatnonzero(scores >= kth)
+        return keep[np.lexsort((scored.rows[keep], -scores[keep]))][:limit]
+    return np.lexsort((scored.rows, -scores))[:limit]
