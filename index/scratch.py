@@ -38,7 +38,7 @@ _SCRATCH = Scratch()
 
 
 def scratch(index: Index) -> Scratch:
-    """This thread's scratch arrays, fitted to the index."""
+    """The calling thread's scratch arrays, fitted to the index."""
     return _SCRATCH.fit(index)
 
 
