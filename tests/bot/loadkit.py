@@ -78,6 +78,24 @@ class LoadResult:
         ]
 
 
+async def lag_during(work: Callable[[], Awaitable[object]]) -> tuple[list[float], float]:
+    """The event loop's lag samples while `work` runs, and how long it took."""
+    probe = LagProbe()
+    probe.start()
+    started = time.perf_counter()
+    await work()
+    seconds = time.perf_counter() - started
+    await probe.stop()
+    return probe.lags, seconds
+
+
+def lag_line(lags: list[float], seconds: float, what: str) -> str:
+    """The lag figures as one line."""
+    return (f"event-loop lag during {what} ({seconds:.2f} s; {len(lags)} samples): "
+            f"p50 {statistics.median(lags or [0]) * 1000:.1f} ms, "
+            f"p99 {percentile(lags, 99) * 1000:.1f} ms, max {max(lags, default=0) * 1000:.1f} ms")
+
+
 async def ask_many_during(fake: FakeDiscord, rebuild: Callable[[], Awaitable[object]],
                           count: int = 200, timeout: float = 60.0) -> LoadResult:
     """Start `rebuild`, send `count` /ask at once, wait until all are answered."""
