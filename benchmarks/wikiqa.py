@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from index.answer import MAX_TOP
 from index.engine import Engine
 from index.evaluate import EvalReport, evaluate, load_questions
+from index.serialize import answer_to_json
 from index.settings import PLAIN_BM25, SearchSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,14 +149,14 @@ def run(engine: Engine, questions: Iterable[Question], docs: dict[str, tuple[str
     """Ask every question and score the rankings."""
     aps, rrs, p1s, abstained, unanswerable = [], [], [], 0, 0
     for q in questions:
-        result = engine.ask(q.text, top=MAX_TOP, source=q.doc if restricted else None, context=0)
+        # Read the answer through the public JSON shape, exactly as `citebot ask --json` prints it.
+        shape = answer_to_json(engine.ask(q.text, top=MAX_TOP,
+                                          source=q.doc if restricted else None, context=0))
         correct = {(q.doc, i) for i, label in enumerate(q.labels) if label}
         if not correct:
             unanswerable += 1
-            abstained += not result.answered
+            abstained += not shape["answered"]
             continue
-        shape = {"passages": [{"source": p.citation.source_id, "paragraph": p.citation.paragraph}
-                              for p in result.passages]}
         ranked = ranking(shape, q.doc, len(docs[q.doc][1]), restricted)
         aps.append(average_precision(ranked, correct))
         rrs.append(reciprocal_rank(ranked, correct))
