@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_scale.py [--sizes 1000,100000,1000000] [--queries 300]
 Each phase runs in a fresh process so load time and serving memory are measured cold and alone.
+If tantivy-py is installed (`pip install -e .[bench]`), tantivy is timed on the same sentences and
+queries (speed only; see benchmarks/tantivy_bench.py). The last table printed is the README's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from synthetic import Corpus  # noqa: E402
+from tantivy_bench import available as tantivy_available  # noqa: E402
+from tantivy_bench import phase_tantivy  # noqa: E402
 
 RANK_BM25_FULL_LIMIT = 200_000  # above this, rank-bm25's get_scores is timed on a subset
 RANK_BM25_SUBSET = 20
@@ -154,6 +158,9 @@ def run_size(size: int, n_queries: int, workdir: Path) -> dict:
     limit = n_queries if size <= RANK_BM25_FULL_LIMIT else RANK_BM25_SUBSET
     out |= _worker("oracle", str(src), str(idx), str(queries), str(limit))
     print(f"[{size}] oracle {out}", file=sys.stderr, flush=True)
+    if tantivy_available():
+        out |= _worker("tantivy", str(src), str(idx), str(queries))
+        print(f"[{size}] tantivy {out}", file=sys.stderr, flush=True)
     return out
 
 
@@ -161,8 +168,9 @@ def table(results: list[dict]) -> str:
     """The figures as a Markdown table."""
     head = ("| sentences | build s | 1-file rebuild s | Engine.open s | load_index s "
             "| BM25 p50 / p99 ms | Engine.ask p50 / p99 ms | serving peak RSS MB | index MB "
-            "| rank-bm25 get_scores p50 ms (n) | speed-up | top-10 exact |")
-    lines = [head, "|" + "---|" * 12]
+            "| rank-bm25 get_scores p50 ms (n) | speed-up | top-10 exact "
+            "| tantivy p50 / p99 ms | tantivy build s | tantivy top-10 overlap |")
+    lines = [head, "|" + "---|" * 15]
     for r in results:
         lines.append(
             f"| {r['sentences']:,} | {r['build_s']:.1f} | {r['incremental_s']:.2f} "
@@ -170,7 +178,37 @@ def table(results: list[dict]) -> str:
             f"| {r['base'][0]:.3f} / {r['base'][1]:.2f} | {r['ask'][0]:.2f} / {r['ask'][1]:.1f} "
             f"| {r['rss_mb']:.0f} | {r['disk_mb']:.0f} | {r['naive_p50']:.1f} ({r['naive_n']}) "
             f"| {r['naive_p50'] / max(r['base'][0], 1e-9):,.0f}× "
-            f"| {r['checked'] - r['mismatches']}/{r['checked']} |")
+            f"| {r['checked'] - r['mismatches']}/{r['checked']} | {_tantivy_cells(r)} |")
+    return "\n".join(lines)
+
+
+def _tantivy_cells(r: dict) -> str:
+    """tantivy's p50 / p99, build seconds and top-10 overlap cells, or dashes if not run."""
+    if "tantivy" not in r:
+        return "— | — | —"
+    return (f"{r['tantivy'][0]:.3f} / {r['tantivy'][1]:.2f} | {r['tantivy_build_s']:.2f} "
+            f"| {r['tantivy_overlap']:.0%}")
+
+
+def _ms(x: float) -> str:
+    """A millisecond figure with sensible precision."""
+    return f"{x:.3f}" if x < 1 else f"{x:.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def readme_table(results: list[dict]) -> str:
+    """The README's table: one row per size, ours beside rank-bm25 and tantivy."""
+    lines = ["| sentences | build s | 1-file rebuild s | load s | BM25 p50 / p99 ms "
+             "| Engine.ask p50 / p99 ms | peak RSS MB | index MB | rank-bm25 p50 ms | speed-up "
+             "| tantivy p50 / p99 ms | top-10 exact |", "|" + "---|" * 12]
+    for r in results:
+        tantivy = (f"{_ms(r['tantivy'][0])} / {_ms(r['tantivy'][1])}" if "tantivy" in r
+                   else "not installed")
+        lines.append(
+            f"| {r['sentences']:,} | {r['build_s']:.1f} | {r['incremental_s']:.2f} "
+            f"| {r['open_s']:.2f} | {_ms(r['base'][0])} / {_ms(r['base'][1])} "
+            f"| {_ms(r['ask'][0])} / {_ms(r['ask'][1])} | {r['rss_mb']:.0f} | {r['disk_mb']:.0f} "
+            f"| {_ms(r['naive_p50'])} | {r['naive_p50'] / max(r['base'][0], 1e-9):,.0f}× "
+            f"| {tantivy} | {r['checked'] - r['mismatches']}/{r['checked']} |")
     return "\n".join(lines)
 
 
@@ -183,14 +221,20 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         mode, *rest = args.worker
-        phases = {"build": phase_build, "serve": phase_serve, "oracle": phase_oracle}
+        phases = {"build": phase_build, "serve": phase_serve, "oracle": phase_oracle,
+                  "tantivy": phase_tantivy}
         print(json.dumps(phases[mode](*rest)))
         return
+    if not tantivy_available():
+        print("note: tantivy is not installed (pip install -e .[bench]); skipping its columns",
+              file=sys.stderr, flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="citebot-bench-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             results.append(run_size(size, args.queries, Path(tmp)))
     print(table(results))
+    print()
+    print(readme_table(results))
 
 
 if __name__ == "__main__":
