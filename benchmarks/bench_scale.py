@@ -62,10 +62,10 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
     """Load cold, then time base BM25 queries and the full answer path; peak memory serving."""
     import resource
 
-    from index.bm25 import score, top_k
     from index.engine import Engine
     from index.store import load_index
     from index.tokens import tokenize
+    from index.topk import top_k_scores
 
     t = time.perf_counter()
     engine = Engine(Path(src), Path(idx))
@@ -81,8 +81,7 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
     for q in questions:
         terms = tokenize(q)
         t = time.perf_counter()
-        rows, scores = score(postings, terms)
-        ids, best = top_k(rows, scores, 10)
+        ids, best = top_k_scores(postings, terms, 10)
         base_ms.append((time.perf_counter() - t) * 1000)
         tops.append({"terms": terms, "ids": ids.tolist(), "scores": best.tolist()})
     for q in questions:

@@ -12,6 +12,7 @@ from index.bm25 import Bm25Params, Postings, build_postings, score, top_k
 from index.build import TokenizedDocument, build_index
 from index.models import Document, Paragraph, Section
 from index.store import load_index, save_index
+from index.topk import top_k_scores
 
 
 def _corpus(n_rows: int, vocab: int, seed: int) -> list[list[str]]:
@@ -51,12 +52,22 @@ def _reference(rows: list[list[str]], model: BM25Okapi, query: list[str],
 
 
 def _assert_same(postings: Postings, rows: list[list[str]], model: BM25Okapi,
-                 query: list[str]) -> None:
-    """Our top 10 equals rank-bm25's: same ids, scores equal to 1e-9 relative."""
-    ids, scores = top_k(*score(postings, query), 10)
-    want_ids, want_scores = _reference(rows, model, query)
+                 query: list[str], k: int = 10) -> None:
+    """Our top k equals rank-bm25's: same ids, scores equal to 1e-9 relative; both paths agree."""
+    ids, scores = top_k(*score(postings, query), k)
+    want_ids, want_scores = _reference(rows, model, query, k)
     assert ids.tolist() == want_ids, query
     np.testing.assert_allclose(scores, want_scores, rtol=1e-9, atol=0)
+    _assert_fast_same(postings, query, k, (ids, scores))
+
+
+def _assert_fast_same(postings: Postings, query: list[str], k: int,
+                      want: tuple[np.ndarray, np.ndarray]) -> None:
+    """top_k_scores returns the exhaustive path's rows and scores bit for bit, in its dtypes."""
+    ids, scores = top_k_scores(postings, query, k)
+    assert ids.tolist() == want[0].tolist(), query
+    assert ids.dtype == want[0].dtype and scores.dtype == want[1].dtype
+    assert scores.tobytes() == want[1].tobytes(), query
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +147,68 @@ def test_built_saved_and_loaded_index_is_exact(corpus: list[list[str]], tmp_path
     model = BM25Okapi(corpus)
     for query in _queries(40, 1600, seed=4):
         _assert_same(index.postings, corpus, model, query)
+
+
+@pytest.fixture(params=[0, 8, 10**9], ids=["sparse", "default", "dense"])
+def scan_ratio(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Force top_k_scores's sparse or dense candidate scan, or leave its own choice."""
+    monkeypatch.setattr("index.topk.DENSE_SCAN_RATIO", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("params", [Bm25Params(), Bm25Params(k1=1.2, b=0.5, epsilon=0.1)])
+def test_fast_top_k_is_bit_identical_to_rank_bm25(corpus: list[list[str]], params: Bm25Params,
+                                                   scan_ratio: int) -> None:
+    """top_k_scores's ids equal rank-bm25's and its scores are rank-bm25's floats exactly."""
+    model = BM25Okapi(corpus, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    postings = build_postings(corpus, params)
+    queries = [*_queries(120, 1600, seed=2), ["w0", "w1", "w0"], ["w2", "never-seen", "w0"]]
+    for query in queries:
+        for k in (1, 10, 37):
+            ids, scores = top_k_scores(postings, query, k)
+            want_ids, want_scores = _reference(corpus, model, query, k)
+            assert ids.tolist() == want_ids, (query, k)
+            assert scores.tolist() == want_scores, (query, k)  # == on floats: bit-identical
+            _assert_fast_same(postings, query, k, top_k(*score(postings, query), k))
+
+
+def test_fast_top_k_breaks_many_ties_by_row(scan_ratio: int) -> None:
+    """Over a tiny vocabulary most scores tie; the lower row id must win each time."""
+    rows = _corpus(2000, 12, seed=5)
+    model = BM25Okapi(rows)
+    postings = build_postings(rows, Bm25Params())
+    for query in _queries(40, 14, seed=6):
+        for k in (10, 100):
+            _assert_same(postings, rows, model, query, k)
+
+
+def test_fast_top_k_beyond_the_candidates(corpus: list[list[str]], scan_ratio: int) -> None:
+    """A k larger than the rows sharing a term returns exactly those rows, best first."""
+    model = BM25Okapi(corpus)
+    postings = build_postings(corpus, Bm25Params())
+    for query in (["w1400", "w1401"], ["w900", "w900", "w1499"], ["w3", "w700"], ["w0", "w1"]):
+        _assert_same(postings, corpus, model, query, k=len(corpus) + 5)
+
+
+@pytest.mark.parametrize("rows", [
+    [["a", "b"]],
+    [["a", "b", "a"], ["a", "c"]],  # negative idf floored to epsilon × mean: scores can be < 0
+    [["a", "b", "a"], ["a", "c"], ["a"], ["a", "b"]],
+    [["a"], ["a"]],
+    [["a", "b"], ["c"], []],
+])
+def test_fast_top_k_tiny_corpora(rows: list[list[str]], scan_ratio: int) -> None:
+    model = BM25Okapi(rows)
+    postings = build_postings(rows, Bm25Params())
+    for query in (["a"], ["a", "b"], ["b", "a", "a"], ["a", "a", "c"], ["zzz", "a", "c"]):
+        for k in (1, 2, 10):
+            _assert_same(postings, rows, model, query, k)
+
+
+def test_fast_top_k_empty_corpus_query_and_k() -> None:
+    empty = build_postings([], Bm25Params())
+    postings = build_postings([["a", "b"], ["b"]], Bm25Params())
+    for p, query, k in ((empty, ["a", "b"], 10), (empty, [], 10), (postings, [], 10),
+                        (postings, ["zzz", "yyy"], 10), (postings, ["a", "b"], 0)):
+        ids, scores = top_k_scores(p, query, k)
+        assert len(ids) == len(scores) == 0
