@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -54,7 +55,7 @@ class Postings:
         """The number of rows (sentences)."""
         return len(self.doc_len)
 
-    @property
+    @cached_property
     def avgdl(self) -> float:
         """The mean row length, as rank-bm25 computes it."""
         return float(self.doc_len.sum()) / len(self.doc_len) if len(self.doc_len) else 1.0

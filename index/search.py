@@ -81,6 +81,11 @@ class _Sums:
     close: np.ndarray  # question weight in the sentence, its paragraph, heading or title (coord)
     must: np.ndarray
     party: np.ndarray
+    para: np.ndarray  # each candidate's paragraph, section and source (looked up once)
+    section: np.ndarray
+    source: np.ndarray
+    headed: np.ndarray  # whether its section has a heading
+    unseen: float = 1.0  # the weight of a question word the sources never use
     parties: int = 0
     total: float = 0.0
 
@@ -99,8 +104,11 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     rows = union([*all_ids, titled], work.rows, index.size)
     work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
     zeros = np.zeros(len(rows))
+    section = index.sent_section[rows]
     sums = _Sums(zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
-                 np.ones(len(rows), dtype=bool), zeros.copy())
+                 np.ones(len(rows), dtype=bool), zeros.copy(), index.sent_para[rows], section,
+                 index.sent_source[rows], index.section_has_heading[section],
+                 _unseen_weight(index, query))
     for group, group_cols in zip(query.groups, cols, strict=True):
         _add_group(index, query, settings, rows, group, group_cols, sums, work)
     scores = (sums.sent + sums.ctx) * _cue_factor(index, rows, query.expects, settings)
@@ -142,8 +150,7 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
                group: TermGroup, group_cols: list[tuple[np.ndarray, np.ndarray, float]],
                sums: _Sums, work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
-    para, section, source = (index.sent_para[rows], index.sent_section[rows],
-                             index.sent_source[rows])
+    para, section, source = sums.para, sums.section, sums.source
     g_score = _group_bm25(index, group, group_cols, rows, work.position)
     hit = g_score > 0
     ids = np.concatenate([c[0] for c in group_cols]) if group_cols else rows[:0]
@@ -159,7 +166,8 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
     # subject; within the source, the sentences that repeat the title term lead less.
     discount = 0.0 if group.party else settings.title_discount
     sums.sent += group.weight * g_score * (1.0 - discount * in_title)
-    idf = group.weight * _group_idf(index, group)
+    group_idf = _group_idf(index, group)
+    idf = group.weight * group_idf
     sums.ctx += idf * (discount * in_title + settings.paragraph_weight * (in_para & ~hit)
                        + settings.section_weight * (in_section & ~in_para)
                        + settings.heading_weight * in_heading + settings.title_weight * in_title)
@@ -169,18 +177,13 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
         sums.party += hit
         sums.parties += 1
     if group.required:
-        weight = _group_idf(index, group) or _unseen_weight(index, query)
+        weight = group_idf or sums.unseen
         sums.total += weight
         sums.covered += weight * (hit | in_section | in_heading | in_title)
         # A headed section declares one topic, so a term anywhere in it is close; a headless
         # body (a plain text, a one-paragraph summary) is not one topic unit.
-        headed = in_section & _headed(index, section)
+        headed = in_section & sums.headed
         sums.close += weight * (hit | in_para | headed | in_heading | in_title)
-
-
-def _headed(index: Index, sections: np.ndarray) -> np.ndarray:
-    """Which of these sections have a heading."""
-    return index.section_has_heading[sections]
 
 
 def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
