@@ -182,7 +182,7 @@ def _parse_and_tokenize(source: SourceFile) -> TokenizedDocument | SkippedSource
     try:
         return tokenize_document(read_source(source))
     except (ValueError, OSError) as exc:
-        return SkippedSource(source.source_id, str(exc))
+        return SkippedSource(source.source_id, str(exc), source.sha256)
 
 
 def _prune(cache_dir: Path, keep: set[str]) -> None:

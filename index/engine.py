@@ -130,9 +130,8 @@ class Engine:
             topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
             tokenized, skipped = self._read_documents(progress)
             index = build_index(tokenized, self.params)
-            files = {f.source_id: f.sha256 for f in scan(self.sources_dir)}
-            skipped_info = [{"source_id": s.source_id, "reason": s.reason,
-                             "sha256": files.get(s.source_id, "")} for s in skipped]
+            skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
+                            for s in skipped]
             save_index(index, self.index_dir, {"skipped": skipped_info})
             self._snapshot = Snapshot(index, topics, tuple((s.source_id, s.reason)
                                                            for s in skipped))
@@ -163,7 +162,8 @@ class Engine:
                         source.source_id, source.reason)
             documents += tokenize_documents([document_from_index(previous, position)], cache)
             kept.append(SkippedSource(source.source_id,
-                                      f"{source.reason}; serving its last good version"))
+                                      f"{source.reason}; serving its last good version",
+                                      source.sha256))
         documents.sort(key=lambda d: d.document.source_id)
         return documents, kept
 

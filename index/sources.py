@@ -37,6 +37,7 @@ class SkippedSource:
 
     source_id: str
     reason: str
+    sha256: str = ""  # of the unusable bytes, so an unchanged bad file is not re-read
 
 
 def scan(folder: Path) -> list[SourceFile]:
@@ -88,7 +89,7 @@ def load_folder(folder: Path) -> tuple[list[Document], list[SkippedSource]]:
             documents.append(read_source(source))
         except (ValueError, OSError) as exc:
             log.warning("skipping source %s: %s", source.source_id, exc)
-            skipped.append(SkippedSource(source.source_id, str(exc)))
+            skipped.append(SkippedSource(source.source_id, str(exc), source.sha256))
     return documents, skipped
 
 
