@@ -197,8 +197,3 @@ def render_issues(topics: Topics) -> Rendered:
     sides = ", ".join(escape(p.name) for p in topics.parties) or "none"
     return Rendered("", [_lines_embed("Sticking points", lines,
                                       cut(f"Optional side: {sides}", FOOTER_MAX))])
-
-
-def render_notice(text: str) -> str:
-    """Cut a short plain message (an ephemeral notice) to the content limit."""
-    return cut(text, CONTENT_MAX)

@@ -68,11 +68,11 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
             hi += 1
         ids = tuple(range(lo, hi + 1))
         used.update(ids)
+        sentences = tuple(index.sentence(i) for i in ids)
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
-            sentences=tuple(index.sentence(i) for i in ids), match_offset=row - lo,
-            citation=index.citation(row), sentence_ids=ids,
-            matched_terms=_matched_terms(index.sentence(row), query),
+            sentences=sentences, match_offset=row - lo, citation=index.citation(row),
+            sentence_ids=ids, matched_terms=_matched_terms(sentences[row - lo], query),
         ))
         if len(passages) == top:
             break

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,6 @@ class BuildReport:
     sentences: int = 0
     seconds: float = 0.0
     rebuilt: bool = True
-    warnings: tuple[str, ...] = field(default=())
 
     @property
     def changed_anything(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cues import Feature, expected_features, frame_words
 from .settings import SearchSettings
@@ -59,11 +59,10 @@ def _party_for(term: str, terms: set[str], parties: tuple[Party, ...]) -> Party 
 def _group(term: str, surface: str, terms: set[str], topics: Topics,
            settings: SearchSettings, weight: float = 1.0, required: bool = True) -> TermGroup:
     """A term's group, with its party's other names as discounted alternatives."""
-    party = _party_for(term, terms, topics.parties) if settings.alias_weight else None
+    party = _party_for(term, terms, topics.parties)
     alternatives = tuple((a, settings.alias_weight) for a in sorted(party.alias_terms)
-                         if a != term) if party else ()
-    is_party = _party_for(term, terms, topics.parties) is not None
-    return TermGroup(term, surface, alternatives, weight, required, party=is_party)
+                         if a != term) if party and settings.alias_weight else ()
+    return TermGroup(term, surface, alternatives, weight, required, party=party is not None)
 
 
 def _unframed(groups: list[TermGroup], question: str, settings: SearchSettings) -> list[TermGroup]:
@@ -77,7 +76,7 @@ def _unframed(groups: list[TermGroup], question: str, settings: SearchSettings) 
         if g.surface.lower() not in frame:
             out.append(g)
         elif keep > 0:  # framing never decides whether the sources cover a question
-            out.append(TermGroup(g.term, g.surface, g.alternatives, g.weight * keep, False))
+            out.append(replace(g, weight=g.weight * keep, required=False))
     return out
 
 

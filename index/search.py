@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,6 @@ class Scored:
     rows: np.ndarray
     scores: np.ndarray
     coverage: np.ndarray
-    matched: tuple[frozenset[str], ...] = ()
 
 
 def _columns(index: Index, group: TermGroup, lo: int, hi: int) -> list[tuple[np.ndarray,
@@ -90,6 +90,9 @@ class _Sums:
     total: float = 0.0
 
 
+_NO_CANDIDATES = Scored(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
+
+
 def score_query(index: Index, query: Query, settings: SearchSettings,
                 lo: int = 0, hi: int | None = None) -> Scored:
     """Score every sentence in rows [lo, hi) that shares a term with the query."""
@@ -97,8 +100,7 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     cols = [_columns(index, g, lo, hi) for g in query.groups]
     all_ids = [c[0] for group_cols in cols for c in group_cols]
     if not all_ids and not (settings.title_rows and settings.title_weight):
-        empty = np.zeros(0)
-        return Scored(empty.astype(np.int32), empty, empty)
+        return _NO_CANDIDATES
     titled = _titled_rows(index, query, settings, lo, hi)
     work = scratch(index)
     rows = union([*all_ids, titled], work.rows, index.size)
@@ -122,8 +124,7 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     is_titled[work.position[titled]] = True
     keep = sums.must & ((sums.sent > 0) | is_titled)
     if not keep.any():
-        empty = np.zeros(0)
-        return Scored(empty.astype(np.int32), empty, empty)
+        return _NO_CANDIDATES
     return Scored(rows[keep], scores[keep], coverage[keep])
 
 
@@ -186,9 +187,9 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
         sums.close += weight * (hit | in_para | headed | in_heading | in_title)
 
 
-def _field_hits(field: dict[str, np.ndarray] | object, group: TermGroup) -> np.ndarray:
+def _field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:
     """The ids (sections or sources) whose heading or title holds one of a group's terms."""
-    found = [field[t] for t, _ in group.terms if t in field]  # type: ignore[operator, index]
+    found = [field[t] for t, _ in group.terms if t in field]
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
 
 
