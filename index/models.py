@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -57,6 +58,36 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class PassageKey:
+    """A passage's identity that survives rebuilds: its source and a hash of its matched sentence.
+
+    Row numbers change whenever any source is added or edited; this does not, so stored votes and
+    conversation turns keep pointing at the same words.
+    """
+
+    source_id: str
+    text_hash: str
+
+    @classmethod
+    def of(cls, source_id: str, sentence: str) -> PassageKey:
+        """The key of a sentence of a source."""
+        digest = hashlib.sha256(sentence.encode("utf-8")).hexdigest()[:16]
+        return cls(source_id=source_id, text_hash=digest)
+
+    def __str__(self) -> str:
+        """The key as stored text: `source_id#hash` (hashes never hold `#`)."""
+        return f"{self.source_id}#{self.text_hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> PassageKey:
+        """The key from its stored text."""
+        source_id, _, text_hash = text.rpartition("#")
+        if not source_id or not text_hash:
+            raise ValueError(f"not a passage key: {text!r}")
+        return cls(source_id=source_id, text_hash=text_hash)
+
+
+@dataclass(frozen=True)
 class Passage:
     """A matched sentence with its neighbours from the same section, and where it comes from."""
 
@@ -77,6 +108,11 @@ class Passage:
     def text(self) -> str:
         """The whole passage as one string."""
         return " ".join(self.sentences)
+
+    @property
+    def key(self) -> PassageKey:
+        """The passage's identity across rebuilds (its source and matched sentence)."""
+        return PassageKey.of(self.citation.source_id, self.match)
 
 
 @dataclass(frozen=True)
