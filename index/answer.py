@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from .conversation import CarriedWord
+from .conversation_search import prefer_near, with_carried
 from .corpus import Index
 from .errors import EmptyQuestionError, UnknownSourceError
-from .models import Answer, Passage
+from .models import Answer, Passage, PassageKey
 from .query import Query, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
@@ -19,15 +23,24 @@ MAX_CONTEXT = 5
 
 def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
            source: str | None = None, context: int = 1, issue: Issue | None = None,
-           side: Party | None = None, settings: SearchSettings | None = None) -> Answer:
-    """Answer a question (or an issue, optionally narrowed) with cited passages, or abstain."""
+           side: Party | None = None, settings: SearchSettings | None = None,
+           carried: Sequence[CarriedWord] = (), own_words: bool = True,
+           prefer: Sequence[PassageKey] = ()) -> Answer:
+    """Answer a question (or an issue, optionally narrowed) with cited passages, or abstain.
+
+    `carried`, `own_words` and `prefer` come from a follow-up's resolution (index/conversation).
+    """
     settings = settings or SearchSettings()
     if not question.strip() and issue is None:
         raise EmptyQuestionError("the question is empty")
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
+    if carried:
+        query = with_carried(query, carried, topics, settings, own_words)
     scored = score_query(index, query, settings, lo, hi)
+    if prefer:
+        scored = prefer_near(index, scored, prefer)
     order = rank(scored, limit=top * (2 * context + 2))  # enough: each passage uses ≤ 2c+1 rows
     passages = _passages(index, scored, order, query, top, context)
     unknown = _unknown_terms(index, query)

@@ -7,9 +7,9 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import platformdirs
 from .answer import answer
 from .bm25 import Bm25Params
 from .build import TokenizedDocument, build_index, load_tokenized, tokenize_documents, tokenizer_id
+from .conversation import Turn, resolve_turn
 from .corpus import Index
 from .errors import IndexFormatError
 from .models import Answer, BuildReport, Document, Paragraph, Section, SourceInfo
@@ -201,6 +202,19 @@ class Engine:
         party = snap.topics.party(side) if side else None
         return answer(snap.index, snap.topics, question, top=top, context=context, issue=issue,
                       side=party, settings=self.settings)
+
+    def ask_turn(self, question: str, history: Sequence[Turn], *, top: int = 3,
+                 source: str | None = None, context: int = 1) -> Answer:
+        """Answer one turn of a conversation, read with the earlier turns (oldest first)."""
+        snap = self.snapshot
+        resolved = resolve_turn(history, question, snap.topics)
+        result = answer(
+            snap.index, snap.topics, resolved.question, top=top, source=source, context=context,
+            issue=snap.topics.issue(resolved.issue) if resolved.issue else None,
+            side=snap.topics.party(resolved.side) if resolved.side else None,
+            settings=self.settings, carried=resolved.carried, own_words=resolved.own_words,
+            prefer=resolved.prefer)
+        return replace(result, question=question, understood_as=resolved.understood_as)
 
     def sources(self) -> list[SourceInfo]:
         """What is indexed."""

@@ -124,6 +124,7 @@ class Answer:
     passages: tuple[Passage, ...]
     unknown_terms: tuple[str, ...] = ()
     source: str | None = None
+    understood_as: str | None = None  # how a follow-up was read (None: it stood alone)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import click
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
 from index.evaluate import EvalQuestion, evaluate, load_questions
+from index.evaluate_conversations import is_conversation_file, score_file
 from index.serialize import answer_to_json
 
 from .render import render_answer, render_issues, render_sources
@@ -167,8 +168,12 @@ def issue(key: str, side: str | None, question: str, top: int, as_json: bool,
 @index_option
 def eval_cmd(file: Path, sources_dir: Path, index_dir: Path | None) -> None:
     """Score a question file (JSON lines: question, expect): hit@1, hit@3, MRR@5, abstention."""
-    questions = load_questions(file)
     engine = open_engine(sources_dir, index_dir)
+    if is_conversation_file(file):  # follow-ups, beside the same turns written out in full
+        click.echo("\n".join(score_file(file, lambda q, h: engine.ask_turn(q, h, top=3),
+                                         lambda q: engine.ask(q, top=3))))
+        return
+    questions = load_questions(file)
 
     def ask_one(q: EvalQuestion) -> Any:
         return engine.ask(q.question, top=5, source=q.source)
@@ -198,3 +203,8 @@ def sync(config_path: Path) -> None:
     from bot.runner import sync as sync_commands
 
     sys.exit(sync_commands(config_path))
+
+
+from .chat import chat  # noqa: E402  (after `main` and the options it reuses)
+
+main.add_command(chat)
