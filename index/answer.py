@@ -28,7 +28,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
            prefer: Sequence[PassageKey] = ()) -> Answer:
     """Answer a question (or an issue, optionally narrowed) with cited passages, or abstain.
 
-    `carried`, `own_words` and `prefer` come from a follow-up's resolution (index/conversation).
+    `carried`, `own_words` and `prefer` are a follow-up's reading (index/conversation).
     """
     settings = settings or SearchSettings()
     if not question.strip() and issue is None:
