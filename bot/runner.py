@@ -63,7 +63,8 @@ def _launch(config_path: Path, *, sync_only: bool) -> int:
         return 1
     except discord.PrivilegedIntentsRequired:
         _fail("the Message Content intent is not enabled for this bot: enable it in the "
-              "Developer Portal (Bot › Privileged Gateway Intents) or remove answer_channels")
+              "Developer Portal (Bot › Privileged Gateway Intents), or remove answer_channels "
+              "and set follow_up_minutes = 0 (no follow-up questions)")
         return 1
     except KeyboardInterrupt:
         return 0
