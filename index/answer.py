@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .conversation import CarriedWord
-from .conversation_search import prefer_near, with_carried
+from .conversation_search import covered, prefer_near, with_carried
 from .corpus import Index
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Passage, PassageKey
@@ -36,8 +36,9 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
+    asked = query
     if carried:
-        query = with_carried(query, carried, topics, settings, own_words)
+        query = with_carried(query, carried, topics, settings, required=not own_words)
     scored = score_query(index, query, settings, lo, hi)
     if prefer:
         scored = prefer_near(index, scored, prefer)
@@ -45,6 +46,9 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     passages = _passages(index, scored, order, query, top, context)
     unknown = _unknown_terms(index, query)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
+    if carried and len(order):  # a follow-up is judged with the words it carries
+        best_coverage = covered(index, asked, carried, topics, settings,
+                                int(scored.rows[order[0]]), (lo, hi))
     answered = bool(passages) and best_coverage >= settings.min_coverage
     return Answer(question, answered, tuple(passages), unknown, source)
 

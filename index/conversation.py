@@ -131,7 +131,7 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
     own_terms = {t for _, terms in own for t in terms}
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
     weights: dict[str, CarriedWord] = {}
-    recent = list(history)[-MAX_TURNS:]
+    recent = _in_scope(history)[-MAX_TURNS:]
     for back, turn in enumerate(reversed(recent)):
         weight = RECENCY_DECAY ** back
         if back == len(recent) - 1:
@@ -146,10 +146,25 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
     return list(weights.values())
 
 
-def _understood(question: str, carried: Sequence[CarriedWord]) -> str:
+def _in_scope(history: Sequence[Turn]) -> list[Turn]:
+    """The turns since an issue command last set the topic (all of them if none did)."""
+    start = 0
+    for i, turn in enumerate(history):
+        if turn.issue and (i == 0 or history[i - 1].issue != turn.issue):
+            start = i
+    return list(history[start:])
+
+
+def _topic(issue: str | None, side: str | None, topics: Topics) -> list[str]:
+    """The words an issue command gave the conversation: its title and its party's name."""
+    words = [i.title for i in topics.issues if i.key == issue]
+    return words + [p.name for p in topics.parties if p.key == side]
+
+
+def _understood(question: str, carried: Sequence[CarriedWord], about: Sequence[str] = ()) -> str:
     """The line shown above the answer: the user's words, then the earlier words borrowed."""
     strongest = sorted(carried, key=lambda c: -c.weight)[:8]
-    kept = [c.surface for c in carried if c in strongest]
+    kept = [*about, *(c.surface for c in carried if c in strongest)]
     text = f"{question.strip().rstrip('?').strip()} — {' '.join(kept)}"
     if len(text) > MAX_UNDERSTOOD_CHARS:
         text = text[:MAX_UNDERSTOOD_CHARS - 1].rsplit(" ", 1)[0] + "…"
@@ -170,8 +185,10 @@ def resolve_turn(history: Sequence[Turn], question: str, topics: Topics) -> Reso
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
     if own_party is not None:
         side = None  # the turn names its own party
+    about = _topic(issue, side, topics)
     return ResolvedTurn(question=question, carried=carried,
-                        understood_as=_understood(question, carried) if carried else None,
+                        understood_as=_understood(question, carried, about)
+                        if carried or about else None,
                         issue=issue, side=side,
                         prefer=last.shown if last else (), standalone=False,
                         own_words=bool(own))

@@ -11,7 +11,7 @@ from .conversation import CarriedWord
 from .corpus import Index
 from .models import PassageKey
 from .query import Query, _group
-from .search import Scored
+from .search import Scored, score_query
 from .settings import SearchSettings
 from .tokens import spans
 from .topics import Topics
@@ -28,12 +28,12 @@ PREFER_SHOWN = 1  # the passages that count: the first shown (what the reader sa
 
 
 def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
-                 settings: SearchSettings, own_words: bool) -> Query:
+                 settings: SearchSettings, required: bool) -> Query:
     """The query with earlier turns' words added, each at its carried weight.
 
-    When the turn has topic words of its own, they alone decide whether the sources cover it
-    (carried words are context); when it has none ("why?", "for how long?"), the carried words
-    are what it asks about and count toward coverage.
+    `required`: whether they count toward coverage. For ranking they do only when the turn has
+    no topic words of its own ("why?", "for how long?"); whether the sources cover the turn is
+    always judged with them (see `covered`).
     """
     groups = list(query.groups)
     terms = {t for g in groups for t, _ in g.terms}
@@ -44,7 +44,7 @@ def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
                     continue
                 terms.add(term)
                 groups.append(_group(term, word.surface, terms, topics, settings,
-                                     weight=word.weight, required=not own_words))
+                                     weight=word.weight, required=required))
     return replace(query, groups=tuple(groups))
 
 
@@ -80,3 +80,16 @@ def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey]) -> Sco
                    + PREFER_SECTION * (same_section & ~same_para & ~is_shown)
                    + PREFER_SOURCE * (same_source & ~same_section))
     return replace(scored, scores=scored.scores * factor)
+
+
+def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: Topics,
+            settings: SearchSettings, row: int, rows: tuple[int, int]) -> float:
+    """How much of a follow-up, its carried words included, the sentence at `row` covers.
+
+    A follow-up's own words are few and often not the sources' ("in sterling?", "so how is it
+    kept safe?"): judged alone they would decline answers the conversation makes clear.
+    """
+    full = with_carried(query, carried, topics, settings, required=True)
+    scored = score_query(index, full, settings, *rows)
+    at = np.searchsorted(scored.rows, row)
+    return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0

@@ -134,7 +134,9 @@ class Conversation(commands.Cog):
         """Remember an answer as a turn: of its thread's conversation, or a new reply chain."""
         if not _enabled(self.bot) or sent is None:
             return
-        channel_id, thread_id = _where(sent.channel)
+        # An interaction's follow-up message knows its channel only by id: look the thread up.
+        channel = self.bot.get_channel(sent.channel.id) or sent.channel
+        channel_id, thread_id = _where(channel)
         key = thread_conversation(thread_id) if thread_id else chain_conversation(sent.id)
         history = await self.bot.conversations.ahistory(key) if thread_id else []
         await self.bot.conversations.aadd_turn(key, _turn_of(request, result, history),
