@@ -26,6 +26,10 @@ MAX_UNDERSTOOD_CHARS = 200  # the "understood as" line stays one short line
 # multi-report conversations; the figures moved by a turn or two across 0.3-1.0.
 RECENCY_DECAY = 0.5
 ANCHOR = 1.0
+# "and Ukraine?", "and the Russian side?": a turn whose only topic word is a party swaps the party
+# (the earlier party's names are not carried). A longer turn names a party as part of its subject
+# ("how big would Kyiv's army be"), and keeps the others. 1 beat 2 and "always" on the dev sets.
+SWAP_MAX_WORDS = 1
 CARRY_WEIGHT = 0.6  # carried words weigh this much of the turn's own (the turn leads)
 
 
@@ -130,6 +134,8 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
     """Earlier turns' content words, newest first, weighted by recency; the turn's party wins."""
     own_terms = {t for _, terms in own for t in terms}
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
+    if len(own) > SWAP_MAX_WORDS:
+        own_party = None
     weights: dict[str, CarriedWord] = {}
     recent = _in_scope(history)[-MAX_TURNS:]
     for back, turn in enumerate(reversed(recent)):
