@@ -113,6 +113,12 @@ def starts_new_subject(question: str) -> str | None:
     return question[match.end():].strip()
 
 
+def _own_text(question: str) -> str:
+    """A turn's words without a new-subject marker ("ok different question: …")."""
+    fresh = starts_new_subject(question)
+    return question if fresh is None else fresh
+
+
 def needs_context(question: str) -> bool:
     """Whether a turn, read on its own, leans on earlier turns (ellipsis, pronouns, few words)."""
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
@@ -142,7 +148,7 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
         weight = RECENCY_DECAY ** back
         if back == len(recent) - 1:
             weight = max(weight, ANCHOR)
-        for surface, terms in content_words(turn.question):
+        for surface, terms in content_words(_own_text(turn.question)):
             if set(terms) & own_terms or surface.lower() in weights:
                 continue
             party = _party_of(terms, topics)
@@ -153,10 +159,11 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
 
 
 def _in_scope(history: Sequence[Turn]) -> list[Turn]:
-    """The turns since an issue command last set the topic (all of them if none did)."""
+    """The turns since the subject last changed: by an issue command or "different question:"."""
     start = 0
     for i, turn in enumerate(history):
-        if turn.issue and (i == 0 or history[i - 1].issue != turn.issue):
+        new_issue = turn.issue and (i == 0 or history[i - 1].issue != turn.issue)
+        if new_issue or starts_new_subject(turn.question) is not None:
             start = i
     return list(history[start:])
 

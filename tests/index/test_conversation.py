@@ -106,3 +106,15 @@ def test_conversation_file_is_scored_beside_the_written_out_turns(engine: Engine
     assert lines[1].split()[:4] == ["first", "turns", "1", "1.00"]
     assert lines[2].split()[:3] == ["follow-ups", "1", "1.00"]
     assert lines[2].split()[-2] == "0.00"  # alone, the follow-up finds nothing
+
+
+def test_a_new_subject_or_an_issue_command_starts_the_scope_over() -> None:
+    history = [Turn("what has washington proposed for the nuclear plant"),
+               Turn("ok different question: how much russian money is frozen in europe?")]
+    resolved = resolve_turn(history, "in sterling?", TOPICS)
+    assert resolved.understood_as == "in sterling — russian money frozen europe"
+    history = [Turn("how much of luhansk has russia taken"),
+               Turn("", issue="zaporizhzhia", side="russia")]
+    resolved = resolve_turn(history, "and why?", TOPICS)
+    assert resolved.carried == () and (resolved.issue, resolved.side) == ("zaporizhzhia", "russia")
+    assert resolved.understood_as == "and why — The Zaporizhzhia nuclear plant Russia"
