@@ -87,6 +87,7 @@ _FILLER = frozenset((
     "thanks", "right", "likely", "exactly", "else", "again", "instead", "version", "answer",
     "whole", "thing", "things", "stuff", "kind", "job", "bit", "lot", "mean", "side", "guys",
     "according", "said", "say", "says", "tell", "know", "sure", "think", "question", "ok"))
+_NEGATION = re.compile(r"n't$|^(?:not|no|never|nor|none)$", re.I)
 _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conversation
 
 
@@ -149,8 +150,8 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
         if back == len(recent) - 1:
             weight = max(weight, ANCHOR)
         for surface, terms in content_words(_own_text(turn.question)):
-            if set(terms) & own_terms or surface.lower() in weights:
-                continue
+            if set(terms) & own_terms or surface.lower() in weights or _NEGATION.search(surface):
+                continue  # a negation belongs to its own turn's claim, not to the subject
             party = _party_of(terms, topics)
             if own_party is not None and party is not None and party != own_party:
                 continue  # "and the Russian side?" replaces the party, keeps the rest
