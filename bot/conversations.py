@@ -8,6 +8,7 @@ A conversation idle longer than `follow_up_minutes` is over; only the last few t
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 import time
@@ -17,7 +18,9 @@ from pathlib import Path
 from index.conversation import MAX_TURNS, Turn
 from index.models import PassageKey
 
+log = logging.getLogger(__name__)
 DB_NAME = "conversations.sqlite3"
+_FAILURES = (sqlite3.Error, OSError, ValueError)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
     conversation TEXT NOT NULL, channel_id INTEGER NOT NULL, thread_id INTEGER,
@@ -100,17 +103,31 @@ class ConversationStore:
                                    (message_id,)).fetchone()
         return str(row[0]) if row else None
 
+    # The bot's side: off the event loop, and best effort. A store that cannot be read or written
+    # (disk full, file damaged) turns follow-ups into ordinary questions; it never stops an answer.
+
     async def ahistory(self, conversation: str) -> list[Turn]:
-        """`history` off the event loop."""
-        return await asyncio.to_thread(self.history, conversation)
+        """`history` off the event loop; none when the store fails."""
+        try:
+            return await asyncio.to_thread(self.history, conversation)
+        except _FAILURES as exc:
+            log.warning("conversation store unreadable (%s); answering without context", exc)
+            return []
 
     async def aadd_turn(self, conversation: str, turn: Turn, *, channel_id: int,
                         thread_id: int | None = None,
                         answer_message_id: int | None = None) -> None:
-        """`add_turn` off the event loop."""
-        await asyncio.to_thread(self.add_turn, conversation, turn, channel_id=channel_id,
-                                thread_id=thread_id, answer_message_id=answer_message_id)
+        """`add_turn` off the event loop; a failure is logged and the turn forgotten."""
+        try:
+            await asyncio.to_thread(self.add_turn, conversation, turn, channel_id=channel_id,
+                                    thread_id=thread_id, answer_message_id=answer_message_id)
+        except _FAILURES as exc:
+            log.warning("conversation store unwritable (%s); turn not kept", exc)
 
     async def aconversation_of_answer(self, message_id: int) -> str | None:
-        """`conversation_of_answer` off the event loop."""
-        return await asyncio.to_thread(self.conversation_of_answer, message_id)
+        """`conversation_of_answer` off the event loop; None when the store fails."""
+        try:
+            return await asyncio.to_thread(self.conversation_of_answer, message_id)
+        except _FAILURES as exc:
+            log.warning("conversation store unreadable (%s); answering without context", exc)
+            return None

@@ -56,7 +56,10 @@ def run_batch(engine: Engine, batch: TextIO, *, top: int, context: int) -> None:
             raise UsageError(f"batch line {number}: expected {{\"conversation\": …, "
                              f"\"question\": …}} ({exc})") from None
         state = conversations.setdefault(conversation_id, Conversation())
-        result = engine.ask_turn(question, state.turns, top=top, context=context)
+        try:
+            result = engine.ask_turn(question, state.turns, top=top, context=context)
+        except UsageError as exc:  # e.g. an empty question: say which line
+            raise UsageError(f"batch line {number}: {exc}") from None
         state.remember(question, result)
         click.echo(json.dumps(chat_json(result, conversation_id), ensure_ascii=False))
 

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 THREAD_HINT = "Ask your follow-up questions here: every message in this thread is read with " \
               "the conversation so far, no mention needed."
 GONE = "I no longer have that answer's question: please ask again."
+NO_THREAD = "I can't open a thread here (it needs the Create Public Threads permission): reply " \
+            "to my answer instead to follow up."
 WAIT_REACTION = "⏳"
 
 
@@ -174,7 +176,12 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             await send_private(interaction, GONE)
             return
         await interaction.response.defer()
-        thread = await _thread_on(message, asked.request)
+        try:
+            thread = await _thread_on(message, asked.request)
+        except discord.HTTPException as exc:  # e.g. no Create Public Threads permission here
+            log.warning("could not open a follow-up thread on %d: %s", message.id, exc)
+            await interaction.followup.send(NO_THREAD, ephemeral=True)
+            return
         prior = list(asked.request.history) if isinstance(asked.request, AskRequest) else []
         turn = _turn_of(asked.request, None, prior)
         for earlier in [*prior, replace(turn, shown=asked.passages)]:

@@ -42,6 +42,10 @@ def test_batch_errors_name_the_line(run, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "Error: batch line 2" in result.output
     assert "Traceback" not in result.output
     assert run("chat", "--json").exit_code == 1  # --json alone is a usage mistake
+    path.write_text('{"conversation": "a", "question": "why"}\n'
+                    '{"conversation": "a", "question": "  "}\n')
+    result = run("chat", "--json", "--batch", str(path))
+    assert result.exit_code == 1 and "Error: batch line 2: the question is empty" in result.output
 
 
 def test_interactive_chat_follows_up_shows_more_and_starts_over(run) -> None:

@@ -63,3 +63,13 @@ def test_only_questions_ids_and_passage_keys_are_stored(tmp_path: Path) -> None:
     assert columns == ["conversation", "channel_id", "thread_id", "question", "issue", "side",
                        "shown", "at"]
     assert store._db.execute("SELECT shown FROM turns").fetchone()[0] == str(KEY)
+
+
+async def test_a_broken_store_means_no_context_never_a_failure(tmp_path: Path, caplog) -> None:
+    store = ConversationStore(tmp_path)
+    store.add_turn(thread_conversation(1), Turn("first"), channel_id=10, answer_message_id=5)
+    store.close()  # every call now fails inside sqlite
+    assert await store.ahistory(thread_conversation(1)) == []
+    assert await store.aconversation_of_answer(5) is None
+    await store.aadd_turn(thread_conversation(1), Turn("second"), channel_id=10)
+    assert [r.levelname for r in caplog.records].count("WARNING") == 3
