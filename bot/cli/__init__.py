@@ -18,9 +18,11 @@ from index.evaluate import EvalQuestion, evaluate, load_questions
 from index.jsonl import read_json_lines, text_field
 from index.serialize import answer_to_json
 
+from ..logs import configure_logging
 from .render import render_answer, render_issues, render_sources
 
 log = logging.getLogger(__name__)
+BOT_COMMANDS = ("run", "sync")  # commands that read a config file (and its log_level)
 
 
 class CitebotGroup(click.Group):
@@ -71,13 +73,15 @@ def open_engine(sources_dir: Path, index_dir: Path | None) -> Engine:
 
 
 @click.group(cls=CitebotGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-v", "--verbose", count=True,
+              help="More log output (-vv for debug); the bot's level is its config's log_level.")
 @click.version_option(package_name="citebot")
-def main(verbose: int) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
     """Answer questions about a folder of documents by quoting them, with citations."""
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    if ctx.invoked_subcommand not in BOT_COMMANDS:  # the bot sets its own up from its config
+        configure_logging([logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                          timestamps=False)
 
 
 @main.command()

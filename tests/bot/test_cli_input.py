@@ -22,9 +22,10 @@ def run(sources_dir: Path, tmp_path: Path):
 def _one_error_line(result) -> str:
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    return lines[0]
+    *warnings, last = result.stderr.strip().splitlines()
+    assert last.startswith("Error: ") and "Traceback" not in result.stderr, result.stderr
+    assert all(w.startswith("WARNING ") for w in warnings), result.stderr  # logged on the way
+    return last
 
 
 BATCH = [
