@@ -187,6 +187,8 @@ def _parse_and_tokenize(source: SourceFile) -> TokenizedDocument | SkippedSource
 
 def _prune(cache_dir: Path, keep: set[str]) -> None:
     """Delete cache entries no current source uses (old versions, other code, leftovers)."""
+    if not cache_dir.is_dir():  # nothing cached yet (an empty folder builds no cache)
+        return
     try:
         for path in cache_dir.iterdir():
             if path.name not in keep and path.is_file():
@@ -211,7 +213,7 @@ def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = N
     if progress:
         progress(len(results), len(files))
     todo = [i for i in range(len(files)) if i not in results]
-    big = sum(files[i].path.stat().st_size for i in todo) >= PARALLEL_MIN_BYTES
+    big = sum(files[i].size for i in todo) >= PARALLEL_MIN_BYTES
     for i, result in zip(todo, _map(_parse_and_tokenize, [files[i] for i in todo], big, workers),
                          strict=True):
         results[i] = result
