@@ -62,10 +62,11 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
     """Load cold, then time base BM25 queries and the full answer path; peak memory serving."""
     import resource
 
+    from topk import top_k_scores
+
     from index.engine import Engine
     from index.store import load_index
     from index.tokens import tokenize
-    from index.topk import top_k_scores
 
     t = time.perf_counter()
     engine = Engine(Path(src), Path(idx))
