@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,8 @@ class Bm25Params:
 
 def okapi_idf(doc_freq: Mapping[str, int], n_docs: int, params: Bm25Params) -> dict[str, float]:
     """rank-bm25's own idf for these document frequencies, with its epsilon floor."""
+    from rank_bm25 import BM25Okapi  # only a build needs it: not imported to answer
+
     if not doc_freq:
         return {}  # rank-bm25 divides by len(idf): an index with no terms has no idf at all
     model = BM25Okapi.__new__(BM25Okapi)  # its idf step alone; no corpus walk, no process pool

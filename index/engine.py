@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -22,8 +22,7 @@ from .corpus import Index
 from .errors import CitebotError, IndexFormatError
 from .integrity import IntegrityCheck
 from .models import Answer, BuildReport, Document, Paragraph, Section, SourceInfo
-from .patch import patch_index
-from .refresh import LAST_GOOD, plan_changes
+from .refresh import LAST_GOOD
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
 from .store import (
@@ -34,8 +33,8 @@ from .store import (
     save_index,
     writer_lock,
 )
-from .tokens import offer_stems
-from .topics import Topics, load_topics
+from .tokens import offer_stems, tokenize
+from .topics import TOPICS_FILE, Topics, load_topics
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +151,9 @@ class Engine:
         already matches the sources. A few changed sources patch the index; more rebuild it.
         `trust_saved=False` (a damaged index) ignores what is saved and builds from the sources.
         """
-        with self._rebuild_lock, writer_lock(self.index_dir), _cyclic_gc_paused():
+        with self._rebuild_lock, writer_lock(self.index_dir) as waited, _cyclic_gc_paused():
             started = time.perf_counter()
-            if trust_saved and self._snapshot is None and self._is_fresh():
+            if waited and trust_saved and self._snapshot is None and self._is_fresh():
                 try:
                     log.info("another process has just built the index; serving it")
                     return self._load_saved()
@@ -165,6 +164,7 @@ class Engine:
             index, skipped = (trust_saved and self._patched()) or self._built(progress)
             skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
                             for s in skipped]
+            self._learn_topic_stems()
             generation = save_index(index, self.index_dir, {"skipped": skipped_info})
             self._check.loaded(generation.name, verified=True)
             self._skipped = tuple(skipped)
@@ -181,8 +181,16 @@ class Engine:
             log.info("index rebuilt: %s", report.summary)
             return report
 
+    def _learn_topic_stems(self) -> None:
+        """Stem every word of the topics file, so the saved stems cover issue keys and aliases."""
+        with suppress(OSError, UnicodeError):  # only speed is at stake here
+            tokenize((self.sources_dir / TOPICS_FILE).read_text(encoding="utf-8"))
+
     def _patched(self) -> tuple[Index, Sequence[SkippedSource]] | None:
         """The served (or saved) index patched with the changed sources, if few changed."""
+        from .patch import patch_index  # only a rebuild needs these: not imported to answer
+        from .refresh import plan_changes
+
         base = self._patch_base()
         if base is None:
             return None

@@ -19,10 +19,8 @@ import numpy as np
 from .bm25 import Postings, okapi_idf
 from .build import TokenizedDocument, document_structure, field_terms
 from .corpus import Index, SourceRecord
+from .refresh import MAX_PATCHED_SOURCES
 from .tokens import tokenize
-
-# Past this many replaced sources a full build is about as fast (each costs a pass over postings).
-MAX_PATCHED_SOURCES = 8
 
 
 @dataclass(frozen=True)

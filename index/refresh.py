@@ -9,10 +9,11 @@ from pathlib import Path
 
 from .build import TokenizedDocument, prune_cache, tokenize_files
 from .corpus import Index
-from .patch import MAX_PATCHED_SOURCES
 from .sources import SkippedSource, SourceFile
 
 log = logging.getLogger(__name__)
+# Past this many changed sources a full build is about as fast (each costs a pass over postings).
+MAX_PATCHED_SOURCES = 8
 LAST_GOOD = "serving its last good version"
 
 

@@ -56,17 +56,23 @@ def _checksum(path: Path) -> int:
 
 
 @contextmanager
-def writer_lock(folder: Path) -> Iterator[None]:
-    """Hold the index folder's writer lock (waiting for another writer to finish first)."""
+def writer_lock(folder: Path) -> Iterator[bool]:
+    """Hold the index folder's writer lock; yields whether another writer had to finish first."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle = (folder / LOCK).open("a")
     except OSError as exc:
         raise _write_error(exc, folder) from None
     with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            waited = False
+        except BlockingIOError:
+            log.info("another process is writing the index in %s; waiting for it", folder)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            waited = True
+        try:
+            yield waited
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

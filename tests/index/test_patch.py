@@ -102,3 +102,27 @@ def test_patch_equals_full_rebuild(tmp_path: Path, case: str) -> None:
     full = build_index([new_docs[k] for k in sorted(new_docs)])
     assert_same_index(patched, full)
     assert _answers(patched, tmp_path / "after") == _answers(full, tmp_path / "after")
+
+
+def test_engine_patches_one_change_and_saves_what_a_full_build_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import patch
+    from index.engine import Engine
+    from index.store import load_index
+
+    _write(tmp_path / "src", NOTES)
+    engine = Engine(tmp_path / "src", tmp_path / "ix")
+    engine.open()
+    calls = []
+    real = patch.patch_index
+    monkeypatch.setattr(patch, "patch_index", lambda *a: calls.append(a) or real(*a))
+    (tmp_path / "src" / "mid" / "grain.md").write_text(NOTES["zzz-last"], encoding="utf-8")
+    (tmp_path / "src" / "aaa-first.md").unlink()
+    report = engine.rebuild()
+    assert len(calls) == 1 and report.changed == ("mid/grain",)
+    assert report.removed == ("aaa-first",)
+    full = Engine(tmp_path / "src", tmp_path / "full")
+    full.rebuild()
+    assert_same_index(engine.snapshot.index, full.snapshot.index)
+    assert_same_index(load_index(tmp_path / "ix")[0], full.snapshot.index)
+    assert [engine.ask(q) for q in QUESTIONS] == [full.ask(q) for q in QUESTIONS]
