@@ -90,14 +90,14 @@ def _records(old: Index, segments: Sequence[_Segment],
     """Each segment with its new position, and old row → new row (-1 for a removed row)."""
     sec_first = np.concatenate([[0], np.cumsum([s.sections for s in old.sources])])
     par_first = np.concatenate([[0], np.cumsum([s.paragraphs for s in old.sources])])
-    row_map = np.full(old.size, -1, dtype=np.int64)
+    row_map = np.full(old.size, -1, dtype=np.int32)
     placed = []
     row = section = paragraph = source = 0
     for seg in segments:
         where_row = row
         if seg.doc is None:
             a, b = old.sources[seg.start].first, _end(old, seg.stop)
-            row_map[a:b] = np.arange(row, row + b - a)
+            row_map[a:b] = np.arange(row, row + b - a, dtype=np.int32)
             rows, count = b - a, seg.stop - seg.start
             sections = int(sec_first[seg.stop] - sec_first[seg.start])
             paragraphs = int(par_first[seg.stop] - par_first[seg.start])
@@ -172,8 +172,7 @@ def _postings(old: Index, placed: list[tuple[_Segment, _Placed]], row_map: np.nd
     p = old.postings
     n_rows = sum(at.rows for _, at in placed)
     ext = dict(p.vocab)  # old terms keep their ids here; new terms get the next ones
-    v_old = len(ext)
-    old_term = np.repeat(np.arange(v_old, dtype=np.int32), np.diff(p.ptr))
+    old_term = np.repeat(np.arange(len(ext), dtype=np.int32), np.diff(p.ptr))
     moved_rows = row_map[p.ids]
     keep = moved_rows >= 0
     k_term, k_rows, k_tf = old_term[keep], moved_rows[keep], p.tf[keep]
@@ -184,20 +183,20 @@ def _postings(old: Index, placed: list[tuple[_Segment, _Placed]], row_map: np.nd
     nd_row = np.concatenate([none, *(n.rows for n in new)])
     nd_tf = np.concatenate([none.astype(np.int32), *(n.tf for n in new)])
     v_ext = len(ext)
-    c_old = np.bincount(k_term, minlength=v_ext)
     kptr = np.zeros(v_ext + 1, dtype=np.int64)
-    np.cumsum(c_old, out=kptr[1:])
-    df = c_old + np.bincount(nd_term, minlength=v_ext)
+    np.cumsum(np.bincount(k_term, minlength=v_ext), out=kptr[1:])
+    df = np.diff(kptr) + np.bincount(nd_term, minlength=v_ext)
     perm = _first_seen_order(old, placed, new, ext, k_rows, kptr, df, row_map)
     new_id = np.full(v_ext, -1, dtype=np.int64)
     new_id[perm] = np.arange(len(perm))
     ptr = np.zeros(len(perm) + 1, dtype=np.int64)
     np.cumsum(df[perm], out=ptr[1:])
-    # An old posting's slot: its term's start, its place among the term's old postings, and
-    # the term's postings in every new document placed before its row.
-    dest = ptr[new_id[k_term]] + (np.arange(len(k_term)) - kptr[k_term])
+    # An old posting's slot: its term's new start plus its place among the term's old postings
+    # (one gather per posting), then after each new document the term's postings in it.
+    dest = np.arange(len(k_term), dtype=np.int64)
+    dest += (ptr[:-1][new_id[:len(kptr) - 1].clip(0)] - kptr[:-1])[k_term]
     for n in new:
-        dest += np.bincount(n.terms, minlength=v_ext)[k_term] * (k_rows >= n.end)
+        _after_document(dest, k_rows, kptr, n)
     ids = np.empty(int(ptr[-1]), dtype=np.int32)
     tf = np.empty(int(ptr[-1]), dtype=np.int32)
     free = np.ones(int(ptr[-1]), dtype=bool)
@@ -215,6 +214,15 @@ def _postings(old: Index, placed: list[tuple[_Segment, _Placed]], row_map: np.nd
         else seg.doc.lengths for seg, _ in placed]).astype(np.int32)
     return Postings({n: i for i, n in enumerate(new_names)}, ptr, ids, tf, idf, doc_len,
                     p.params)
+
+
+def _after_document(dest: np.ndarray, k_rows: np.ndarray, kptr: np.ndarray,
+                    doc: _DocPostings) -> None:
+    """Move the old postings that follow a new document past its postings of the same term."""
+    terms, counts = np.unique(doc.terms, return_counts=True)
+    for term, count in zip(terms.tolist(), counts.tolist(), strict=True):
+        a, b = int(kptr[term]), int(kptr[term + 1])  # empty for a term the old index lacks
+        dest[a + int(np.searchsorted(k_rows[a:b], doc.end)):b] += count
 
 
 @dataclass(frozen=True)
