@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,11 @@ from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
 from index.evaluate import EvalQuestion, evaluate, load_questions
 from index.evaluate_conversations import is_conversation_file, score_file
-from index.jsonl import read_json_lines, text_field
+from index.jsonl import text_field
 from index.serialize import answer_to_json
 
 from ..logs import configure_logging
+from .batch import echo_json_lines
 from .render import render_answer, render_issues, render_sources
 
 log = logging.getLogger(__name__)
@@ -118,21 +119,12 @@ def ask(question: str, top: int, source: str | None, context: int, as_json: bool
 def _answer_batch(engine: Engine, lines: Iterable[bytes], *, top: int, source: str | None,
                   context: int) -> None:
     """Answer JSON lines one by one; a bad line gets an error object in its place."""
-    failed = []
-    for line in read_json_lines(lines):
-        try:
-            if line.error:
-                raise UsageError(line.error)
-            q = text_field(line.row, "question", required=True)
-            src = text_field(line.row, "source") if "source" in line.row else source
-            out = answer_to_json(engine.ask(str(q), top=top, source=src, context=context))
-        except UsageError as exc:  # this line's mistake: say so in its place, answer the rest
-            failed.append(line.number)
-            out = {"line": line.number, "error": str(exc)}
-        click.echo(json.dumps(out, ensure_ascii=False))
-    if failed:
-        raise UsageError(f"batch line{'s' * (len(failed) > 1)} "
-                         f"{', '.join(map(str, failed))} failed (see the \"error\" objects)")
+    def answer_line(row: Mapping[str, Any]) -> dict[str, Any]:
+        q = text_field(row, "question", required=True)
+        src = text_field(row, "source") if "source" in row else source
+        return answer_to_json(engine.ask(str(q), top=top, source=src, context=context))
+
+    echo_json_lines(lines, answer_line)
 
 
 @main.command("index")

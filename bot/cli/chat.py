@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import click
 
 from index.conversation import MAX_TURNS, Turn, next_turn
 from index.engine import Engine
 from index.errors import CitebotError, UsageError
+from index.jsonl import text_field
 from index.models import Answer
 from index.serialize import answer_to_json
 
 from . import index_option, open_engine, sources_option
+from .batch import echo_json_lines
 from .render import render_answer, render_passage
 
 PROMPT = "you> "
@@ -43,25 +45,23 @@ def chat_json(result: Answer, conversation_id: str) -> dict[str, Any]:
             "understood_as": result.understood_as}
 
 
-def run_batch(engine: Engine, batch: TextIO, *, top: int, context: int) -> None:
-    """Answer JSON lines {conversation, question}, each id's turns in order; one object a line."""
+def run_batch(engine: Engine, lines: Iterable[bytes], *, top: int, context: int) -> None:
+    """Answer JSON lines {conversation, question}, each id's turns in order; one object a line.
+
+    As `citebot ask --batch`: a bad line gets {"line", "error"} in its place (its conversation
+    goes on without it), the rest are answered, and the command then fails naming the lines.
+    """
     conversations: dict[str, Conversation] = {}
-    for number, line in enumerate(batch, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            conversation_id, question = str(row["conversation"]), str(row["question"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(f"batch line {number}: expected {{\"conversation\": …, "
-                             f"\"question\": …}} ({exc})") from None
+
+    def answer_line(row: Mapping[str, Any]) -> dict[str, Any]:
+        conversation_id = str(text_field(row, "conversation", required=True))
+        question = str(text_field(row, "question", required=True))
         state = conversations.setdefault(conversation_id, Conversation())
-        try:
-            result = engine.ask_turn(question, state.turns, top=top, context=context)
-        except UsageError as exc:  # e.g. an empty question: say which line
-            raise UsageError(f"batch line {number}: {exc}") from None
+        result = engine.ask_turn(question, state.turns, top=top, context=context)
         state.remember(question, result)
-        click.echo(json.dumps(chat_json(result, conversation_id), ensure_ascii=False))
+        return chat_json(result, conversation_id)
+
+    echo_json_lines(lines, answer_line)
 
 
 def _reading(result: Answer) -> str:
@@ -121,11 +121,11 @@ def run_interactive(engine: Engine, *, top: int, context: int) -> None:
 @click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
               help="Neighbouring sentences on each side of the match.")
 @click.option("--json", "as_json", is_flag=True, help="With --batch: print JSON lines.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"),
+@click.option("--batch", type=click.File("rb"),
               help="With --json: read JSON lines {conversation, question}; one object a line out.")
 @sources_option
 @index_option
-def chat(top: int, context: int, as_json: bool, batch: TextIO | None, sources_dir: Path,
+def chat(top: int, context: int, as_json: bool, batch: BinaryIO | None, sources_dir: Path,
          index_dir: Path | None) -> None:
     """Talk with the sources: follow-up questions read with the earlier turns."""
     if (batch is None) != (not as_json):

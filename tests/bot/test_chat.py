@@ -35,17 +35,22 @@ def test_batch_keeps_interleaved_conversations_apart(run, tmp_path: Path) -> Non
     assert "zaporizhzhia" not in rows[3]["understood_as"]
 
 
-def test_batch_errors_name_the_line(run, tmp_path: Path) -> None:
+def test_a_bad_batch_line_gets_an_error_in_its_place_and_the_rest_goes_on(run, tmp_path) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_text('{"conversation": "a", "question": "why"}\n{"question": "x"}\n')
+    path.write_text(f'{{"conversation": "a", "question": "{REACTORS}"}}\n'
+                    '{"question": "x"}\n'
+                    '{"conversation": "a", "question": "  "}\n'
+                    'not json\n'
+                    '{"conversation": "a", "question": "for how long now?"}\n')
     result = run("chat", "--json", "--batch", str(path))
-    assert result.exit_code == 1 and "Error: batch line 2" in result.output
-    assert "Traceback" not in result.output
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r.get("line") for r in rows] == [None, 2, 3, 4, None]
+    assert "'conversation' must be a string" in rows[1]["error"]
+    assert "'question' is empty" in rows[2]["error"] and "not JSON" in rows[3]["error"]
+    assert rows[4]["understood_as"] == "for how long now — state zaporizhzhia reactors"
+    assert "Error: batch lines 2, 3, 4 failed" in result.output
     assert run("chat", "--json").exit_code == 1  # --json alone is a usage mistake
-    path.write_text('{"conversation": "a", "question": "why"}\n'
-                    '{"conversation": "a", "question": "  "}\n')
-    result = run("chat", "--json", "--batch", str(path))
-    assert result.exit_code == 1 and "Error: batch line 2: the question is empty" in result.output
 
 
 def test_interactive_chat_follows_up_shows_more_and_starts_over(run) -> None:
