@@ -82,7 +82,11 @@ def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: 
     A follow-up's own words are few and often not the sources' ("in sterling?", "so how is it
     kept safe?"): judged alone they would decline answers the conversation makes clear.
     """
-    full = with_carried(query, carried, topics, settings, required=True)
+    # A carried word the sources never use was judged in its own turn; here it would only
+    # dilute the share of the follow-up that the passage covers.
+    vocab = index.postings.vocab
+    known = [c for c in carried if any(t in vocab for _, _, ts in spans(c.surface) for t in ts)]
+    full = with_carried(query, known, topics, settings, required=True)
     scored = score_query(index, full, settings, *rows)
     at = np.searchsorted(scored.rows, row)
     return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0
