@@ -64,4 +64,4 @@ class SearchSettings:
 PLAIN_BM25 = SearchSettings().without(
     "alias_weight", "issue_expansion", "paragraph_weight", "section_weight", "heading_weight",
     "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
-    "title_discount", "coord_weight", "title_rows", "name_cue")
+    "title_discount", "coord_weight", "title_rows", "name_cue", "min_coverage")
