@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .corpus import Index
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Passage
-from .query import Query, parse_query
+from .query import Query, TermGroup, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
@@ -27,13 +29,30 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
+    unknown = _unknown_groups(index, query)
+    everyday = [g for g in unknown if not g.name]
+    if settings.name_abstention and len(everyday) == 1:
+        # One everyday word no source uses (slang, a verb form) cannot veto an answer; several
+        # say the question is about something else, so they keep their weight.
+        query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
+                                            else g for g in query.groups))
     scored = score_query(index, query, settings, lo, hi)
     order = rank(scored, limit=top * (2 * context + 2))  # enough: each passage uses ≤ 2c+1 rows
     passages = _passages(index, scored, order, query, top, context)
-    unknown = _unknown_terms(index, query)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
-    answered = bool(passages) and best_coverage >= settings.min_coverage
-    return Answer(question, answered, tuple(passages), unknown, source)
+    abstention = _abstention(unknown, bool(passages), best_coverage, settings)
+    return Answer(question, abstention is None, tuple(passages),
+                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
+
+
+def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
+                settings: SearchSettings) -> str | None:
+    """Why to decline (off_topic, partly_covered), or None to answer."""
+    if not found or (settings.name_abstention and any(g.name for g in unknown)):
+        return "off_topic"
+    if coverage < settings.min_coverage:
+        return "partly_covered" if coverage > 0 else "off_topic"
+    return None
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:
@@ -91,8 +110,11 @@ def _matched_terms(sentence: str, query: Query) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
-def _unknown_terms(index: Index, query: Query) -> tuple[str, ...]:
-    """The question's words that occur nowhere in the sources (nor do their alternatives)."""
-    vocab = index.postings.vocab
-    return tuple(g.surface for g in query.groups
-                 if g.required and not any(t in vocab for t, _ in g.terms))
+def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:
+    """The question's words that occur nowhere in the sources: text, headings, titles."""
+    fields = (index.postings.vocab, index.heading_terms, index.title_terms)
+    found = [any(t in field for t, _ in g.terms for field in fields) for g in query.groups]
+    # A compound ("counter-offer") is known when one of its parts is: its joined form is not.
+    known_words = {g.surface for g, f in zip(query.groups, found, strict=True) if f}
+    return [g for g, f in zip(query.groups, found, strict=True)
+            if g.required and not f and g.surface not in known_words]

@@ -80,7 +80,10 @@ _FRAME_WORDS = frozenset((
     "gives", "gave", "go", "goes", "went", "come", "comes", "came", "happen", "happens",
     "happened", "want", "wants", "wanted", "think", "thinks", "thought", "say", "says", "said",
     "stance", "position", "view", "views", "opinion", "feel", "feels", "mean", "means", "kind",
-    "type", "sort"))
+    "type", "sort",
+    # Hedges and chat fillers: how people type, not what they ask about.
+    "actually", "really", "exactly", "anything", "something", "just", "ok", "okay", "lol",
+    "whats", "basically", "even", "still", "per", "bit"))
 
 
 def frame_words(question: str) -> frozenset[str]:

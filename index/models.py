@@ -124,6 +124,9 @@ class Answer:
     passages: tuple[Passage, ...]
     unknown_terms: tuple[str, ...] = ()
     source: str | None = None
+    # Why it declined: "off_topic" (it names what no source mentions, or matches next to nothing)
+    # or "partly_covered" (the sources touch the question but no passage covers enough of it).
+    abstention: str | None = None
 
 
 @dataclass(frozen=True)

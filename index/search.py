@@ -40,8 +40,8 @@ def _columns(index: Index, group: TermGroup, lo: int, hi: int) -> list[tuple[np.
 
 
 def _group_bm25(index: Index, group: TermGroup, group_cols: list[tuple[np.ndarray, np.ndarray,
-                float]], rows: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """BM25 of a group as one term whose count is the (discounted) sum of its terms' counts.
+                float]], rows: np.ndarray, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A group's (discounted) term count per row, and its BM25 as one term of that count.
 
     For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
     count the way a search engine's synonym query does, with the name's own idf.
@@ -50,8 +50,9 @@ def _group_bm25(index: Index, group: TermGroup, group_cols: list[tuple[np.ndarra
     for ids, counts, factor in group_cols:
         tf[position[ids]] += factor * counts  # a term's rows are distinct: no lost updates
     p, params = index.postings, index.params
-    norm = params.k1 * (1 - params.b + params.b * p.doc_len[rows] / p.avgdl)
-    return _group_idf(index, group) * (tf * (params.k1 + 1) / (tf + norm))
+    # avgdl is 0 only when no sentence has an indexable word (candidates from titles alone).
+    norm = params.k1 * (1 - params.b + params.b * p.doc_len[rows] / (p.avgdl or 1.0))
+    return tf, _group_idf(index, group) * (tf * (params.k1 + 1) / (tf + norm))
 
 
 def _group_idf(index: Index, group: TermGroup) -> float:
@@ -79,6 +80,7 @@ class _Sums:
     ctx: np.ndarray  # evidence from the structure around it
     covered: np.ndarray  # question weight present anywhere around it (abstention)
     close: np.ndarray  # question weight in the sentence, its paragraph, heading or title (coord)
+    matched: np.ndarray  # whether the sentence holds a question term (whatever its idf's sign)
     must: np.ndarray
     party: np.ndarray
     para: np.ndarray  # each candidate's paragraph, section and source (looked up once)
@@ -88,6 +90,17 @@ class _Sums:
     unseen: float = 1.0  # the weight of a question word the sources never use
     parties: int = 0
     total: float = 0.0
+
+    @classmethod
+    def start(cls, index: Index, rows: np.ndarray, unseen: float) -> _Sums:
+        """Empty sums for these candidate rows."""
+        n = len(rows)
+        section = index.sent_section[rows]
+        return cls(sent=np.zeros(n), ctx=np.zeros(n), covered=np.zeros(n), close=np.zeros(n),
+                   matched=np.zeros(n, dtype=bool), must=np.ones(n, dtype=bool),
+                   party=np.zeros(n), para=index.sent_para[rows], section=section,
+                   source=index.sent_source[rows],
+                   headed=index.section_has_heading[section], unseen=unseen)
 
 
 _NO_CANDIDATES = Scored(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
@@ -105,12 +118,7 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     work = scratch(index)
     rows = union([*all_ids, titled], work.rows, index.size)
     work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
-    zeros = np.zeros(len(rows))
-    section = index.sent_section[rows]
-    sums = _Sums(zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
-                 np.ones(len(rows), dtype=bool), zeros.copy(), index.sent_para[rows], section,
-                 index.sent_source[rows], index.section_has_heading[section],
-                 _unseen_weight(index, query))
+    sums = _Sums.start(index, rows, _unseen_weight(index, query))
     for group, group_cols in zip(query.groups, cols, strict=True):
         _add_group(index, query, settings, rows, group, group_cols, sums, work)
     scores = (sums.sent + sums.ctx) * _cue_factor(index, rows, query.expects, settings)
@@ -122,7 +130,9 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     coverage = sums.covered / sums.total if sums.total else np.ones(len(rows))
     is_titled = np.zeros(len(rows), dtype=bool)
     is_titled[work.position[titled]] = True
-    keep = sums.must & ((sums.sent > 0) | is_titled)
+    # A sentence holding a question term is a candidate even where BM25Okapi's idf is zero or
+    # negative (a corpus of one or two sentences): whether to answer is coverage's call.
+    keep = sums.must & (sums.matched | is_titled)
     if not keep.any():
         return _NO_CANDIDATES
     return Scored(rows[keep], scores[keep], coverage[keep])
@@ -152,8 +162,9 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
                sums: _Sums, work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
     para, section, source = sums.para, sums.section, sums.source
-    g_score = _group_bm25(index, group, group_cols, rows, work.position)
-    hit = g_score > 0
+    tf, g_score = _group_bm25(index, group, group_cols, rows, work.position)
+    hit = tf > 0
+    sums.matched |= hit
     ids = np.concatenate([c[0] for c in group_cols]) if group_cols else rows[:0]
     in_para = present(index.sent_para[ids], work.paragraphs, para)
     in_section = present(index.sent_section[ids], work.sections, section)
@@ -178,7 +189,7 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
         sums.party += hit
         sums.parties += 1
     if group.required:
-        weight = group_idf or sums.unseen
+        weight = group_idf if group_idf > 0 else sums.unseen
         sums.total += weight
         sums.covered += weight * (hit | in_section | in_heading | in_title)
         # A headed section declares one topic, so a term anywhere in it is close; a headless

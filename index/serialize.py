@@ -18,5 +18,5 @@ def passage_to_json(passage: Passage) -> dict[str, Any]:
 def answer_to_json(answer: Answer) -> dict[str, Any]:
     """An answer as the JSON object printed by `citebot ask --json`."""
     return {"question": answer.question, "answered": answer.answered,
-            "unknown_terms": list(answer.unknown_terms),
+            "abstention": answer.abstention, "unknown_terms": list(answer.unknown_terms),
             "passages": [passage_to_json(p) for p in answer.passages]}

@@ -51,6 +51,10 @@ class SearchSettings:
     # our own encyclopedia_dev (seed and own_dev unchanged).
     name_cue: float = 1.0
     min_coverage: float = 0.5  # share of the question's weight the best passage must cover
+    place_folding: float = 1.0  # 1 = a country and its demonyms count for each other
+    # 1 = a question naming someone or something no source mentions is declined as off-topic, and
+    # an everyday word no source uses is left out of coverage (it cannot veto an answer).
+    name_abstention: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
@@ -64,4 +68,5 @@ class SearchSettings:
 PLAIN_BM25 = SearchSettings().without(
     "alias_weight", "issue_expansion", "paragraph_weight", "section_weight", "heading_weight",
     "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
-    "title_discount", "coord_weight", "title_rows", "name_cue", "min_coverage")
+    "title_discount", "coord_weight", "title_rows", "name_cue", "min_coverage",
+    "place_folding", "name_abstention")
