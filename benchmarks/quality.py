@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -111,8 +112,16 @@ def configurations(ablate: bool) -> list[tuple[str, SearchSettings]]:
     if ablate:
         base = SearchSettings()
         rows += [(f"-{f.name}", base.without(f.name)) for f in fields(base)
-                 if f.name not in ("min_coverage", "side_weight") and getattr(base, f.name)]
+                 if f.name not in ("min_coverage", "position_decay") and getattr(base, f.name)]
     return rows
+
+
+def grid(specs: Sequence[str]) -> list[tuple[str, SearchSettings]]:
+    """Every combination of `name=v1,v2` values over the defaults (names: SearchSettings fields)."""
+    parts = (spec.partition("=") for spec in specs)
+    axes = [[(n, float(v)) for v in vs.split(",")] for n, _, vs in parts]
+    return [(" ".join(f"{n}={v:g}" for n, v in combo), replace(SearchSettings(), **dict(combo)))
+            for combo in itertools.product(*axes)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,13 +130,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fold", choices=("A", "B"), default=None)
     parser.add_argument("--sets", nargs="*", default=None, help="only these sets (name prefix)")
     parser.add_argument("--ablate", action="store_true")
+    parser.add_argument("--grid", nargs="*", default=[], metavar="NAME=V1,V2",
+                        help="evaluate these settings' values instead of the defaults")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses")
+    parser.add_argument("--held-out", nargs="*", default=None, metavar="SET",
+                        help="with --ablate: per configuration, questions gained over these sets")
     args = parser.parse_args(argv)
     sets = question_sets(args.fold)
     if args.sets:
         sets = [s for s in sets if any(s.name.startswith(p) for p in args.sets)]
     print("| set | configuration | hit@1 | hit@3 | declined off-topic | wrongly declined |")
     print("|---|---|---|---|---|---|")
+    totals: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folders = corpora(Path(tmp))
         engines: dict[str, Engine] = {}
@@ -135,13 +149,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             if qs.sources not in engines:
                 engines[qs.sources] = Engine(folders[qs.sources], Path(tmp) / f"i-{qs.sources}")
             engine = engines[qs.sources]
-            for name, settings in configurations(args.ablate):
+            for name, settings in (grid(args.grid) if args.grid else configurations(args.ablate)):
                 report = evaluate(ask_json(engine, settings, 3, qs.context, qs.restrict),
                                   qs.questions)
                 print(f"| {qs.name} | {name} | {row(report)} |", flush=True)
+                if args.held_out is not None and qs.name in args.held_out:
+                    counts = totals.setdefault(name, [0, 0, 0, 0])
+                    for i, value in enumerate(counts_of(report)):
+                        counts[i] += value
                 if args.verbose and name == "citebot":
                     print("\n".join("    " + line for line in report.lines()[6:]))
+    if totals:
+        print_gains(totals, args.held_out or [])
     return 0
+
+
+def counts_of(report: EvalReport) -> tuple[int, int, int, int]:
+    """hit@1, hit@3, right declines, wrong declines, in questions."""
+    rows = report.answerable()
+    return (sum(o.first_hit == 1 for o in rows),
+            sum(o.first_hit is not None and o.first_hit <= 3 for o in rows),
+            report.abstained_unanswerable, report.wrongful_abstentions)
+
+
+def print_gains(totals: dict[str, list[int]], sets: Sequence[str]) -> None:
+    """What each signal adds on the held-out sets: citebot's counts minus those without it."""
+    base = totals["citebot"]
+    print(f"\nheld-out sets: {', '.join(sets)}; citebot: hit@1 {base[0]}, hit@3 {base[1]}, "
+          f"declined right {base[2]}, declined wrongly {base[3]} (questions)")
+    print("| signal | hit@1 gained | hit@3 gained | right declines gained | wrong declines saved |")
+    print("|---|---|---|---|---|")
+    for name, counts in totals.items():
+        if name.startswith("-") or name == "plain BM25":
+            print(f"| {name.lstrip('-')} | {base[0] - counts[0]:+d} | {base[1] - counts[1]:+d} | "
+                  f"{base[2] - counts[2]:+d} | {counts[3] - base[3]:+d} |")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ from dataclasses import replace
 import numpy as np
 
 from .corpus import Index
+from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
-from .models import Answer, Passage
+from .models import Answer, Citation, Passage
 from .query import Query, TermGroup, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
@@ -37,8 +38,9 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
     scored = score_query(index, query, settings, lo, hi)
-    order = rank(scored, limit=top * (2 * context + 2))  # enough: each passage uses ≤ 2c+1 rows
-    passages = _passages(index, scored, order, query, top, context)
+    # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
+    order = rank(scored, limit=2 * top * (2 * context + 2))
+    passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
     abstention = _abstention(unknown, bool(passages), best_coverage, settings)
     return Answer(question, abstention is None, tuple(passages),
@@ -68,13 +70,27 @@ def _source_rows(index: Index, source: str | None) -> tuple[int, int]:
 
 
 def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top: int,
-              context: int) -> list[Passage]:
-    """The best sentences, each with up to `context` neighbours a side from its section."""
+              context: int, overlap: float) -> list[Passage]:
+    """The best sentences, each with up to `context` neighbours a side from its section.
+
+    A sentence restating one already shown (another report's words for the same fact) is not
+    shown again: its source is named under the first instead ("also reported by").
+    """
     used: set[int] = set()
     passages: list[Passage] = []
+    shown: list[Terms] = []
+    also: list[list[Citation]] = []
     for position in order:
         row = int(scored.rows[position])
         if row in used:
+            continue
+        terms = content_terms(index, index.sentence(row)) if overlap else {}
+        citation = index.citation(row)
+        twin = next((i for i, t in enumerate(shown) if same_fact(terms, t, overlap)
+                     and passages[i].citation.source_id != citation.source_id), None)
+        if twin is not None:  # another report's words for a fact shown: name it there
+            if all(c.source_id != citation.source_id for c in also[twin]):
+                also[twin].append(citation)
             continue
         section = index.sent_section[row]
         lo = row
@@ -90,12 +106,14 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         sentences = tuple(index.sentence(i) for i in ids)
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
-            sentences=sentences, match_offset=row - lo, citation=index.citation(row),
+            sentences=sentences, match_offset=row - lo, citation=citation,
             sentence_ids=ids, matched_terms=_matched_terms(sentences[row - lo], query),
         ))
+        shown.append(terms)
+        also.append([])
         if len(passages) == top:
             break
-    return passages
+    return [replace(p, also_reported_by=tuple(a)) for p, a in zip(passages, also, strict=True)]
 
 
 def _query_terms(query: Query) -> set[str]:

@@ -98,6 +98,7 @@ class Passage:
     citation: Citation
     sentence_ids: tuple[int, ...]
     matched_terms: tuple[str, ...] = ()
+    also_reported_by: tuple[Citation, ...] = ()  # other sources restating the matched sentence
 
     @property
     def match(self) -> str:

@@ -105,26 +105,17 @@ def parse_query(question: str, topics: Topics, settings: SearchSettings,
     terms = {t for t, _ in words}
     groups = _unframed([_group(t, s, terms, topics, settings, first=f)
                         for t, s, f in _located_words(question)], question, settings)
-    # An issue's terms: the query itself when no question narrows it, else context for it.
+    # An issue's terms: the query itself when no question narrows it, else an expansion of it.
     for term, surface in _words(extra):
         if term not in terms:
             groups.append(_group(term, surface, terms, topics, settings,
-                                 weight=1.0 if not words else settings.issue_expansion,
+                                 weight=1.0 if not words else settings.alias_weight,
                                  required=not words))
             terms.add(term)
-    # A question that names a sticking point ("Zaporizhzhia", "NATO") borrows its terms, weakly.
-    if settings.issue_expansion:
-        for issue in topics.issues:
-            if {t for t, _ in _words(issue.key.replace("_", " ").replace("-", " "))} & terms:
-                for term, surface in _words(issue.query):
-                    if term not in terms:
-                        groups.append(TermGroup(term, surface, weight=settings.issue_expansion,
-                                                required=False))
-                        terms.add(term)
     names = _side_terms(side) if side is not None else []
     if side is not None and names:  # a side no word of which is indexable narrows nothing
         groups.append(TermGroup(names[0], side.name, tuple((a, 1.0) for a in names[1:]),
-                                weight=settings.side_weight, required=False, must=True))
+                                required=False, must=True))
     expects = expected_features(question) if settings.cue_boost else Feature.NONE
     if not settings.name_cue:
         expects &= ~Feature.NAME

@@ -180,9 +180,8 @@ def _add_group(index: Index, query: Query, settings: SearchSettings, rows: np.nd
     sums.sent += group.weight * g_score * (1.0 - discount * in_title)
     group_idf = _group_idf(index, group)
     idf = group.weight * group_idf
-    sums.ctx += idf * (discount * in_title + settings.paragraph_weight * (in_para & ~hit)
-                       + settings.section_weight * (in_section & ~in_para)
-                       + settings.heading_weight * in_heading + settings.title_weight * in_title)
+    sums.ctx += idf * (discount * in_title + settings.section_weight * (in_section & ~in_para)
+                       + settings.title_weight * in_title)
     if group.must:
         sums.must &= hit | in_para
     if group.party:

@@ -11,6 +11,7 @@ import pytest
 from index.engine import Engine
 from index.names import is_place, looks_like_name, place_alternatives
 from index.serialize import answer_to_json
+from index.settings import SearchSettings
 
 
 def _engine(tmp_path: Path, files: dict[str, str]) -> Engine:
@@ -102,3 +103,24 @@ def test_tiny_corpus_answers(tmp_path: Path, sentences: list[str]) -> None:
     assert result.answered, result
     assert "cold shutdown" in result.passages[0].text
     assert not engine.ask("what did the Vatican say").answered
+
+
+def test_a_fact_restated_by_another_report_is_shown_once(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, {
+        "a.md": "---\ntitle: Report A\n---\n\nEurope backs a peacetime army of 800,000 troops "
+                "for Ukraine.\n\nThe talks in Berlin lasted two days.\n\nIt rained.\n",
+        "b.md": "---\ntitle: Report B\n---\n\nUkraine would keep an army of 800,000 troops in "
+                "peacetime, Europe says.\n\nGas prices rose in winter.\n\nIt snowed.\n",
+        "c.md": "---\ntitle: Report C\n---\n\nThe peacetime army cap in the US draft was "
+                "600,000.\n\nNobody signed.\n"})
+    result = engine.ask("how big a peacetime army does europe back for ukraine", context=0)
+    first = result.passages[0]
+    assert "800,000" in first.text
+    assert [c.source_id for c in first.also_reported_by] in (["a"], ["b"])
+    assert not any("800,000" in p.text for p in result.passages[1:])
+    shape = answer_to_json(result)
+    assert shape["passages"][0]["also_reported_by"][0]["title"] in {"Report A", "Report B"}
+    off = Engine(engine.sources_dir, engine.index_dir,
+                 settings=SearchSettings().without("duplicate_overlap"))
+    assert sum("800,000" in p.text for p in off.ask(
+        "how big a peacetime army does europe back for ukraine", context=0).passages) == 2
