@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from .cues import Feature, expected_features, frame_words
 from .names import looks_like_name, place_alternatives
 from .settings import SearchSettings
+from .synonyms import synonyms
 from .tokens import spans
 from .topics import Party, Topics
 
@@ -74,6 +75,10 @@ def _group(term: str, surface: str, terms: set[str], topics: Topics,
         names.update(place_alternatives(term))
     alternatives = tuple((a, settings.alias_weight) for a in sorted(names - {term})) \
         if settings.alias_weight else ()
+    if settings.synonym_weight:  # paraphrase: counts less than the word or a name for it
+        known = {term, *(a for a, _ in alternatives)}
+        alternatives += tuple((s, settings.synonym_weight) for s in synonyms(term, terms)
+                              if s not in known)
     return TermGroup(term, surface, alternatives, weight, required, party=party is not None,
                      name=looks_like_name(surface, term, first))
 

@@ -145,7 +145,7 @@ def test_encyclopedia_blind_figures(blind_engine: Engine, restrict: bool) -> Non
     assert report.hit1 >= 0.70, report.lines()
     assert report.hit3 >= 0.86, report.lines()
     assert report.mrr5 >= 0.77, report.lines()
-    assert report.abstained_unanswerable >= 2, report.lines()
+    assert report.abstained_unanswerable >= 1, report.lines()
     assert report.wrongful_abstentions <= 7, report.lines()
 
 
