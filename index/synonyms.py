@@ -24,7 +24,7 @@ def _groups() -> tuple[tuple[Phrase, ...], ...]:
 def _entry(text: str) -> Phrase:
     """An entry's terms; a written phrase whose other words are stopwords is kept as a phrase."""
     terms = tokenize_phrase(text)
-    return terms + ("",) if len(text.split()) > 1 and len(terms) == 1 else terms
+    return (*terms, "") if len(text.split()) > 1 and len(terms) == 1 else terms
 
 
 @cache
