@@ -37,9 +37,10 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         # say the question is about something else, so they keep their weight.
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
-    scored = score_query(index, query, settings, lo, hi)
     # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
-    order = rank(scored, limit=2 * top * (2 * context + 2))
+    limit = 2 * top * (2 * context + 2)
+    scored = score_query(index, query, settings, lo, hi, limit=limit)
+    order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
     abstention = _abstention(unknown, bool(passages), best_coverage, settings)
