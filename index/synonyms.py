@@ -22,8 +22,14 @@ def _groups() -> tuple[tuple[Phrase, ...], ...]:
 
 
 def _entry(text: str) -> Phrase:
-    """An entry's terms; a written phrase whose other words are stopwords is kept as a phrase."""
+    """An entry's terms; a written phrase whose other words are stopwords is kept as a phrase.
+
+    One written word is one term: a compound ("value-added") by its joined form, which the
+    tokenizer gives every compound besides its parts.
+    """
     terms = tokenize_phrase(text)
+    if "-" in text and " " not in text:
+        return terms[-1:]
     return (*terms, "") if len(text.split()) > 1 and len(terms) == 1 else terms
 
 
