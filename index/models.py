@@ -129,6 +129,15 @@ class Answer:
     # or "partly_covered" (the sources touch the question but no passage covers enough of it).
     abstention: str | None = None
 
+    @property
+    def declined_because(self) -> str:
+        """Why the answer declines, in words (empty when it answers)."""
+        if self.answered:
+            return ""
+        if self.abstention == "partly_covered":
+            return "The sources touch on this question, but no passage covers enough of it."
+        return "The sources do not cover this question: it is about something they never mention."
+
 
 @dataclass(frozen=True)
 class SourceInfo:
