@@ -24,14 +24,23 @@ def _place_groups() -> dict[str, frozenset[str]]:
     return groups
 
 
+@cache
+def _named_terms() -> frozenset[str]:
+    """One-word names of places and bodies (data/places.txt), and every country term."""
+    text = resources.files("index").joinpath("data/places.txt").read_text(encoding="utf-8")
+    names = (line.strip() for line in text.splitlines() if line.strip() and line[0] != "#")
+    return frozenset(t[0] for n in names if len(t := tokenize_phrase(n)) == 1) | frozenset(
+        _place_groups())
+
+
 def place_alternatives(term: str) -> tuple[str, ...]:
     """The other one-word names of the country a term names ("german" → "germani"), sorted."""
     return tuple(sorted(_place_groups().get(term, frozenset()) - {term}))
 
 
 def is_place(term: str) -> bool:
-    """Whether a term names a country or its people."""
-    return term in _place_groups()
+    """Whether a term names a country or its people, a capital or an international body."""
+    return term in _named_terms()
 
 
 def looks_like_name(surface: str, term: str, first: bool) -> bool:

@@ -124,3 +124,9 @@ def test_a_fact_restated_by_another_report_is_shown_once(tmp_path: Path) -> None
                  settings=SearchSettings().without("duplicate_overlap"))
     assert sum("800,000" in p.text for p in off.ask(
         "how big a peacetime army does europe back for ukraine", context=0).passages) == 2
+
+
+def test_a_known_place_typed_in_lowercase_is_a_name(engine: Engine) -> None:
+    result = engine.ask("what has the vatican said about the talks")
+    assert not result.answered and result.abstention == "off_topic"
+    assert result.unknown_terms == ("vatican",)
