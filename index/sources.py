@@ -11,12 +11,13 @@ from pathlib import Path
 import yaml
 
 from .errors import SourcesError
+from .html import HTML_SUFFIXES, read_html
 from .models import Document, Paragraph, Section
 from .sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".txt")
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", *HTML_SUFFIXES)
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _METADATA_KEYS = ("title", "url", "published", "publisher")
@@ -62,6 +63,8 @@ def read_source(source: SourceFile) -> Document:
     raw = source.path.read_bytes()
     if b"\x00" in raw:
         raise ValueError("binary file")
+    if source.path.suffix.lower() in HTML_SUFFIXES:
+        return read_html(raw, source.source_id, source.sha256)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
