@@ -12,6 +12,7 @@ def passage_to_json(passage: Passage) -> dict[str, Any]:
     c = passage.citation
     return {"rank": passage.rank, "score": round(passage.score, 6), "source": c.source_id,
             "title": c.title, "section": c.section, "paragraph": c.paragraph, "url": c.url,
+            "publisher": c.publisher, "published": c.published,
             "match": passage.match, "text": passage.text, "citation": c.text}
 
 

@@ -12,7 +12,8 @@ from bot.cli import main
 
 from ..conftest import ARTICLE_ID
 
-PASSAGE_KEYS = {"rank", "score", "source", "title", "section", "paragraph", "url", "match",
+PASSAGE_KEYS = {"rank", "score", "source", "title", "section", "paragraph", "url", "publisher",
+                "published", "match",
                 "text", "citation"}
 
 
