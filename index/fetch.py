@@ -33,10 +33,21 @@ class FetchPolicy:
     """Limits on one fetch (the defaults are the bot's)."""
 
     allow_private: bool = False  # loopback, private, link-local … (tests; servers that mean it)
+    trusted_networks: tuple[str, ...] = ()  # allowed even so, e.g. ("10.1.0.0/16",) an intranet
     connect_timeout: float = 5.0
     total_timeout: float = 20.0
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
+
+
+    def refusal(self, address: str) -> str | None:
+        """Why this policy refuses to connect to an IP address (None: it may)."""
+        if self.allow_private:
+            return None
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if any(ip in ipaddress.ip_network(n, strict=False) for n in self.trusted_networks):
+            return None
+        return forbidden_reason(address)
 
 
 @dataclass(frozen=True)
@@ -73,18 +84,19 @@ def forbidden_reason(address: str) -> str | None:
 
 
 class PublicOnlyResolver(AbstractResolver):
-    """The system resolver, minus every address the policy forbids."""
+    """The system resolver, minus every address the policy refuses."""
 
-    def __init__(self) -> None:
-        self._inner = DefaultResolver()
+    def __init__(self, policy: FetchPolicy, inner: AbstractResolver | None = None) -> None:
+        self.policy = policy
+        self._inner = inner or DefaultResolver()
 
     async def resolve(self, host: str, port: int = 0,
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
         """The host's allowed addresses; BlockedAddressError when none is allowed."""
         results = await self._inner.resolve(host, port, family)
-        allowed = [r for r in results if forbidden_reason(r["host"]) is None]
+        allowed = [r for r in results if self.policy.refusal(r["host"]) is None]
         if not allowed:
-            reasons = "; ".join(sorted({str(forbidden_reason(r["host"])) for r in results}))
+            reasons = "; ".join(sorted({str(self.policy.refusal(r["host"])) for r in results}))
             raise BlockedAddressError(f"{host} resolves only to forbidden addresses ({reasons})")
         return allowed
 
@@ -102,7 +114,7 @@ async def fetch_async(url: str, policy: FetchPolicy) -> FetchedPage:
     """Fetch a page, following at most `policy.max_redirects` redirects, each one checked."""
     timeout = aiohttp.ClientTimeout(total=policy.total_timeout,
                                     sock_connect=policy.connect_timeout)
-    resolver = None if policy.allow_private else PublicOnlyResolver()
+    resolver = None if policy.allow_private else PublicOnlyResolver(policy)
     connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False, limit=2)
     async with aiohttp.ClientSession(
             connector=connector, timeout=timeout, trust_env=False,
@@ -138,7 +150,7 @@ def check_url(url: str, policy: FetchPolicy) -> None:
         raise FetchError(f"refused to fetch {url!r}: addresses with credentials are not fetched")
     # A literal address is connected to without a lookup, so the resolver never sees it.
     try:
-        reason = None if policy.allow_private else forbidden_reason(parts.hostname)
+        reason = policy.refusal(parts.hostname)
     except ValueError:
         return  # a host name: the resolver checks what it resolves to
     if reason:
