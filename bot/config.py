@@ -33,6 +33,7 @@ class BotConfig(BaseModel):
     state_dir: Path = Path(".citebot/state")
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
+    fetch_allow_private: bool = False  # /add may fetch loopback and private addresses too
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..app import CitebotBot
 
 log = logging.getLogger(__name__)
-RESERVED = frozenset({"ask", "issues", "sources", "reindex"})
+RESERVED = frozenset({"ask", "issues", "sources", "reindex", "add", "remove"})
 IssueHandler = Callable[[discord.Interaction, str, "str | None", "str | None"], Awaitable[None]]
 
 
