@@ -27,7 +27,6 @@ _EXTRACT_OPTIONS: dict[str, Any] = {
     "include_images": False,
     "include_links": False,
     "include_formatting": False,
-    "deduplicate": True,
     # A date only from the page's own declarations, never guessed from its text or its URL.
     "date_extraction_params": {"extensive_search": False, "original_date": True},
 }

@@ -80,3 +80,10 @@ def test_html_files_in_sources_are_indexed_and_answered(sources_dir: Path, tmp_p
     assert "38 million hryvnias" in passage.text
     assert passage.citation.text == ("Izmail ferry terminal reopens after drone strike on Danube "
                                      "port — Danube Courier, 2026-01-06 · Damage and repairs · ¶3")
+
+
+def test_the_same_page_read_twice_gives_the_same_article() -> None:
+    # trafilatura's `deduplicate` remembers paragraphs across calls and would drop them the second
+    # time (a re-index, or /add after a dry run): it must stay off.
+    page = (PAGES / "danube-ferry.html").read_bytes()
+    assert extract_article(page) == extract_article(page)
