@@ -25,13 +25,15 @@ _EXTRACT_OPTIONS: dict[str, Any] = {
     "include_comments": False,
     "include_tables": False,
     "include_images": False,
-    "include_links": False,
+    # Links kept (as <ref>) only to tell prose from link teasers; their targets are never used.
+    "include_links": True,
     "include_formatting": False,
     # A date only from the page's own declarations, never guessed from its text or its URL.
     "date_extraction_params": {"extensive_search": False, "original_date": True},
 }
 _MIN_ARTICLE_CHARS = 200  # less than this is a teaser, a login wall or a page of links
 _SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,8 @@ def extract_article(page: str | bytes, url: str | None = None) -> Article:
         url=_clean(extracted.url) or url, published=_clean(extracted.date),
         publisher=_site_name(page, _clean(extracted.sitename)), author=_clean(extracted.author))
     if article.text_chars < _MIN_ARTICLE_CHARS:
-        raise NoArticleError(
-            f"only {article.text_chars} characters of article text found "
-            "(a teaser, a login wall or a page of links?)")
+        raise NoArticleError(f"{_why_empty(page)}; only {article.text_chars} characters of "
+                             "article text found")
     return article
 
 
@@ -132,10 +133,25 @@ def _sections(body: etree._Element, title: str | None) -> tuple[ArticleSection, 
             heading, paragraphs = text, []
             continue
         items = block.findall(".//item") if block.tag == "list" else [block]
-        paragraphs.extend(t for t in (_text(i) for i in items) if t)
+        paragraphs.extend(_text(i) for i in items if _text(i) and not _is_link_teaser(i))
     if paragraphs:
         sections.append(ArticleSection(heading, tuple(paragraphs)))
     return tuple(sections)
+
+
+def _is_link_teaser(element: etree._Element) -> bool:
+    """A block that points elsewhere rather than says something ("Read more: <a>…</a>").
+
+    Trafilatura drops lists and blocks made almost wholly of links; an inline "Read more:" or
+    "Related:" line with its label survives that, so: a block with a link that is mostly link text,
+    or that does not end as a sentence does, is not article prose.
+    """
+    links = element.findall(".//ref")
+    if not links:
+        return False
+    text = _text(element)
+    linked = sum(len(_text(link)) for link in links)
+    return linked >= 0.5 * len(text) or not _SENTENCE_END.search(text)
 
 
 def _text(element: etree._Element) -> str:

@@ -87,3 +87,15 @@ def test_the_same_page_read_twice_gives_the_same_article() -> None:
     # time (a re-index, or /add after a dry run): it must stay off.
     page = (PAGES / "danube-ferry.html").read_bytes()
     assert extract_article(page) == extract_article(page)
+
+
+def test_inline_read_more_related_and_share_lines_are_not_article_text() -> None:
+    article = extract_article((PAGES / "inline-links.html").read_bytes())
+    text = " ".join(p for s in article.sections for p in s.paragraphs)
+    for teaser in ("Read more", "Why Turkey wants", "Related", "Prisoner swaps since 2022",
+                   "Share this", "Facebook", "Advertisement", "newsletter", "Photo: Reuters"):
+        assert teaser not in text
+    assert article.paragraph_count == 5  # prose with a link in it is kept:
+    assert "The last round of direct talks, held in Istanbul in 2022, ended without a deal." in text
+    assert text.startswith("Negotiators from Kyiv and Moscow met again in Istanbul")
+    assert text.endswith("if the lists were finalised by the Red Cross.")
