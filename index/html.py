@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from .models import Document, Paragraph, Section
 from .sentences import split_sentences
@@ -85,7 +84,8 @@ def extract_article(page: str | bytes, url: str | None = None) -> Article:
     article = Article(
         title=title, sections=_sections(body, title),
         url=_clean(extracted.url) or url, published=_clean(extracted.date),
-        publisher=_site_name(page, _clean(extracted.sitename)), author=_clean(extracted.author))
+        publisher=_as_spelled(page, _clean(extracted.sitename)),
+        author=_as_spelled(page, _clean(extracted.author)))
     if article.text_chars < _MIN_ARTICLE_CHARS:
         raise NoArticleError(f"{_why_empty(page)}; only {article.text_chars} characters of "
                              "article text found")
@@ -165,16 +165,13 @@ def _clean(value: str | None) -> str | None:
     return text or None
 
 
-def _site_name(page: str | bytes, found: str | None) -> str | None:
-    """Trafilatura's site name, in the page's own spelling (it title-cases `gCaptain`)."""
+def _as_spelled(page: str | bytes, found: str | None) -> str | None:
+    """A name trafilatura found, in the page's own spelling (it title-cases `gCaptain`)."""
     if not found:
         return None
-    try:
-        declared = lxml_html.fromstring(page).xpath("//meta[@property='og:site_name']/@content")
-    except (etree.ParserError, ValueError):
-        return found
-    spelled = [_clean(str(d)) for d in declared]
-    return next((d for d in spelled if d and d.lower() == found.lower()), found)
+    text = page.decode("utf-8", "replace") if isinstance(page, bytes) else page
+    match = re.search(re.escape(found), text, re.IGNORECASE)
+    return match.group(0) if match else found
 
 
 def _why_empty(page: str | bytes) -> str:

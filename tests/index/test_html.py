@@ -99,3 +99,8 @@ def test_inline_read_more_related_and_share_lines_are_not_article_text() -> None
     assert "The last round of direct talks, held in Istanbul in 2022, ended without a deal." in text
     assert text.startswith("Negotiators from Kyiv and Moscow met again in Istanbul")
     assert text.endswith("if the lists were finalised by the Red Cross.")
+
+
+def test_outlet_keeps_the_page_spelling() -> None:
+    page = (PAGES / "og-only.html").read_text("utf-8").replace("Carpathian Post", "eKarpaty")
+    assert extract_article(page).publisher == "eKarpaty"  # trafilatura alone says "Ekarpaty"
