@@ -11,7 +11,6 @@ from tests.webserver import NEWS, PAGES, WebServer, serve
 
 from .conftest import Running, Starter, answer_message, fields_text, plain
 
-TOKEN = "fake-token-that-must-stay-with-discord"
 IZMAIL_Q = "how much did the repairs at Izmail cost"
 NEWS_ID = "2026-01-06-izmail-ferry-terminal-reopens-after-drone-strike-on-danube"
 
@@ -20,6 +19,12 @@ NEWS_ID = "2026-01-06-izmail-ferry-terminal-reopens-after-drone-strike-on-danube
 def web() -> Iterator[WebServer]:
     with serve() as server:
         yield server
+
+
+def sent_no_token(running: Running, requests: list[dict[str, str]]) -> bool:
+    """Whether none of these requests carried credentials, the bot's token least of all."""
+    return all(running.fake.token not in " ".join(r.values())
+               and not {k.lower() for k in r} & {"authorization", "cookie"} for r in requests)
 
 
 async def answer_text(running: Running, question: str) -> str:
@@ -41,6 +46,7 @@ async def test_add_url_then_answer_then_remove(start_bot: Starter, web: WebServe
                  "The ferry terminal at Izmail reopened on Tuesday"):
         assert part in shown
     assert (running.sources / f"{NEWS_ID}.md").is_file()
+    assert web.requests and sent_no_token(running, web.requests)
     # Searchable right after, cited with outlet and date, the title linking to the article.
     ix = await running.ask("ask", {"question": IZMAIL_Q})
     first = answer_message(ix)["embeds"][0]["fields"][0]["value"]
@@ -57,15 +63,14 @@ async def test_add_url_then_answer_then_remove(start_bot: Starter, web: WebServe
 
 
 async def test_add_attachment_is_read_without_the_token(start_bot: Starter) -> None:
-    running = await start_bot(token=TOKEN)
+    running = await start_bot()
     page = AttachmentFile("saved-page.html", (PAGES / "og-only.html").read_bytes())
     ix = await running.ask("add", {"file": page}, user="admin")
     shown = plain(fields_text(answer_message(ix)))
     assert "Tisza bridge at Chop closed to heavy lorries for repairs" in shown
     assert "Carpathian Post" in shown
     downloads = running.fake.world.attachments.downloads
-    assert len(downloads) == 1
-    assert not {k.lower() for k in downloads[0]} & {"authorization", "cookie"}
+    assert len(downloads) == 1 and sent_no_token(running, downloads)
     assert "Luzhanka" in await answer_text(running, "which crossing must hauliers use instead")
 
 
