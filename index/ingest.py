@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from .models import BuildReport, Document
 from .sources import SourceFile, read_source, scan
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+_CHANGING = threading.Lock()  # one add or remove at a time: a duplicate check holds till written
 _SLUG_CHARS = 60
 
 
@@ -112,6 +114,14 @@ def prepare(engine: Engine, article: Article, origin: str,
 
 def add(engine: Engine, extraction: Extraction) -> Added:
     """Write the source atomically, read it back, and rebuild; undone if anything fails."""
+    with _CHANGING:
+        # Checked again: the same article may have been added since it was extracted.
+        _refuse_duplicate(engine, extraction.article)
+        return _write_and_rebuild(engine, extraction)
+
+
+def _write_and_rebuild(engine: Engine, extraction: Extraction) -> Added:
+    """Stage the file (hidden), read it back, rename it into place, rebuild; undo on failure."""
     folder = engine.sources_dir
     final = folder / extraction.file_name
     staged = folder / f".{extraction.file_name}.adding"  # hidden: no scan sees it half-written
@@ -132,18 +142,20 @@ def add(engine: Engine, extraction: Extraction) -> Added:
 
 def remove(engine: Engine, source_id: str) -> BuildReport:
     """Delete a source's file and rebuild; the file is put back if the rebuild fails."""
-    path = next((f.path for f in scan(engine.sources_dir) if f.source_id == source_id), None)
-    if path is None:
-        raise UnknownSourceError(f"no source {source_id!r} (see `citebot sources`)")
-    parked = path.with_name(f".{path.name}.removing")
-    os.replace(path, parked)
-    try:
-        report = engine.rebuild()
-    except BaseException:
-        os.replace(parked, path)
-        raise
-    parked.unlink()
-    return report
+    with _CHANGING:
+        path = next((f.path for f in scan(engine.sources_dir) if f.source_id == source_id),
+                    None)
+        if path is None:
+            raise UnknownSourceError(f"no source {source_id!r} (see `citebot sources`)")
+        parked = path.with_name(f".{path.name}.removing")
+        os.replace(path, parked)
+        try:
+            report = engine.rebuild()
+        except BaseException:
+            os.replace(parked, path)
+            raise
+        parked.unlink()
+        return report
 
 
 def render_markdown(article: Article, now: datetime) -> str:

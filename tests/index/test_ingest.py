@@ -126,3 +126,13 @@ def test_names_are_readable_and_never_overwrite(engine: Engine, tmp_path: Path) 
     second = ingest.add(engine, ingest.extract_path(engine, two, now=NOW))
     assert first.path.name == "2026-01-07-kyivs-winter-plan-explained.md"
     assert second.path.name == "2026-01-07-kyivs-winter-plan-explained-2.md"
+
+
+def test_the_same_article_added_twice_at_once_is_written_once(engine: Engine) -> None:
+    first = ingest.extract_path(engine, PAGES / "og-only.html", now=NOW)
+    second = ingest.extract_path(engine, PAGES / "og-only.html", now=NOW)  # both before adding
+    ingest.add(engine, first)
+    before = snapshot_of(engine.sources_dir)
+    with pytest.raises(DuplicateSourceError):
+        ingest.add(engine, second)
+    assert snapshot_of(engine.sources_dir) == before
