@@ -34,6 +34,14 @@ def test_news_page_is_fetched_and_its_article_extracted(web: WebServer) -> None:
     assert article.url == "https://news.example.org/2026/01/06/izmail-ferry-terminal-reopens"
 
 
+def test_open_graph_only_page_is_fetched_with_its_metadata(web: WebServer) -> None:
+    page = fetch(web.url("/pages/og-only.html"), TRUST_SERVER)
+    article = extract_article(page.body, url=page.url)
+    assert (article.title, article.publisher, article.published, article.url) == (
+        "Tisza bridge at Chop closed to heavy lorries for repairs", "Carpathian Post",
+        "2026-01-09", "https://carpathian.example.net/news/tisza-bridge-closed")
+
+
 def test_redirect_chain_within_the_limit_is_followed(web: WebServer) -> None:
     page = fetch(web.url("/redirect/5"), TRUST_SERVER)
     assert page.url == web.url(f"/pages/{NEWS}")
