@@ -37,6 +37,7 @@ class BotConfig(BaseModel):
     follow_up_minutes: float = Field(default=60.0, ge=0)  # idle time ending a conversation; 0: off
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
+    fetch_allow_private: bool = False  # /add may fetch loopback and private addresses too
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
 

@@ -80,7 +80,8 @@ def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: 
     """How much of a follow-up, its carried words included, the sentence at `row` covers.
 
     A follow-up's own words are few and often not the sources' ("in sterling?", "so how is it
-    kept safe?"): judged alone they would decline answers the conversation makes clear.
+    kept safe?"): judged alone they would decline answers the conversation makes clear. The
+    answer takes the better of this and the turn's own coverage.
     """
     # A carried word the sources never use was judged in its own turn; here it would only
     # dilute the share of the follow-up that the passage covers.
