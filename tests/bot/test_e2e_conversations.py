@@ -55,6 +55,14 @@ async def open_thread(running: Running, question: str, user: str = "member") -> 
     return thread.id
 
 
+async def remembered(running: Running, message: PostedMessage) -> None:
+    """Wait until the bot has taken in its own answer (Discord acknowledges a post first)."""
+    async def known() -> bool:
+        store = running.bot.conversations
+        return await store.aconversation_of_answer(message.id) is not None
+    await running.eventually(known, timeout=5.0, every=0.02)
+
+
 def assert_safe(message: PostedMessage) -> None:
     """Mentions disabled and the reading line within Discord's limits."""
     assert message["allowed_mentions"]["parse"] == []
@@ -77,6 +85,7 @@ async def test_reply_to_an_answer_continues_its_conversation(running: Running) -
     fake = running.fake
     await fake.send_message(REACTORS, channel="general", mention_bot=True)
     [answer] = await fake.wait_for_messages("general")
+    await remembered(running, answer)
     question = await fake.send_message(FOLLOW, channel="general", reply_to=answer)
     [reply] = await fake.wait_for_messages("general")
     assert str(reply.payload["message_reference"]["message_id"]) == str(question["id"])
@@ -84,10 +93,23 @@ async def test_reply_to_an_answer_continues_its_conversation(running: Running) -
     assert reply.content.startswith(REACTORS_READING)
     assert THREE_YEARS in plain(fields_text(reply))
     # and a reply to that answer continues the same chain
+    await remembered(running, reply)
     await fake.send_message("so how is it kept safe?", channel="general", reply_to=reply)
     [third] = await fake.wait_for_messages("general")
     assert "state zaporizhzhia reactors" in third.content
     assert "external power supplied by Ukraine" in plain(fields_text(third))
+
+
+async def test_a_thread_the_bot_answered_in_is_a_conversation(start_bot: Starter) -> None:
+    running = await start_bot(reply_in_thread=True)
+    fake = running.fake
+    await fake.send_message(REACTORS, channel="answers")
+    [answer] = await fake.wait_for_messages(REACTORS)  # a thread named by the question
+    await remembered(running, answer)
+    await fake.send_message(FOLLOW, channel=answer.channel_id)  # no mention
+    [reply] = await fake.wait_for_messages(answer.channel_id)
+    assert reply.content.startswith(REACTORS_READING)
+    assert THREE_YEARS in plain(fields_text(reply))
 
 
 async def test_slash_ask_inside_the_thread_is_a_turn(running: Running) -> None:
