@@ -115,6 +115,7 @@ class _GroupScore:
     tf: np.ndarray  # its (discounted) term count
     bm25: np.ndarray  # its BM25, exactly rank-bm25's for a one-term group
     in_title: np.ndarray  # whether the candidate's source title holds it
+    title_share: np.ndarray  # … weighted by how much of that title it is (ranking only)
 
 
 def score_query(index: Index, query: Query, settings: SearchSettings,
@@ -155,6 +156,18 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     return _merged(scored, evaluate(more)) if len(more) else scored
 
 
+def _title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
+    """Per source: how much a title term says what the source is about.
+
+    All of it in a title of `title_focus` terms or fewer (an encyclopedia entry's "Mount
+    Kilimanjaro"); a share in a longer one (one word of a ten-word news headline is not what the
+    report is about, so it neither lifts every sentence nor discounts the ones that say it).
+    """
+    if not settings.title_focus:
+        return np.ones(len(index.sources))
+    return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
+
+
 def _merged(a: Scored, b: Scored) -> Scored:
     """Two scorings of disjoint candidates as one (rows ascending)."""
     rows = np.concatenate([a.rows, b.rows])
@@ -174,9 +187,9 @@ def _first_stage(index: Index, settings: SearchSettings, rows: np.ndarray, group
                  group_cols: Columns, work: Scratch) -> _GroupScore:
     """A group's term count, BM25 and title evidence for every candidate."""
     tf, bm25 = _group_bm25(index, group, group_cols, rows, work.position)
-    in_title = present(_field_hits(index.title_terms, group), work.sources,
-                       index.sent_source[rows])
-    return _GroupScore(tf, bm25, in_title)
+    source = index.sent_source[rows]
+    in_title = present(_field_hits(index.title_terms, group), work.sources, source)
+    return _GroupScore(tf, bm25, in_title, in_title * _title_focus(index, settings)[source])
 
 
 def _upper_bound(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
@@ -193,8 +206,8 @@ def _upper_bound(index: Index, query: Query, settings: SearchSettings, rows: np.
     for group, g in zip(query.groups, first, strict=True):
         discount = 0.0 if group.party else settings.title_discount
         idf = group.weight * _group_idf(index, group)
-        base += group.weight * g.bm25 * (1.0 - discount * g.in_title)
-        base += idf * (discount + settings.title_weight) * g.in_title
+        base += group.weight * g.bm25 * (1.0 - discount * g.title_share)
+        base += idf * (discount + settings.title_weight) * g.title_share
         section += max(idf, 0.0) * settings.section_weight
         if group.party:
             named += g.tf > 0
@@ -255,6 +268,7 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
                work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
     tf, g_score, in_title = first.tf[take], first.bm25[take], first.in_title[take]
+    share = first.title_share[take]
     hit = tf > 0
     sums.matched |= hit
     ids = [c[0] for c in group_cols]
@@ -273,11 +287,11 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     # at one occurrence (its idf), so a source never loses to other sources for naming its own
     # subject; within the source, the sentences that repeat the title term lead less.
     discount = 0.0 if group.party else settings.title_discount
-    sums.sent += group.weight * g_score * (1.0 - discount * in_title)
+    sums.sent += group.weight * g_score * (1.0 - discount * share)
     group_idf = _group_idf(index, group)
     idf = group.weight * group_idf
-    sums.ctx += idf * (discount * in_title + settings.section_weight * (in_section & ~in_para)
-                       + settings.title_weight * in_title)
+    sums.ctx += idf * (discount * share + settings.section_weight * (in_section & ~in_para)
+                       + settings.title_weight * share)
     if group.must:
         sums.must &= hit | in_para
     if group.party:

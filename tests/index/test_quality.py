@@ -161,8 +161,9 @@ def test_encyclopedia_blind_beats_plain_bm25(blind_engine: Engine) -> None:
 
 # The article plus the ten multi_dev reports (../shared/eval/multi_dev), and the `meant` turns of
 # the conversation set: questions no signal's weight was chosen on except where NOTES-quality.md
-# says (synonym_weight was set by 2-fold on multi_dev). Measured (top 3, ±1 sentence, a declined
-# answerable question a miss): multi_dev hit@1 0.717, hit@3 0.850, 4/12 declined, 1 wrongly;
+# says (synonym_weight and title_focus were set by 2-fold on multi_dev). Measured (top 3, ±1
+# sentence, a declined answerable question a miss): multi_dev hit@1 0.783, hit@3 0.900, 4/12
+# declined, 1 wrongly;
 # plain BM25 0.650 / 0.783. conv_meant 0.846 / 0.923; plain BM25 0.744 / 0.923.
 SHARED = REPO.parent / "shared" / "eval"
 
@@ -185,8 +186,8 @@ def _multi(engine: Engine, settings: SearchSettings) -> EvalReport:
 
 def test_multi_dev_figures(multi_engine: Engine) -> None:
     report = _multi(multi_engine, SearchSettings())
-    assert report.hit1 >= 0.70, report.lines()
-    assert report.hit3 >= 0.83, report.lines()
+    assert report.hit1 >= 0.77, report.lines()
+    assert report.hit3 >= 0.88, report.lines()
     assert report.abstained_unanswerable >= 4, report.lines()
     assert report.wrongful_abstentions <= 2, report.lines()
 
