@@ -142,18 +142,18 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     is_titled = np.zeros(len(rows), dtype=bool)
     is_titled[work.position[titled]] = True
     evaluate = partial(_second_stage, index, query, settings, rows, cols, first, is_titled)
-    if limit is None or len(rows) <= max(_FULL_BELOW, _FIRST_TAKE) * limit:
-        return evaluate(np.arange(len(rows)))
-    bound = _upper_bound(index, query, settings, rows, first)
-    best = np.argpartition(-bound, _FIRST_TAKE * limit)[:_FIRST_TAKE * limit]
-    scored = evaluate(np.sort(best))
-    if len(scored.scores) < limit:  # too few kept to bound the rest: score them all
-        return evaluate(np.arange(len(rows)))
-    floor = np.partition(scored.scores, len(scored.scores) - limit)[len(scored.scores) - limit]
-    reach = bound >= floor  # a candidate whose bound is below the floor cannot reach the top
-    reach[best] = False
-    more = np.flatnonzero(reach)
-    return _merged(scored, evaluate(more)) if len(more) else scored
+    if limit is None or len(rows) <= _FULL_BELOW * limit:
+        return evaluate(_ALL)
+    upper, lower = _bounds(index, query, settings, rows, first, is_titled)
+    if np.count_nonzero(lower > -np.inf) < limit:
+        return evaluate(_ALL)
+    # The limit-th best final score is at least the limit-th best lower bound: a candidate whose
+    # upper bound is below that cannot be among the best `limit`.
+    floor = np.partition(lower, len(lower) - limit)[len(lower) - limit]
+    reach = np.flatnonzero(upper >= floor)
+    if len(reach) > _PRUNE_SHARE * len(rows):  # pruning would save little: one pass over all
+        return evaluate(_ALL)
+    return evaluate(reach)
 
 
 def _title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
@@ -168,18 +168,11 @@ def _title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
     return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
 
 
-def _merged(a: Scored, b: Scored) -> Scored:
-    """Two scorings of disjoint candidates as one (rows ascending)."""
-    rows = np.concatenate([a.rows, b.rows])
-    order = np.argsort(rows, kind="stable")
-    return Scored(rows[order], np.concatenate([a.scores, b.scores])[order],
-                  np.concatenate([a.coverage, b.coverage])[order])
-
-
-# Below this many candidates per wanted row, scoring all beats bounding; the first stage takes
-# this many per wanted row by bound (the second usually confirms them at once).
+_ALL = slice(None)  # every candidate (a view, not a copy)
+# Below this many candidates per wanted row scoring all beats bounding; above this share of the
+# candidates left after bounding, one pass over all beats picking them out.
 _FULL_BELOW = 16
-_FIRST_TAKE = 4
+_PRUNE_SHARE = 0.5
 _MARK_ABOVE = 8  # past 1/8 of the candidates, mark a group's paragraphs rather than search
 
 
@@ -192,38 +185,47 @@ def _first_stage(index: Index, settings: SearchSettings, rows: np.ndarray, group
     return _GroupScore(tf, bm25, in_title, in_title * _title_focus(index, settings)[source])
 
 
-def _upper_bound(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
-                 first: list[_GroupScore]) -> np.ndarray:
-    """Each candidate's final score at most.
+def _bounds(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
+            first: list[_GroupScore], is_titled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's final score at most and at least (-inf: it may not be kept at all).
 
-    Its sentence and title evidence, answer-kind, position and party factors exactly; section
-    evidence as if every term were in its section, and coord at its best (one, or for a score
-    below zero its least).
+    Sentence and title evidence, answer-kind, position and party factors are exact; section
+    evidence lies between none and every term in the sentence's section, and coord between its
+    least and one.
     """
     base = np.zeros(len(rows))
-    section = 0.0
+    section_most = section_least = 0.0
     named, parties = np.zeros(len(rows)), 0
+    matched = is_titled.copy()
+    sure = np.ones(len(rows), dtype=bool)  # every "must" group matched in the sentence itself
     for group, g in zip(query.groups, first, strict=True):
         discount = 0.0 if group.party else settings.title_discount
         idf = group.weight * _group_idf(index, group)
         base += group.weight * g.bm25 * (1.0 - discount * g.title_share)
         base += idf * (discount + settings.title_weight) * g.title_share
-        section += max(idf, 0.0) * settings.section_weight
+        section_most += max(idf, 0.0) * settings.section_weight
+        section_least += min(idf, 0.0) * settings.section_weight
+        matched |= g.tf > 0
+        if group.must:
+            sure &= g.tf > 0
         if group.party:
             named += g.tf > 0
             parties += 1
-    base += section
-    base *= cue_factor(index, rows, query.expects, settings)
-    base *= position_factor(index, rows, settings)
+    factors = cue_factor(index, rows, query.expects, settings) * position_factor(
+        index, rows, settings)
     if parties and settings.party_focus:
-        base *= 1.0 + settings.party_focus * named / parties
-    return np.where(base > 0, base, base * (1.0 - settings.coord_weight))
+        factors = factors * (1.0 + settings.party_focus * named / parties)
+    least_coord = 1.0 - settings.coord_weight
+    most, least = base + section_most, base + section_least
+    upper = factors * np.where(most > 0, most, most * least_coord)
+    lower = factors * np.where(least > 0, least * least_coord, least)
+    return upper, np.where(matched & sure, lower, -np.inf)
 
 
 def _second_stage(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
                   cols: list[Columns], first: list[_GroupScore], is_titled: np.ndarray,
-                  take: np.ndarray) -> Scored:
-    """Every signal on the candidates at positions `take` (ascending)."""
+                  take: np.ndarray | slice) -> Scored:
+    """Every signal on the candidates at positions `take` (ascending, or _ALL)."""
     picked = rows[take]
     sums = _Sums.start(index, picked, _unseen_weight(index, query))
     work = scratch(index)
@@ -264,7 +266,7 @@ def _titled_rows(index: Index, query: Query, settings: SearchSettings, lo: int,
 
 
 def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: TermGroup,
-               group_cols: Columns, first: _GroupScore, take: np.ndarray, sums: _Sums,
+               group_cols: Columns, first: _GroupScore, take: np.ndarray | slice, sums: _Sums,
                work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
     tf, g_score, in_title = first.tf[take], first.bm25[take], first.in_title[take]
@@ -272,7 +274,7 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     hit = tf > 0
     sums.matched |= hit
     ids = [c[0] for c in group_cols]
-    if len(take) * _MARK_ABOVE > len(first.tf):  # most candidates: marking beats searching
+    if len(rows) * _MARK_ABOVE > len(first.tf):  # most candidates: marking beats searching
         posting_rows = np.concatenate(ids) if ids else rows[:0]
         in_para = present(index.sent_para[posting_rows], work.paragraphs, sums.para)
         in_section = present(index.sent_section[posting_rows], work.sections, sums.section)
