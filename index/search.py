@@ -42,19 +42,30 @@ def _columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
 
 
 def _group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.ndarray,
-                position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                position: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A group's (discounted) term count per row, and its BM25 as one term of that count.
 
     For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
-    count the way a search engine's synonym query does, with the name's own idf.
+    count the way a search engine's synonym query does, with the name's own idf. Only the rows
+    holding a term are computed (the rest are 0): a question's rare words cost what they match.
     """
-    tf = np.zeros(len(rows))
+    tf, bm25 = np.zeros(len(rows)), np.zeros(len(rows))
     for ids, counts, factor in group_cols:
         tf[position[ids]] += factor * counts  # a term's rows are distinct: no lost updates
+    held = position[np.concatenate([c[0] for c in group_cols])] if group_cols else rows[:0]
+    if len(group_cols) > 1:
+        held = np.unique(held)
+    k1 = index.params.k1
+    found = tf[held]
+    bm25[held] = _group_idf(index, group) * (found * (k1 + 1) / (found + norm[held]))
+    return tf, bm25
+
+
+def _length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
+    """BM25's length normalisation of each candidate (k1 · (1 − b + b · len / avgdl))."""
     p, params = index.postings, index.params
     # avgdl is 0 only when no sentence has an indexable word (candidates from titles alone).
-    norm = params.k1 * (1 - params.b + params.b * p.doc_len[rows] / (p.avgdl or 1.0))
-    return tf, _group_idf(index, group) * (tf * (params.k1 + 1) / (tf + norm))
+    return params.k1 * (1 - params.b + params.b * p.doc_len[rows] / (p.avgdl or 1.0))
 
 
 def _group_idf(index: Index, group: TermGroup) -> float:
@@ -137,7 +148,8 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     if not len(rows):
         return _NO_CANDIDATES
     work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
-    first = [_first_stage(index, settings, rows, g, c, work)
+    norm = _length_norm(index, rows)
+    first = [_first_stage(index, settings, rows, g, c, work, norm)
              for g, c in zip(query.groups, cols, strict=True)]
     is_titled = np.zeros(len(rows), dtype=bool)
     is_titled[work.position[titled]] = True
@@ -177,11 +189,11 @@ _MARK_ABOVE = 8  # past 1/8 of the candidates, mark a group's paragraphs rather 
 
 
 def _first_stage(index: Index, settings: SearchSettings, rows: np.ndarray, group: TermGroup,
-                 group_cols: Columns, work: Scratch) -> _GroupScore:
+                 group_cols: Columns, work: Scratch, norm: np.ndarray) -> _GroupScore:
     """A group's term count, BM25 and title evidence for every candidate."""
-    tf, bm25 = _group_bm25(index, group, group_cols, rows, work.position)
+    tf, bm25 = _group_bm25(index, group, group_cols, rows, work.position, norm)
     source = index.sent_source[rows]
-    in_title = present(_field_hits(index.title_terms, group), work.sources, source)
+    in_title = _present(_field_hits(index.title_terms, group), work.sources, source)
     return _GroupScore(tf, bm25, in_title, in_title * _title_focus(index, settings)[source])
 
 
@@ -190,15 +202,20 @@ def _bounds(index: Index, query: Query, settings: SearchSettings, rows: np.ndarr
     """Each candidate's final score at most and at least (-inf: it may not be kept at all).
 
     Sentence and title evidence, answer-kind, position and party factors are exact; section
-    evidence lies between none and every term in the sentence's section, and coord between its
-    least and one.
+    evidence lies between none and every term in the sentence's section, and coord between what
+    the sentence and its title hold and one (or its least, for a score below zero).
     """
     base = np.zeros(len(rows))
     section_most = section_least = 0.0
     named, parties = np.zeros(len(rows)), 0
     matched = is_titled.copy()
     sure = np.ones(len(rows), dtype=bool)  # every "must" group matched in the sentence itself
+    close, total, unseen = np.zeros(len(rows)), 0.0, _unseen_weight(index, query)
     for group, g in zip(query.groups, first, strict=True):
+        if group.required:  # a term in the sentence or its title is close: coord's least
+            weight = w if (w := _group_idf(index, group)) > 0 else unseen
+            total += weight
+            close += weight * ((g.tf > 0) | g.in_title)
         discount = 0.0 if group.party else settings.title_discount
         idf = group.weight * _group_idf(index, group)
         base += group.weight * g.bm25 * (1.0 - discount * g.title_share)
@@ -216,8 +233,10 @@ def _bounds(index: Index, query: Query, settings: SearchSettings, rows: np.ndarr
     if parties and settings.party_focus:
         factors = factors * (1.0 + settings.party_focus * named / parties)
     least_coord = 1.0 - settings.coord_weight
+    if total and settings.coord_weight:
+        least_coord = least_coord + settings.coord_weight * close / total
     most, least = base + section_most, base + section_least
-    upper = factors * np.where(most > 0, most, most * least_coord)
+    upper = factors * np.where(most > 0, most, most * (1.0 - settings.coord_weight))
     lower = factors * np.where(least > 0, least * least_coord, least)
     return upper, np.where(matched & sure, lower, -np.inf)
 
@@ -281,7 +300,7 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     else:
         in_para = _near(ids, index.sent_para, sums.para)
         in_section = _near(ids, index.sent_section, sums.section)
-    in_heading = present(_field_hits(index.heading_terms, group), work.sections, sums.section)
+    in_heading = _present(_field_hits(index.heading_terms, group), work.sections, sums.section)
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
     # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
@@ -321,6 +340,11 @@ def _near(ids: list[np.ndarray], unit_of_row: np.ndarray, units: np.ndarray) -> 
     for term_rows in ids:
         found |= np.searchsorted(term_rows, starts) < np.searchsorted(term_rows, ends)
     return found
+
+
+def _present(ids: np.ndarray, marks: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+    """`present`, without touching the candidates when there is nothing to find."""
+    return present(ids, marks, lookup) if len(ids) else np.zeros(len(lookup), dtype=bool)
 
 
 def _field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:
