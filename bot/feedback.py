@@ -16,7 +16,7 @@ import itertools
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -93,7 +93,7 @@ class FeedbackStore:
         self.path = state_dir / DB_NAME
         self.keep_seconds = keep_days * 86400.0
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="citebot-feedback")
-        self._db: sqlite3.Connection | None = None  # used only on the pool's one thread
+        self._checked = False  # whether the file was checked and its tables made (worker thread)
         self._asked: dict[int, Asked] = {}  # remembered, not yet written
         self._votes: dict[tuple[int, str], Vote] = {}
         self._wake = asyncio.Event()
@@ -177,7 +177,6 @@ class FeedbackStore:
         except TimeoutError:
             log.warning("feedback store: %d answers and %d votes not written at exit",
                         len(self._asked), len(self._votes))
-        await self._call(self._close_db)
         self._pool.shutdown(wait=False)
 
     def _failed(self, exc: BaseException) -> None:
@@ -193,34 +192,43 @@ class FeedbackStore:
 
     # ---- the worker thread's side ---------------------------------------------------------------
 
-    def _connection(self) -> sqlite3.Connection:
-        """The open database, opening (and repairing or upgrading) it first when needed."""
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._db = self._open()
-            except sqlite3.DatabaseError as exc:
-                if getattr(exc, "sqlite_errorname", "") in _BUSY:
-                    raise
-                self._move_aside(exc)
-                self._db = self._open()
-        return self._db
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one piece of work, closed after it.
 
-    def _open(self) -> sqlite3.Connection:
-        """Open the file, check it is sound, and create or upgrade the tables."""
+        A fresh connection each time notices a file replaced or damaged underneath at once,
+        where a long-lived one would write over it from a stale cache.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not self._checked or not self.path.exists()
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("quick_check failed")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version < SCHEMA_VERSION:
-                self._upgrade(db, version)
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except BaseException:
+            if fresh:
+                self._prepare(db)
+            yield db
+        finally:
             db.close()
-            raise
-        return db
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        """Check the file is sound (once), and create or upgrade the tables."""
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            self._upgrade(db, version)
+        db.executescript(_SCHEMA)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._checked = True
+
+    def _repairing(self, work: Callable[[], T]) -> T:
+        """Do `work`; if the file turns out corrupt, move it aside and do it again on a new one."""
+        try:
+            return work()
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "") in _BUSY:
+                raise
+            self._move_aside(exc)
+            return work()
 
     def _upgrade(self, db: sqlite3.Connection, version: int) -> None:
         """From the first format (row numbers, not passage keys): keep old votes aside."""
@@ -234,7 +242,7 @@ class FeedbackStore:
 
     def _move_aside(self, exc: BaseException) -> None:
         """Rename a corrupt file (and its journal) out of the way, so a fresh one can be made."""
-        self._close_db()
+        self._checked = False
         aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         for suffix in ("", "-journal", "-wal", "-shm"):
             part = self.path.with_name(self.path.name + suffix)
@@ -245,20 +253,13 @@ class FeedbackStore:
 
     def _write(self, asked: list[Asked], votes: list[Vote], now: float) -> None:
         """Write records in one transaction, and prune old questions now and then."""
-        try:
-            self._write_once(asked, votes, now)
-        except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") in _BUSY or not self.path.exists():
-                raise
-            self._move_aside(exc)  # corrupt while running: start a new file, then write again
-            self._write_once(asked, votes, now)
+        self._repairing(lambda: self._write_once(asked, votes, now))
 
     def _write_once(self, asked: list[Asked], votes: list[Vote], now: float) -> None:
-        db = self._connection()
         prune = now - self._pruned_at > PRUNE_EVERY_S
         if not (asked or votes or prune):
             return
-        with db:
+        with self._session() as db, db:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO asked VALUES (?, ?, ?, ?, ?)", [
                 (a.id, request_to_json(a.request), a.shown, _keys_text(a.passages), a.created_at)
@@ -276,15 +277,13 @@ class FeedbackStore:
             self._pruned_at = now
 
     def _select(self, asked_id: int) -> Asked | None:
-        row = self._connection().execute(
-            "SELECT id, request, shown, passages, created_at FROM asked WHERE id = ?",
-            (asked_id,)).fetchone()
+        return self._repairing(lambda: self._select_once(asked_id))
+
+    def _select_once(self, asked_id: int) -> Asked | None:
+        with self._session() as db:
+            row = db.execute("SELECT id, request, shown, passages, created_at FROM asked"
+                             " WHERE id = ?", (asked_id,)).fetchone()
         if row is None:
             return None
         return Asked(id=row[0], request=request_from_json(row[1]), shown=row[2],
                      passages=_keys_from(row[3]), created_at=row[4])
-
-    def _close_db(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None

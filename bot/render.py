@@ -16,7 +16,6 @@ from index.topics import Topics
 CONTENT_MAX = 2000
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
-FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FIELDS_MAX = 25
 FOOTER_MAX = 2048
@@ -61,11 +60,12 @@ def cut(text: str, limit: int, *, from_left: bool = False) -> str:
 
 
 def citation_link(citation: Citation, limit: int = 400) -> str:
-    """`Title · Section · ¶N`, as a markdown link when the source has a usable url."""
+    """`Title — Outlet, date · Section · ¶N`, the title linked when the source has a usable url."""
     label = cut(escape(citation.text).replace("[", "\\[").replace("]", "\\]"), limit // 2)
     url = citation.url or ""
-    if _SAFE_URL.match(url) and len(label) + len(url) + 4 <= limit:
-        return f"[{label}]({url})"
+    title = escape(citation.title).replace("[", "\\[").replace("]", "\\]")
+    if _SAFE_URL.match(url) and label.startswith(title) and len(label) + len(url) + 4 <= limit:
+        return f"[{title}]({url}){label[len(title):]}"
     return label
 
 

@@ -39,5 +39,21 @@ class IndexFormatError(CitebotError):
     """A saved index is corrupt, truncated or of another format version."""
 
 
+class IndexWriteError(CitebotError):
+    """The index cannot be written (a full disk, a read-only folder): nothing partial is left."""
+
+
 class ConfigError(CitebotError):
     """The bot's configuration file is missing, malformed or incomplete."""
+
+
+class FetchError(CitebotError):
+    """A web page could not be fetched, or the fetch policy refused it."""
+
+
+class AddSourceError(CitebotError):
+    """A page or file cannot be added as a source (no article text, unreadable, wrong kind)."""
+
+
+class DuplicateSourceError(AddSourceError):
+    """The article is already a source (same canonical URL, or the same text)."""

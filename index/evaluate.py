@@ -7,7 +7,6 @@ when one of the `expect` substrings occurs in its text; only the passages an ans
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from .engine import Engine
 from .errors import UsageError
+from .jsonl import read_json_lines, text_field
 from .serialize import answer_to_json
 from .settings import PLAIN_BM25, SearchSettings
 
@@ -100,35 +100,39 @@ class EvalReport:
 
 
 def parse_question(row: Any) -> EvalQuestion:
-    """One question object; ValueError when it is not {"question": str, "expect": [str…]|null}."""
-    if not isinstance(row, dict) or not isinstance(row.get("question"), str) \
-            or not row["question"].strip():
-        raise ValueError("no question text")
-    expect = row.get("expect")
-    if expect is not None and (not isinstance(expect, list)
-                               or not all(isinstance(e, str) and e for e in expect)):
-        raise ValueError("expect must be a list of strings or null")
-    source = row.get("source")
-    return EvalQuestion(row["question"], None if expect is None else tuple(expect),
-                        source if isinstance(source, str) else None)
+    """One question object; UsageError when it is not {"question": str, "expect": [str…]|null}."""
+    if not isinstance(row, dict):
+        raise UsageError('expected {"question": …, "expect": […]}')
+    return EvalQuestion(str(text_field(row, "question", required=True)),
+                        _expectations(row.get("expect")), text_field(row, "source"))
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Read a JSON-lines question file; UsageError naming the line when one is malformed."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     questions = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for line in read_json_lines(raw.splitlines()):
         try:
-            questions.append(parse_question(json.loads(line)))
-        except ValueError as exc:
-            raise UsageError(f"{path}:{number}: expected {{\"question\": …, \"expect\": […]}} "
-                             f"({exc})") from None
+            if line.error:
+                raise UsageError(line.error)
+            questions.append(parse_question(line.row))
+        except UsageError as exc:
+            raise UsageError(f"{path}:{line.number}: {exc}") from None
     return questions
+
+
+def _expectations(value: object) -> tuple[str, ...] | None:
+    """`expect` as a tuple of strings: one string is one expectation, null means unanswerable."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value:
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    raise UsageError("'expect' must be a string, a list of non-empty strings or null")
 
 
 def outcome(question: EvalQuestion, shape: Mapping[str, Any]) -> EvalOutcome:

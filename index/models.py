@@ -49,11 +49,23 @@ class Citation:
     section: str | None
     paragraph: int
     url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+
+    @property
+    def byline(self) -> str:
+        """The outlet and date when known: `Outlet, 2026-01-06` (empty when neither is)."""
+        return ", ".join(p for p in (self.publisher, self.published) if p)
+
+    @property
+    def heading(self) -> str:
+        """The title, with the outlet and date when known: `Title — Outlet, 2026-01-06`."""
+        return f"{self.title} — {self.byline}" if self.byline else self.title
 
     @property
     def text(self) -> str:
-        """The citation for people: `Title · Section · ¶N`."""
-        parts = [self.title] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
+        """The citation for people: `Title — Outlet, 2026-01-06 · Section · ¶N`."""
+        parts = [self.heading] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
         return " · ".join(parts)
 
 
