@@ -130,3 +130,19 @@ def test_a_known_place_typed_in_lowercase_is_a_name(engine: Engine) -> None:
     result = engine.ask("what has the vatican said about the talks")
     assert not result.answered and result.abstention == "off_topic"
     assert result.unknown_terms == ("vatican",)
+
+
+def test_the_other_reports_are_named_where_the_fact_is_shown(tmp_path: Path) -> None:
+    from bot.cli.render import render_answer
+
+    engine = _engine(tmp_path, {
+        "a.md": "---\ntitle: Report A\npublisher: Outlet A\n---\n\nEurope backs a peacetime "
+                "army of 800,000 troops for Ukraine.\n\nThe talks in Berlin lasted two days.\n",
+        "b.md": "---\ntitle: Report B\npublisher: Outlet B\n---\n\nUkraine would keep an army "
+                "of 800,000 troops in peacetime, Europe says.\n\nGas prices rose in winter.\n",
+        "c.md": "---\ntitle: Report C\n---\n\nThe peacetime army cap in the US draft was "
+                "600,000.\n\nNobody signed.\n"})
+    result = engine.ask("how big a peacetime army does europe back for ukraine", context=0)
+    other = "Outlet B" if result.passages[0].citation.source_id == "a" else "Outlet A"
+    assert result.passages[0].also_reported == f"Also reported by: {other}"
+    assert f"Also reported by: {other}" in render_answer(result)
