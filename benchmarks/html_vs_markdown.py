@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.engine import Engine
 from index.evaluate import EvalQuestion, EvalReport, evaluate, load_questions
+from index.serialize import answer_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT.parent / "shared/eval/multi_dev"
@@ -62,7 +63,7 @@ def run(folder: Path, questions: list[EvalQuestion]) -> tuple[Engine, EvalReport
     """Index a folder and score the questions on it."""
     engine = Engine(folder, folder.parent / f"{folder.name}-index")
     engine.rebuild()
-    return engine, evaluate(lambda q: engine.ask(q.question, top=5), questions)
+    return engine, evaluate(lambda q: answer_to_json(engine.ask(q.question, top=5)), questions)
 
 
 def page_sentences(engine: Engine, source_id: str) -> list[str]:
