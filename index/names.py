@@ -7,8 +7,6 @@ from collections.abc import Collection
 from functools import cache
 from importlib import resources
 
-from wordfreq import zipf_frequency
-
 from .tokens import tokenize_phrase
 
 # A word this short may be an acronym typed in lowercase ("isw", "znpp"), not a name.
@@ -72,8 +70,11 @@ def is_rare_word(surface: str) -> bool:
     Not everyday: absent from wordfreq's "small" list, the words used at least once per million.
     """
     word = surface.lower().split("'")[0]
-    return (len(word) >= _MIN_NAME_LETTERS and word.isalpha()
-            and zipf_frequency(word, "en", wordlist="small") == 0)
+    if len(word) < _MIN_NAME_LETTERS or not word.isalpha():
+        return False
+    # Imported here: wordfreq takes ~0.1 s to import and only this rare path needs it.
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en", wordlist="small") == 0
 
 
 def misspells(term: str, vocabulary: Collection[str]) -> bool:
