@@ -6,7 +6,8 @@ import re
 
 from .tokens import spans
 
-_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+# "how many of the X" counts X too.
+_HOW_MANY = re.compile(r"\bhow many\b(?:\s+of(?:\s+(?:the|its|their|our|these|those))?\b)?", re.I)
 
 
 def counted_terms(question: str) -> tuple[str, ...]:

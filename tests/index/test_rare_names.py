@@ -37,6 +37,7 @@ def test_rare_and_everyday_words() -> None:
 def test_counted_terms() -> None:
     assert counted_terms("how many grain ships left odesa") == ("grain", "ship")
     assert counted_terms("How many people were killed") == ("peopl",)
+    assert counted_terms("how many of the reactors are working") == ("reactor",)
     assert counted_terms("how much did it cost") == ()
 
 
