@@ -33,6 +33,7 @@ class BotConfig(BaseModel):
     sources: Path = Path("sources")
     index: Path | None = None
     state_dir: Path = Path(".citebot/state")
+    keep_questions_days: int = Field(default=30, ge=1, le=3650)
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
     api_base: str = "https://discord.com/api/v10"
