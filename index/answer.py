@@ -94,5 +94,6 @@ def _matched_terms(sentence: str, query: Query) -> tuple[str, ...]:
 def _unknown_terms(index: Index, query: Query) -> tuple[str, ...]:
     """The question's words that occur nowhere in the sources (nor do their alternatives)."""
     vocab = index.postings.vocab
-    return tuple(g.surface for g in query.groups
-                 if g.required and not any(t in vocab for t, _ in g.terms))
+    # Each word once: a compound ("zorg-blat") makes several groups with the same surface.
+    return tuple(dict.fromkeys(g.surface for g in query.groups
+                               if g.required and not any(t in vocab for t, _ in g.terms)))

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.engine import Engine
@@ -60,6 +60,8 @@ _JOINED = st.lists(_PIECES, max_size=4).map(b"".join)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=_FIXTURE_PER_TEST)
+@example(head=b"# Title", run=b" ", tail=b"end", suffix=".md")  # was cubic
+@example(head=b"---\n", run=b"\n", tail=b"Word. " * 2000, suffix=".md")  # was quadratic
 @given(head=_JOINED, run=st.one_of(_RUNS, _JOINED.filter(bool)), tail=_JOINED,
        suffix=_SUFFIXES)
 def test_parsing_time_grows_linearly(tmp_path: Path, head: bytes, run: bytes, tail: bytes,
