@@ -78,17 +78,20 @@ def _walk(directory: Path, prefix: str, root: Path,
         rel, path = prefix + entry.name, Path(entry.path)
         if entry.name.startswith((".", "_")) or entry.name.lower() == "readme.md":
             continue
+        is_dir = _is_dir(entry)
+        if not is_dir and _suffix(entry.name) not in READERS:
+            continue
         real = path.resolve() if entry.is_symlink() else None
         if real is not None and real.exists() and not real.is_relative_to(root):
             log.warning("skipping %r: it leads outside the sources folder (to %s)", rel, real)
             continue
-        if _is_dir(entry):
+        if is_dir:
             real = real or path.resolve()
             if real in ancestors:
                 log.warning("skipping %r: a symlink loop", rel)
             else:
                 yield from _walk(path, rel + "/", root, ancestors | {real})
-        elif _suffix(entry.name) in READERS:
+        else:
             yield rel, path
 
 
