@@ -19,14 +19,14 @@ _PIECES = st.sampled_from(["@everyone", "@here", "<@123456789012345678>", "<#1>"
 _TEXT = st.one_of(st.text(max_size=300),
                   st.lists(_PIECES, max_size=60).map("".join),
                   st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=5),
-                            st.integers(1, 3000)))
+                            st.integers(1, 1200)))
 _URL = st.one_of(st.none(), st.just("https://example.org/a"),
                  _TEXT.map(lambda t: "https://e.org/" + t))
 
 
 @st.composite
 def _passages(draw: st.DrawFn) -> list[Passage]:
-    count = draw(st.integers(0, 30))
+    count = draw(st.integers(0, 26))  # one past Discord's 25 fields
     out = []
     for rank in range(1, count + 1):
         sentences = tuple(draw(st.lists(_TEXT, min_size=1, max_size=4)))
@@ -40,6 +40,7 @@ def _passages(draw: st.DrawFn) -> list[Passage]:
 
 
 _MENTION = re.compile(r"@(everyone|here)|<[@#:]|<t:")
+_LINK_TARGET = re.compile(r"\]\(https?://[^\s()]*\)")  # a URL never mentions (e.g. /@user)
 
 
 def _texts(rendered) -> list[str]:
@@ -52,7 +53,7 @@ def _texts(rendered) -> list[str]:
     return texts
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(question=_TEXT, passages=_passages(), answered=st.booleans(),
        unknown=st.lists(_TEXT, max_size=8), skip=st.integers(0, 31))
 def test_any_answer_renders_within_limits_without_mentions(
@@ -62,4 +63,4 @@ def test_any_answer_renders_within_limits_without_mentions(
     rendered = render_answer(answer, skip=skip)
     check_limits(rendered)
     for text in _texts(rendered):
-        assert not _MENTION.search(text), text
+        assert not _MENTION.search(_LINK_TARGET.sub("](…)", text)), text
