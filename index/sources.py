@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourcesError
+from .html import HTML_SUFFIXES, read_html
 from .models import Document
 from .textfiles import METADATA_KEYS, ParsedSource, read_markdown, read_plain_text
 
@@ -22,11 +23,20 @@ log = logging.getLogger(__name__)
 
 Reader = Callable[[bytes], ParsedSource]  # raises ValueError (the reason) when unusable
 
+
+def read_web_page(raw: bytes) -> ParsedSource:
+    """A saved web page: the article's text and metadata only, extracted by trafilatura."""
+    document = read_html(raw, source_id="", sha256="")
+    meta = {key: value for key in METADATA_KEYS if (value := getattr(document, key))}
+    return ParsedSource(document.sections, meta)
+
+
 # Extension → reader. A new kind of source is one line here (and its reader function).
 READERS: dict[str, Reader] = {
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".txt": read_plain_text,
+    **dict.fromkeys(HTML_SUFFIXES, read_web_page),
 }
 
 
