@@ -166,7 +166,10 @@ def read_source(source: SourceFile) -> Document:
     """Parse one source file; raises ValueError with a reason when it cannot be used."""
     if source.problem:
         raise ValueError(source.problem)
-    parsed = READERS[_suffix(source.path.name)](source.path.read_bytes())
+    reader = READERS.get(_suffix(source.path.name))
+    if reader is None:
+        raise ValueError(f"no reader for {_suffix(source.path.name) or 'extension-less'} files")
+    parsed = reader(source.path.read_bytes())
     meta = parsed.metadata
     document = Document(
         source_id=source.source_id,
