@@ -124,7 +124,7 @@ def _write_and_rebuild(engine: Engine, extraction: Extraction) -> Added:
     """Stage the file (hidden), read it back, rename it into place, rebuild; undo on failure."""
     folder = engine.sources_dir
     final = folder / extraction.file_name
-    # Hidden (no scan sees it half-written), and ending like the file: its reader reads it back.
+    # Hidden (no scan sees it half-written), its extension kept (it picks the reader).
     staged = folder / f".adding-{extraction.file_name}"
     try:
         _read_back(staged, extraction.markdown, extraction.source_id)

@@ -89,7 +89,7 @@ def test_failed_rebuild_leaves_sources_and_index_as_they_were(
     def broken_save(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("index.engine.save_index", broken_save)  # every rebuild path saves
+    monkeypatch.setattr("index.engine.save_index", broken_save)
     with pytest.raises(OSError, match="disk full"):
         ingest.add(engine, extraction)
     assert snapshot_of(engine.sources_dir) == sources_before
