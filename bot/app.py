@@ -29,6 +29,7 @@ from .feedback import FeedbackStore
 log = logging.getLogger(__name__)
 SYNC_HASH_FILE = "commands.sha256"
 SYNC_RETRY_S = (5.0, 30.0, 120.0, 600.0)  # waits between start-up sync attempts, then the last
+CLOSE_TASKS_S = 5.0  # background work gets this long to stop at close; the bot then closes anyway
 
 
 def point_at(config: BotConfig) -> None:
@@ -141,13 +142,25 @@ class CitebotBot(commands.Bot):
                 return
 
     async def close(self) -> None:
-        """Stop background work, close the connection, write what the feedback store holds."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Stop background work (bounded), close the connection, write what feedback holds."""
+        await self._stop_tasks()
         await super().close()
         await self.feedback.close()
         self.conversations.close()
+
+    async def _stop_tasks(self) -> None:
+        """Cancel the background tasks; wait a bounded time, naming any that will not stop."""
+        for task in self._tasks:
+            task.cancel()
+        if not self._tasks:
+            return
+        done, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_TASKS_S)
+        for task in done:  # read each outcome, so asyncio does not warn it was never retrieved
+            if not task.cancelled():
+                task.exception()
+        if stuck:  # a shutdown must end: close the connection anyway
+            log.error("background work did not stop within %.0f s of close: %s", CLOSE_TASKS_S,
+                      ", ".join(sorted(task.get_name() for task in stuck)))
 
     def command_hash(self) -> str:
         """Hash the command set (and where it goes) as Discord would receive it."""

@@ -135,15 +135,19 @@ class FeedbackStore:
         if asked_id in self._asked:
             return self._asked[asked_id]
         try:
-            return await asyncio.wait_for(self._call(self._select, asked_id), LOOKUP_TIMEOUT_S)
+            async with asyncio.timeout(LOOKUP_TIMEOUT_S):
+                return await self._call(self._select, asked_id)
         except (TimeoutError, sqlite3.Error, OSError, ValueError) as exc:
             raise StoreUnavailableError(str(exc) or type(exc).__name__) from None
 
     async def run(self) -> None:
         """Write what was remembered, prune old questions, recover from faults; until cancelled."""
         while True:
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for swallows a cancel that arrives
+            # just after the wake-up, and then this loop (and the bot's close) never ends.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), FLUSH_S)
+                async with asyncio.timeout(FLUSH_S):
+                    await self._wake.wait()
             self._wake.clear()
             if not await self.flush():
                 await asyncio.sleep(RETRY_S)
@@ -173,7 +177,8 @@ class FeedbackStore:
             return
         self._closed = True
         try:
-            await asyncio.wait_for(self.flush(), 2 * LOOKUP_TIMEOUT_S)
+            async with asyncio.timeout(2 * LOOKUP_TIMEOUT_S):
+                await self.flush()
         except TimeoutError:
             log.warning("feedback store: %d answers and %d votes not written at exit",
                         len(self._asked), len(self._votes))

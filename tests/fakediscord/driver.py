@@ -14,6 +14,8 @@ from .signals import Changes
 from .state import PostedMessage
 from .world import World
 
+BOT_CLOSE_TIMEOUT_S = 30.0  # longer than any bounded step of CitebotBot.close
+
 if TYPE_CHECKING:
     import discord
 
@@ -281,7 +283,12 @@ class Driver:
     async def _stop_bot(
         self, bot: discord.Client, task: asyncio.Task[None], timeout: float, check: bool
     ) -> None:
-        await bot.close()
+        try:  # a close that never ends fails the test loudly instead of eating the CI budget
+            async with asyncio.timeout(BOT_CLOSE_TIMEOUT_S):
+                await bot.close()
+        except TimeoutError:
+            task.cancel()
+            raise TimeoutError(f"bot.close() did not end within {BOT_CLOSE_TIMEOUT_S} s") from None
         done, _ = await asyncio.wait({task}, timeout=timeout)
         if not done:
             task.cancel()
