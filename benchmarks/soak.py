@@ -152,6 +152,7 @@ class Soak:
         """Forget the fake's old records, so that RSS measures the bot, not the fake's logs."""
         fake = self.fake
         del fake.requests[:-500]
+        del fake.gateway.buffer[:-1000]  # the RESUME replay buffer: the bot has seen the rest
         del fake.posted_messages[:-500]
         del fake.interactions[:-500]
         keep = {ix.id for ix in fake.interactions}

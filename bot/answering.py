@@ -149,6 +149,9 @@ def answer_view(asked_id: int, *, more: bool) -> discord.ui.View:
     for vote, emoji in (("up", "👍"), ("down", "👎")):
         view.add_item(discord.ui.Button(emoji=emoji, style=discord.ButtonStyle.secondary,
                                         custom_id=VOTE_ID.format(vote=vote, id=asked_id)))
+    # Clicks are handled by custom id (bot/buttons.py); a live view would be kept by discord.py
+    # for every answer ever sent, so the view is only a layout: stopped before it is sent.
+    view.stop()
     return view
 
 
