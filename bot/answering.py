@@ -83,8 +83,7 @@ def resolve_source(bot: CitebotBot, value: str | None) -> str | None:
     """The source id a `source` option names (an id, or the `~hash` of a long one)."""
     if not value:
         return None
-    found = LONG_ID.match(value)
-    if found:
+    if LONG_ID.match(value):
         for info in bot.engine.sources():
             if source_choice_value(info.source_id) == value:
                 return info.source_id
