@@ -16,7 +16,6 @@ from index.topics import Topics
 CONTENT_MAX = 2000
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
-FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FIELDS_MAX = 25
 FOOTER_MAX = 2048
@@ -138,7 +137,8 @@ def _add_passages(embed: discord.Embed, passages: Sequence[Passage]) -> int:
 def render_abstention(answer: Answer) -> discord.Embed:
     """Say what was not found, and where to look instead."""
     question = cut(escape(" ".join(answer.question.split())), 1500) or "(an empty question)"
-    lines = [f"I found nothing in the sources that answers: *{question}*"]
+    lines = [f"I found nothing in the sources that answers: *{question}*",
+             answer.declined_because]
     if answer.unknown_terms:
         terms = cut(", ".join(escape(t) for t in answer.unknown_terms), 1000)
         lines.append(f"These words appear nowhere in the sources: {terms}.")

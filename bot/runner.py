@@ -15,6 +15,7 @@ from index.errors import CitebotError, ConfigError
 
 from .app import CitebotBot, ShardedCitebotBot
 from .config import BotConfig, load_config
+from .logs import configure_logging
 
 log = logging.getLogger(__name__)
 NO_TOKEN = "no Discord token: set DISCORD_TOKEN or token in the config"
@@ -42,10 +43,7 @@ def check_state_dir(path: Path) -> None:
 def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     """Load the config, check the token, and open the engine (building the index if stale)."""
     config = load_config(config_path)
-    logging.getLogger().setLevel(config.log_level)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=config.log_level,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(config.log_level, timestamps=True)
     token = config.secret_token()
     if not token:
         raise ConfigError(NO_TOKEN)

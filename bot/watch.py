@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,10 @@ async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> N
 async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identity,
                                 debounce_ms: int) -> Identity | None:
     """Rebuild on each burst of changes in the folder until it is replaced; its new identity."""
+    try:  # held open while watched, so that a new folder cannot reuse the old one's inode
+        pin = os.open(identity[0], os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return folder_identity(folder)
     stop = asyncio.Event()
     replaced = asyncio.create_task(_until_changed(folder, identity), name="citebot-watch-folder")
     replaced.add_done_callback(lambda _: stop.set())
@@ -97,6 +102,7 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
         return await replaced
     finally:
         replaced.cancel()
+        os.close(pin)
 
 
 async def rebuild_once(bot: CitebotBot) -> None:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,8 @@ class Bm25Params:
 
 def okapi_idf(doc_freq: Mapping[str, int], n_docs: int, params: Bm25Params) -> dict[str, float]:
     """rank-bm25's own idf for these document frequencies, with its epsilon floor."""
+    from rank_bm25 import BM25Okapi  # only a build needs it: not imported to answer
+
     if not doc_freq:
         return {}  # rank-bm25 divides by len(idf): an index with no terms has no idf at all
     model = BM25Okapi.__new__(BM25Okapi)  # its idf step alone; no corpus walk, no process pool
@@ -44,7 +45,6 @@ class Postings:
     vocab: Mapping[str, int]
     ptr: np.ndarray  # int64 [V+1]: term t's postings are ids[ptr[t]:ptr[t+1]]
     ids: np.ndarray  # int32 [P], ascending within a term
-    weights: np.ndarray  # float64 [P]
     tf: np.ndarray  # int32 [P]: the term's count in the row
     idf: np.ndarray  # float64 [V]
     doc_len: np.ndarray  # int32 [N]: tokens per row
@@ -65,19 +65,14 @@ class Postings:
         t = self.vocab.get(term)
         return slice(0, 0) if t is None else slice(int(self.ptr[t]), int(self.ptr[t + 1]))
 
-    def column(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """The rows and weights of one term (empty for an unknown term)."""
-        where = self.span(term)
-        return self.ids[where], self.weights[where]
-
-    def doc_freq(self, term: str) -> int:
-        """In how many rows the term occurs."""
-        t = self.vocab.get(term)
-        return 0 if t is None else int(self.ptr[t + 1] - self.ptr[t])
-
-
-_EMPTY_IDS = np.zeros(0, dtype=np.int32)
-_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
+    @cached_property
+    def weights(self) -> np.ndarray:
+        """Each posting's BM25Okapi weight, float64 [P] (derived on first use, never saved)."""
+        if not self.n_rows:
+            return np.zeros(len(self.tf), dtype=np.float64)
+        terms = np.repeat(np.arange(len(self.idf)), np.diff(self.ptr))
+        return term_weights(self.tf, self.doc_len[self.ids], self.idf[terms], self.avgdl,
+                            self.params)
 
 
 def build_postings(rows: Sequence[Sequence[str]], params: Bm25Params) -> Postings:
@@ -101,43 +96,5 @@ def postings_from_ids(vocab: Mapping[str, int], term_ids: np.ndarray, doc_len: n
     names = sorted(vocab, key=vocab.__getitem__)
     idf_map = okapi_idf(dict(zip(names, df.tolist(), strict=True)), n_rows, params)
     idf = np.array([idf_map[n] for n in names], dtype=np.float64)
-    avgdl = float(doc_len.sum()) / n_rows if n_rows else 1.0
-    weights = term_weights(tf, doc_len[ids], idf[terms], avgdl, params) if n_rows else tf * 0.0
-    return Postings(vocab, ptr, ids.astype(np.int32), weights.astype(np.float64),
-                    tf.astype(np.int32), idf, doc_len.astype(np.int32), params)
-
-
-# Above this many postings per row, one dense pass over all rows beats sorting the postings.
-DENSE_FRACTION = 1 / 16
-
-
-def score(postings: Postings, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """BM25Okapi scores of every row that shares a term with the query: (rows ascending, scores)."""
-    cols = [postings.column(t) for t in query]
-    cols = [c for c in cols if len(c[0])]
-    if not cols:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    ids = np.concatenate([c[0] for c in cols]) if len(cols) > 1 else cols[0][0]
-    weights = np.concatenate([c[1] for c in cols]) if len(cols) > 1 else cols[0][1]
-    # bincount adds in array order, i.e. query-term order: the same sums rank-bm25 makes.
-    if len(cols) == 1:
-        return ids, weights + 0.0  # one column: rows are already distinct and ascending
-    n_rows = postings.n_rows
-    if len(ids) < n_rows * DENSE_FRACTION:
-        rows, slot = np.unique(ids, return_inverse=True)
-        return rows, np.bincount(slot, weights=weights)
-    hit = np.zeros(n_rows, dtype=bool)
-    hit[ids] = True
-    rows = np.flatnonzero(hit).astype(np.int32)
-    return rows, np.bincount(ids, weights=weights, minlength=n_rows)[rows]
-
-
-def top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k best rows by score, ties broken by the lower row id (earlier sentence) first."""
-    if len(rows) > 4 * k:
-        # Keep everything tied with the k-th score so the tie-break below sees all of them.
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        keep = scores >= kth
-        rows, scores = rows[keep], scores[keep]
-    order = np.lexsort((rows, -scores))[:k]
-    return rows[order], scores[order]
+    return Postings(vocab, ptr, ids.astype(np.int32), tf.astype(np.int32), idf,
+                    doc_len.astype(np.int32), params)

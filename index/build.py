@@ -7,6 +7,7 @@ hash as plain JSON: its distinct terms in first-seen order, and each token as an
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -25,9 +26,9 @@ from .bm25 import Bm25Params, postings_from_ids
 from .corpus import Index, SourceRecord
 from .cues import sentence_features
 from .models import Document, Paragraph, Section
-from .sentences import splitter_name
+from .sentences import splitter_id
 from .sources import SkippedSource, SourceFile, read_source, scan
-from .tokens import TOKENIZER_VERSION, tokenize, tokenize_phrase
+from .tokens import tokenize, tokenize_phrase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,17 +37,26 @@ PARALLEL_MIN_SENTENCES = 20_000  # below this, starting worker processes costs m
 PARALLEL_MIN_BYTES = 2_000_000  # the same, in source bytes (before parsing)
 
 
-def tokenizer_id() -> str:
-    """Identifies everything that decides what a text tokenizes to (saved with the index)."""
-    return f"{TOKENIZER_VERSION}+{splitter_name()}"
+def _identity_files() -> list[Path]:
+    """The code and data that decide what a file parses and tokenizes to (ours and nltk's)."""
+    ours = [Path(str(m.__file__)) for m in (sources, sentences, tokens, cues)]
+    data = sorted((Path(__file__).parent / "data").glob("*"))
+    spec = importlib.util.find_spec("nltk")  # finds the package without importing it (~0.12 s)
+    nltk_dir = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
+    theirs = [nltk_dir / "stem" / "snowball.py", nltk_dir / "tokenize" / "punkt.py"] \
+        if nltk_dir else []
+    return ours + data + theirs
 
 
 @cache
-def _code_id() -> str:
-    """A hash of the code that parses, splits, tokenizes and tags sentences (keys the cache)."""
-    digest = hashlib.sha256(tokenizer_id().encode())
-    for module in (sources, sentences, tokens, cues):
-        digest.update(Path(str(module.__file__)).read_bytes())
+def tokenizer_id() -> str:
+    """A hash of that code and data and of the Punkt model: saved with the index and the cache.
+
+    Derived, never hand-bumped: any edit to the tokenizer makes every saved index stale.
+    """
+    digest = hashlib.sha256(splitter_id().encode())
+    for path in _identity_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -91,7 +101,7 @@ def tokenize_document(document: Document) -> TokenizedDocument:
 
 def _cache_path(cache_dir: Path, sha256: str) -> Path:
     """Where a file's parse and tokens are cached: keyed by content hash and the code's hash."""
-    return cache_dir / f"{sha256[:32]}-{_code_id()}.json"
+    return cache_dir / f"{sha256[:32]}-{tokenizer_id()}.json"
 
 
 def _document(data: dict, source: SourceFile) -> Document:
@@ -185,16 +195,6 @@ def _parse_and_tokenize(source: SourceFile) -> TokenizedDocument | SkippedSource
         return SkippedSource(source.source_id, str(exc), source.sha256)
 
 
-def _prune(cache_dir: Path, keep: set[str]) -> None:
-    """Delete cache entries no current source uses (old versions, other code, leftovers)."""
-    try:
-        for path in cache_dir.iterdir():
-            if path.name not in keep and path.is_file():
-                path.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("cannot prune token cache %s: %s", cache_dir, exc)
-
-
 def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = None,
                    progress: Callable[[int, int], None] | None = None,
                    ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
@@ -203,6 +203,17 @@ def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = N
     `progress` gets (files done, files in the folder).
     """
     files = scan(folder)
+    documents, skipped = tokenize_files(files, cache_dir, workers, progress)
+    if cache_dir:
+        prune_cache(cache_dir, files)
+    return documents, skipped
+
+
+def tokenize_files(files: Sequence[SourceFile], cache_dir: Path | None,
+                   workers: int | None = None,
+                   progress: Callable[[int, int], None] | None = None,
+                   ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
+    """Some source files parsed and tokenized (from the cache where it has them), in order."""
     results: dict[int, TokenizedDocument | SkippedSource] = {}
     for i, source in enumerate(files):
         path = _cache_path(cache_dir, source.sha256) if cache_dir else None
@@ -211,7 +222,7 @@ def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = N
     if progress:
         progress(len(results), len(files))
     todo = [i for i in range(len(files)) if i not in results]
-    big = sum(files[i].path.stat().st_size for i in todo) >= PARALLEL_MIN_BYTES
+    big = sum(files[i].size for i in todo) >= PARALLEL_MIN_BYTES
     for i, result in zip(todo, _map(_parse_and_tokenize, [files[i] for i in todo], big, workers),
                          strict=True):
         results[i] = result
@@ -221,11 +232,22 @@ def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = N
             _write_cached(_cache_path(cache_dir, result.document.sha256), result)
         if progress:
             progress(len(results), len(files))
-    if cache_dir:
-        _prune(cache_dir, {_cache_path(cache_dir, f.sha256).name for f in files})
     ordered = [results[i] for i in range(len(files))]
     return ([r for r in ordered if isinstance(r, TokenizedDocument)],
             [r for r in ordered if isinstance(r, SkippedSource)])
+
+
+def prune_cache(cache_dir: Path, files: Sequence[SourceFile]) -> None:
+    """Delete cache entries no current source uses (old versions, other code, leftovers)."""
+    if not cache_dir.is_dir():  # nothing cached yet (an empty folder builds no cache)
+        return
+    keep = {_cache_path(cache_dir, f.sha256).name for f in files}
+    try:
+        for path in cache_dir.iterdir():
+            if path.name not in keep and path.is_file():
+                path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot prune token cache %s: %s", cache_dir, exc)
 
 
 def build_index(docs: Sequence[TokenizedDocument], params: Bm25Params | None = None) -> Index:
@@ -240,7 +262,7 @@ def build_index(docs: Sequence[TokenizedDocument], params: Bm25Params | None = N
     lengths = [np.zeros(0, dtype=np.int64)] + [d.lengths for d in docs]
     postings = postings_from_ids(vocab, np.concatenate(parts),
                                  np.concatenate(lengths).astype(np.int64), params)
-    structure = _structure([d.document for d in docs])
+    structure = document_structure([d.document for d in docs])
     texts = [s.encode("utf-8") for d in docs for s in _sentences(d.document)]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
@@ -252,20 +274,16 @@ def build_index(docs: Sequence[TokenizedDocument], params: Bm25Params | None = N
     )
 
 
-def _structure(documents: Sequence[Document]) -> dict[str, object]:
+def document_structure(documents: Sequence[Document]) -> dict[str, object]:
     """Sources, sections and paragraphs as arrays indexed by sentence row."""
     sources, headings, para_number = [], [], []
     sent_source, sent_section, sent_para = [], [], []
-    heading_terms: dict[str, list[int]] = {}
-    title_terms: dict[str, list[int]] = {}
     for s_i, doc in enumerate(documents):
-        sources.append(SourceRecord(doc.source_id, doc.title, doc.sha256, len(sent_source),
-                                    doc.sentence_count, doc.url, doc.published, doc.publisher))
-        for term in tokenize_phrase(doc.title):
-            title_terms.setdefault(term, []).append(s_i)
+        sources.append(SourceRecord(
+            doc.source_id, doc.title, doc.sha256, len(sent_source), doc.sentence_count, doc.url,
+            doc.published, doc.publisher, sections=len(doc.sections),
+            paragraphs=sum(len(section.paragraphs) for section in doc.sections)))
         for section in doc.sections:
-            for term in tokenize_phrase(section.heading or ""):
-                heading_terms.setdefault(term, []).append(len(headings))
             for paragraph in section.paragraphs:
                 n = len(paragraph.sentences)
                 sent_source += [s_i] * n
@@ -274,13 +292,26 @@ def _structure(documents: Sequence[Document]) -> dict[str, object]:
                 para_number.append(paragraph.number)
             headings.append(section.heading)
     as_int = lambda xs: np.asarray(xs, dtype=np.int32)  # noqa: E731
+    heading_terms, title_terms = field_terms([d.title for d in documents], headings)
     return {
         "sources": tuple(sources), "section_headings": tuple(headings),
         "sent_source": as_int(sent_source), "sent_section": as_int(sent_section),
         "sent_para": as_int(sent_para), "para_number": as_int(para_number),
-        "heading_terms": {t: as_int(v) for t, v in heading_terms.items()},
-        "title_terms": {t: as_int(v) for t, v in title_terms.items()},
+        "heading_terms": heading_terms, "title_terms": title_terms,
     }
+
+
+def field_terms(titles: Sequence[str], headings: Sequence[str | None],
+                ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Term → the section ids whose heading has it, and term → the source ids whose title has it."""
+    def invert(phrases: Sequence[str | None]) -> dict[str, np.ndarray]:
+        found: dict[str, list[int]] = {}
+        for i, phrase in enumerate(phrases):
+            for term in tokenize_phrase(phrase or ""):
+                found.setdefault(term, []).append(i)
+        return {t: np.asarray(v, dtype=np.int32) for t, v in found.items()}
+
+    return invert(headings), invert(titles)
 
 
 def token_rows(docs: Sequence[TokenizedDocument]) -> list[list[str]]:

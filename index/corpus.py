@@ -11,7 +11,7 @@ import numpy as np
 from .bm25 import Bm25Params, Postings
 from .models import Citation, SourceInfo
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: weights derived, not saved; sources record their section and ¶ counts
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class SourceRecord:
     url: str | None = None
     published: str | None = None
     publisher: str | None = None
+    sections: int = 0  # its sections and paragraphs (global ids, like its rows, are contiguous)
+    paragraphs: int = 0
 
     @property
     def info(self) -> SourceInfo:

@@ -7,8 +7,8 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -19,12 +19,22 @@ from .answer import answer
 from .bm25 import Bm25Params
 from .build import TokenizedDocument, build_index, load_tokenized, tokenize_documents, tokenizer_id
 from .corpus import Index
-from .errors import IndexFormatError
+from .errors import CitebotError, IndexFormatError
+from .integrity import IntegrityCheck
 from .models import Answer, BuildReport, Document, Paragraph, Section, SourceInfo
+from .refresh import LAST_GOOD
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
-from .store import load_index, read_manifest, save_index
-from .topics import Topics, load_topics
+from .store import (
+    STEMS,
+    load_index,
+    needs_background_check,
+    read_manifest,
+    save_index,
+    writer_lock,
+)
+from .tokens import offer_stems, tokenize
+from .topics import TOPICS_FILE, Topics, load_topics
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +97,9 @@ class Engine:
         self.settings = settings or SearchSettings()
         self.params = params or Bm25Params()
         self._snapshot: Snapshot | None = None
-        self._rebuild_lock = threading.Lock()  # one rebuild at a time
+        self._skipped: tuple[SkippedSource, ...] = ()  # with hashes, for the next patch
+        self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
+        self._check = IntegrityCheck(index_dir)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -101,14 +113,23 @@ class Engine:
         """Serve the saved index if it matches the sources, else rebuild it."""
         if self._is_fresh():
             try:
-                index, manifest = load_index(self.index_dir)
-                skipped = tuple((s["source_id"], s["reason"]) for s in manifest["skipped"])
-                self._snapshot = Snapshot(index, load_topics(self.sources_dir), skipped)
-                return BuildReport(sources=len(index.sources), sentences=index.size,
-                                   skipped=skipped, rebuilt=False)
+                return self._load_saved()
             except IndexFormatError as exc:
                 log.warning("index at %s is unusable (%s); rebuilding", self.index_dir, exc)
         return self.rebuild(progress=progress)
+
+    def _load_saved(self) -> BuildReport:
+        """Serve the saved index (its checksums checked now, or in the background if big)."""
+        index, manifest = load_index(self.index_dir)
+        self._skipped = tuple(SkippedSource(s["source_id"], s["reason"], s.get("sha256", ""))
+                              for s in manifest["skipped"])
+        generation = str(manifest["generation"])
+        offer_stems(self.index_dir / generation / STEMS, tokenizer_id())
+        self._snapshot = Snapshot(index, load_topics(self.sources_dir),
+                                  tuple((s.source_id, s.reason) for s in self._skipped))
+        self._check.loaded(generation, verified=not needs_background_check(manifest))
+        return BuildReport(sources=len(index.sources), sentences=index.size,
+                           skipped=self._snapshot.skipped, rebuilt=False)
 
     def _is_fresh(self) -> bool:
         """Whether the saved index was built from exactly the current sources, same tokenizer."""
@@ -122,17 +143,31 @@ class Engine:
         except (IndexFormatError, KeyError, TypeError):
             return False
 
-    def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        """Re-read the sources; build, save and publish a new index (old one serves till then)."""
-        with self._rebuild_lock, _cyclic_gc_paused():
+    def rebuild(self, progress: Progress | None = None, *, trust_saved: bool = True,
+                ) -> BuildReport:
+        """Re-read the sources; build, save and publish a new index (old one serves till then).
+
+        One writer per index folder: another process's build is waited for, and served if it
+        already matches the sources. A few changed sources patch the index; more rebuild it.
+        `trust_saved=False` (a damaged index) ignores what is saved and builds from the sources.
+        """
+        with self._rebuild_lock, writer_lock(self.index_dir) as waited, _cyclic_gc_paused():
             started = time.perf_counter()
+            if waited and trust_saved and self._snapshot is None and self._is_fresh():
+                try:
+                    log.info("another process has just built the index; serving it")
+                    return self._load_saved()
+                except IndexFormatError:
+                    pass
             before = self._served_hashes()
             topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
-            tokenized, skipped = self._read_documents(progress)
-            index = build_index(tokenized, self.params)
+            index, skipped = (trust_saved and self._patched()) or self._built(progress)
             skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
                             for s in skipped]
-            save_index(index, self.index_dir, {"skipped": skipped_info})
+            self._learn_topic_stems()
+            generation = save_index(index, self.index_dir, {"skipped": skipped_info})
+            self._check.loaded(generation.name, verified=True)
+            self._skipped = tuple(skipped)
             self._snapshot = Snapshot(index, topics, tuple((s.source_id, s.reason)
                                                            for s in skipped))
             after = {s.source_id: s.sha256 for s in index.sources}
@@ -146,6 +181,44 @@ class Engine:
             log.info("index rebuilt: %s", report.summary)
             return report
 
+    def _learn_topic_stems(self) -> None:
+        """Stem every word of the topics file, so the saved stems cover issue keys and aliases."""
+        with suppress(OSError, UnicodeError):  # only speed is at stake here
+            tokenize((self.sources_dir / TOPICS_FILE).read_text(encoding="utf-8"))
+
+    def _patched(self) -> tuple[Index, Sequence[SkippedSource]] | None:
+        """The served (or saved) index patched with the changed sources, if few changed."""
+        from .patch import patch_index  # only a rebuild needs these: not imported to answer
+        from .refresh import plan_changes
+
+        base = self._patch_base()
+        if base is None:
+            return None
+        index, skipped = base
+        changes = plan_changes(index, skipped, scan(self.sources_dir), self.index_dir / "cache")
+        if changes is None:
+            return None
+        patched = patch_index(index, changes.documents) if changes.documents else index
+        return (patched, changes.skipped) if patched is not None else None
+
+    def _patch_base(self) -> tuple[Index, tuple[SkippedSource, ...]] | None:
+        """A verified index built by this tokenizer and these settings to patch, if there is one."""
+        if self._snapshot is None:
+            try:
+                self._load_saved()
+            except (IndexFormatError, KeyError, TypeError, ValueError):
+                return None
+        assert self._snapshot is not None
+        index = self._snapshot.index
+        if index.tokenizer != tokenizer_id() or index.params != self.params:
+            return None
+        return (index, self._skipped) if self._check.verified_now() else None
+
+    def _built(self, progress: Progress | None) -> tuple[Index, list[SkippedSource]]:
+        """A full build from every source file."""
+        tokenized, skipped = self._read_documents(progress)
+        return build_index(tokenized, self.params), sorted(skipped, key=lambda s: s.source_id)
+
     def _read_documents(self, progress: Progress | None = None,
                         ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
         """The usable sources; one that became unreadable keeps serving its last good version."""
@@ -158,11 +231,10 @@ class Engine:
             if previous is None or position is None:
                 kept.append(source)
                 continue
-            log.warning("source %s is unusable (%s); serving its last good version",
-                        source.source_id, source.reason)
+            log.warning("source %s is unusable (%s); %s", source.source_id, source.reason,
+                        LAST_GOOD)
             documents += tokenize_documents([document_from_index(previous, position)], cache)
-            kept.append(SkippedSource(source.source_id,
-                                      f"{source.reason}; serving its last good version",
+            kept.append(SkippedSource(source.source_id, f"{source.reason}; {LAST_GOOD}",
                                       source.sha256))
         documents.sort(key=lambda d: d.document.source_id)
         return documents, kept
@@ -189,18 +261,46 @@ class Engine:
     def ask(self, question: str, *, top: int = 3, source: str | None = None,
             context: int = 1) -> Answer:
         """Answer a question from the sources."""
-        snap = self.snapshot
-        return answer(snap.index, snap.topics, question, top=top, source=source,
-                      context=context, settings=self.settings)
+        return self._answering(lambda snap: answer(
+            snap.index, snap.topics, question, top=top, source=source, context=context,
+            settings=self.settings))
 
     def ask_issue(self, key: str, *, side: str | None = None, question: str = "",
                   top: int = 3, context: int = 1) -> Answer:
         """The passages for one sticking point, optionally about one party or narrowed further."""
-        snap = self.snapshot
-        issue = snap.topics.issue(key)
-        party = snap.topics.party(side) if side else None
-        return answer(snap.index, snap.topics, question, top=top, context=context, issue=issue,
-                      side=party, settings=self.settings)
+        def run(snap: Snapshot) -> Answer:
+            issue = snap.topics.issue(key)
+            party = snap.topics.party(side) if side else None
+            return answer(snap.index, snap.topics, question, top=top, context=context,
+                          issue=issue, side=party, settings=self.settings)
+
+        return self._answering(run)
+
+    def _answering(self, run: Callable[[Snapshot], Answer]) -> Answer:
+        """Run an answer; a damaged index found on the way is rebuilt and the answer retried.
+
+        A big index's checksums are checked in the background: once they fail, or when a question
+        fails unexpectedly and they fail then, the index is rebuilt instead of failing for good.
+        """
+        if self._check.damaged():
+            log.warning("index at %s is damaged; rebuilding it", self.index_dir)
+            self._force_full_rebuild()
+        try:
+            return run(self.snapshot)
+        except CitebotError:
+            raise
+        except Exception:
+            if self._check.verified_now():
+                raise  # the saved index is sound: a bug, not damage
+            log.warning("index at %s is damaged; rebuilding it", self.index_dir)
+            self._force_full_rebuild()
+            return run(self.snapshot)
+
+    def _force_full_rebuild(self) -> None:
+        """Drop the damaged index and build a new one from the sources."""
+        self._snapshot = None
+        self._check.forget()
+        self.rebuild(trust_saved=False)
 
     def sources(self) -> list[SourceInfo]:
         """What is indexed."""

@@ -39,5 +39,9 @@ class IndexFormatError(CitebotError):
     """A saved index is corrupt, truncated or of another format version."""
 
 
+class IndexWriteError(CitebotError):
+    """The index cannot be written (a full disk, a read-only folder): nothing partial is left."""
+
+
 class ConfigError(CitebotError):
     """The bot's configuration file is missing, malformed or incomplete."""

@@ -98,6 +98,7 @@ class Passage:
     citation: Citation
     sentence_ids: tuple[int, ...]
     matched_terms: tuple[str, ...] = ()
+    also_reported_by: tuple[Citation, ...] = ()  # other sources restating the matched sentence
 
     @property
     def match(self) -> str:
@@ -124,6 +125,18 @@ class Answer:
     passages: tuple[Passage, ...]
     unknown_terms: tuple[str, ...] = ()
     source: str | None = None
+    # Why it declined: "off_topic" (it names what no source mentions, or matches next to nothing)
+    # or "partly_covered" (the sources touch the question but no passage covers enough of it).
+    abstention: str | None = None
+
+    @property
+    def declined_because(self) -> str:
+        """Why the answer declines, in words (empty when it answers)."""
+        if self.answered:
+            return ""
+        if self.abstention == "partly_covered":
+            return "The sources touch on this question, but no passage covers enough of it."
+        return "The sources do not cover this question: it is about something they never mention."
 
 
 @dataclass(frozen=True)

@@ -49,16 +49,24 @@ def union(arrays: Sequence[np.ndarray], marks: np.ndarray, n: int) -> np.ndarray
     total = sum(len(a) for a in arrays)
     if total < n * SORT_FRACTION:
         return np.unique(np.concatenate(arrays))
-    for a in arrays:
-        marks[a] = True
-    found = np.flatnonzero(marks[:n])
+    try:
+        for a in arrays:
+            marks[a] = True
+        found = np.flatnonzero(marks[:n])
+    except BaseException:
+        marks[:] = False  # a bad id may have left marks: later queries on this thread need none
+        raise
     marks[found] = False
     return found
 
 
 def present(ids: np.ndarray, marks: np.ndarray, lookup: np.ndarray) -> np.ndarray:
     """For each value in `lookup`, whether it occurs in `ids` (marks are left cleared)."""
-    marks[ids] = True
-    found = marks[lookup]
+    try:
+        marks[ids] = True
+        found = marks[lookup]
+    except BaseException:
+        marks[:] = False  # a bad id may have left marks: later queries on this thread need none
+        raise
     marks[ids] = False
     return found

@@ -1,13 +1,24 @@
-"""Sentence splitting with nltk's Punkt: the `punkt_tab` model if installed, else offline."""
+"""Sentence splitting with nltk's Punkt: the `punkt_tab` model if installed, else offline.
+
+nltk is imported only when a text is split (its package import alone costs ~0.12 s): answering a
+question from a built index never splits, and the model's identity is read from its files.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import sys
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 log = logging.getLogger(__name__)
+MODEL = Path("tokenizers") / "punkt_tab" / "english"
 
 # Abbreviations that must not end a sentence (lowercase, no last period: as Punkt keeps them).
 ABBREVIATIONS = frozenset((
@@ -20,26 +31,55 @@ ABBREVIATIONS = frozenset((
 ))
 
 
+def _data_roots() -> list[Path]:
+    """Where nltk looks for its data by default (nltk.data.path, without importing nltk)."""
+    roots = [Path(d) for d in os.environ.get("NLTK_DATA", "").split(os.pathsep) if d]
+    if os.path.expanduser("~/") != "~/":
+        roots.append(Path(os.path.expanduser("~/nltk_data")))
+    prefix = Path(sys.prefix)
+    roots += [prefix / "nltk_data", prefix / "share" / "nltk_data", prefix / "lib" / "nltk_data",
+              Path("/usr/share/nltk_data"), Path("/usr/local/share/nltk_data"),
+              Path("/usr/lib/nltk_data"), Path("/usr/local/lib/nltk_data")]
+    return roots
+
+
 @cache
-def _tokenizer() -> tuple[PunktSentenceTokenizer, str]:
-    """The Punkt tokenizer to use and a name for it (part of the index's tokenizer version)."""
-    try:
-        from nltk.tokenize import PunktTokenizer
-
-        trained = PunktTokenizer("english")
-        trained._params.abbrev_types.update(ABBREVIATIONS)
-        return trained, "punkt_tab"
-    except (LookupError, ImportError, OSError, ValueError):
-        # No model installed: Punkt with our own abbreviations; never download at run time.
-        log.debug("nltk punkt_tab not installed; using the offline Punkt parameters")
-        params = PunktParameters()
-        params.abbrev_types = set(ABBREVIATIONS)
-        return PunktSentenceTokenizer(params), "punkt-offline"
+def _model_dir() -> Path | None:
+    """The installed `punkt_tab` English model folder, if any (the first root that has it)."""
+    for root in _data_roots():
+        if (root / MODEL / "abbrev_types.txt").is_file():
+            return root / MODEL
+    return None
 
 
-def splitter_name() -> str:
-    """Which Punkt model is in use: `punkt_tab` or `punkt-offline`."""
-    return _tokenizer()[1]
+@cache
+def splitter_id() -> str:
+    """What splits sentences: `punkt-offline`, or `punkt_tab:` and a hash of the model's files."""
+    model = _model_dir()
+    if model is None:
+        return "punkt-offline"
+    digest = hashlib.sha256()
+    for path in sorted(model.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"punkt_tab:{digest.hexdigest()[:16]}"
+
+
+@cache
+def _tokenizer() -> PunktSentenceTokenizer:
+    """The Punkt tokenizer: the installed model with our abbreviations, else ours alone."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, load_punkt_params
+
+    model = _model_dir()
+    if model is not None:
+        params = load_punkt_params(str(model))
+        params.abbrev_types.update(ABBREVIATIONS)
+        return PunktSentenceTokenizer(params)
+    # No model installed: Punkt with our own abbreviations; never download at run time.
+    log.debug("nltk punkt_tab not installed; using the offline Punkt parameters")
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -48,7 +88,7 @@ def split_sentences(paragraph: str) -> list[str]:
     if not text:
         return []
     sentences: list[str] = []
-    for piece in _tokenizer()[0].tokenize(text):
+    for piece in _tokenizer().tokenize(text):
         piece = piece.strip()
         # Punkt always breaks after '?' and '!', even in `"Why?" he asked.`: a sentence never
         # starts in lowercase, so such a piece belongs to the one before.

@@ -1,17 +1,22 @@
-"""The one tokenizer, for documents and queries alike: words → normalised, stemmed index terms."""
+"""The one tokenizer, for documents and queries alike: words → normalised, stemmed index terms.
+
+Stems are nltk's Snowball English stems. nltk is imported on the first word no saved index has
+stemmed before (its package import costs ~0.12 s): an index saves the stems its build computed
+(`known_stems`), and a process serving it offers them (`offer_stems`) before any question.
+An index is only offered when its tokenizer identity (build.tokenizer_id) is this code's.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 
-from nltk.stem.snowball import SnowballStemmer
-
-# Bump whenever any rule below changes what a text tokenizes to: saved indexes then rebuild.
-TOKENIZER_VERSION = "3"  # 3: NAME feature, measure units, folded word forms (_FOLD)
+log = logging.getLogger(__name__)
 
 _UNITS = {"bn": "bn", "billion": "bn", "m": "m", "million": "m", "tn": "tn", "trillion": "tn",
           "k": "k", "thousand": "k"}
@@ -54,7 +59,50 @@ _FOLD = {"depth": "deep", "height": "high", "length": "long", "width": "wide", "
          "inventors": "invented", "discoverer": "discovered", "creator": "created",
          "creators": "created", "composer": "composed"}
 _ISE_RE = re.compile(r"^(\w{3,}[^aeiouy\W])(is|ys)(e|ed|es|ing|ation|ations|er|ers)$")
-_STEMMER = SnowballStemmer("english")
+_STEMS: dict[str, str] = {}  # word → nltk's stem: computed here, or read from an offered file
+_OFFERED: list[tuple[Path, str]] = []  # (stem file, tokenizer id it must carry), read lazily
+
+
+@cache
+def _snowball() -> Callable[[str], str]:
+    """The Snowball English stemmer of nltk (imported on first use only)."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english").stem
+
+
+def offer_stems(path: Path, tokenizer: str) -> None:
+    """Offer a saved stem file, read on the first unknown word, used if built by `tokenizer`."""
+    _OFFERED.append((path, tokenizer))
+
+
+def _read_offered() -> None:
+    """Read the offered stem files into the memo (a damaged or foreign file only costs speed)."""
+    while _OFFERED:
+        path, tokenizer = _OFFERED.pop()
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved["tokenizer"] == tokenizer:
+                _STEMS.update({str(w): str(s) for w, s in saved["stems"].items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.debug("cannot read stem file %s: %s", path, exc)
+
+
+def stem(word: str) -> str:
+    """The Snowball English stem (nltk's) of a lowercase word."""
+    found = _STEMS.get(word)
+    if found is None and _OFFERED:
+        _read_offered()
+        found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = _snowball()(word)
+    return found
+
+
+def known_stems() -> dict[str, str]:
+    """Every stem this process knows (saved with an index, so serving it needs no nltk)."""
+    _read_offered()
+    return dict(_STEMS)
 
 
 @cache
@@ -89,7 +137,7 @@ def _word_terms(word: str) -> tuple[str, ...]:
     if len(parts) > 1:
         parts.append("".join(parts))  # "hydro-electric" also finds "hydroelectric"
     stops = stopwords()
-    terms = [_STEMMER.stem(_american(_FOLD.get(p, p))) for p in parts
+    terms = [stem(_american(_FOLD.get(p, p))) for p in parts
              if p not in stops and "'" not in p]
     return (*terms, "not") if negated else tuple(terms)
 

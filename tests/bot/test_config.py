@@ -54,6 +54,12 @@ def test_unknown_key_is_named(tmp_path: Path) -> None:
     ('log_level = "LOUD"\n', "log_level"),
     ('api_base = "discord.com"\n', "api_base"),
     ("keep_questions_days = 0\n", "keep_questions_days"),
+    ("cooldown_seconds = inf\n", "cooldown_seconds: Input should be a finite number"),
+    ("cooldown_seconds = nan\n", "cooldown_seconds: Input should be a finite number"),
+    ("cooldown_seconds = -1\n", "cooldown_seconds: Input should be greater than or equal to 0"),
+    ("cooldown_seconds = 1e9\n", "cooldown_seconds: Input should be less than or equal to 3600"),
+    ("max_question_chars = 5\n", "max_question_chars"),
+    ("shard_count = 0\n", "shard_count"),
 ])
 def test_wrong_type_is_named(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key):

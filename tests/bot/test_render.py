@@ -8,7 +8,6 @@ from bot.render import (
     CONTENT_MAX,
     DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
-    FIELD_NAME_MAX,
     FIELD_VALUE_MAX,
     FIELDS_MAX,
     FOOTER_MAX,
@@ -22,6 +21,8 @@ from bot.render import (
 )
 from index.models import Answer, Citation, Passage, SourceInfo
 from index.topics import Issue, Party, Topics
+
+from ..fakediscord.limits import FIELD_NAME_MAX  # Discord's limit: the bot sets no field names
 
 
 def passage(rank: int = 1, sentences: tuple[str, ...] = ("Before.", "The match.", "After."),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import Bm25Params, Postings, build_postings, score, top_k
+from index.bm25 import Bm25Params, Postings, build_postings
 from index.build import TokenizedDocument, build_index
 from index.models import Document, Paragraph, Section
 from index.store import load_index, save_index
-from index.topk import top_k_scores
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from topk import score, top_k, top_k_scores  # benchmarks/ is not a package: on sys.path above
 
 
 def _corpus(n_rows: int, vocab: int, seed: int) -> list[list[str]]:
@@ -152,7 +155,7 @@ def test_built_saved_and_loaded_index_is_exact(corpus: list[list[str]], tmp_path
 @pytest.fixture(params=[0, 8, 10**9], ids=["sparse", "default", "dense"])
 def scan_ratio(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Force top_k_scores's sparse or dense candidate scan, or leave its own choice."""
-    monkeypatch.setattr("index.topk.DENSE_SCAN_RATIO", request.param)
+    monkeypatch.setattr("topk.DENSE_SCAN_RATIO", request.param)
     return request.param
 
 

@@ -37,7 +37,7 @@ def test_first_open_builds_then_loads(sources_dir: Path, tmp_path: Path) -> None
 def test_saved_index_round_trips(engine: Engine) -> None:
     loaded, manifest = load_index(engine.index_dir)
     built = engine.snapshot.index
-    assert manifest["format_version"] == 1 and manifest["tokenizer"] == built.tokenizer
+    assert manifest["format_version"] == 2 and manifest["tokenizer"] == built.tokenizer
     assert manifest["sources"][0]["sha256"] == built.sources[0].sha256
     assert [loaded.sentence(i) for i in range(loaded.size)] == \
         [built.sentence(i) for i in range(built.size)]
@@ -85,10 +85,10 @@ def test_grain_source_metadata_and_citation(engine: Engine, sources_dir: Path) -
 def test_damaged_index_is_rebuilt(engine: Engine, damage: str, caplog) -> None:
     gen = _generation(engine.index_dir)
     if damage == "truncate":
-        path = gen / "postings.weights.npy"
+        path = gen / "postings.tf.npy"
         path.write_bytes(path.read_bytes()[:-16])
     elif damage == "garbage":
-        path = gen / "postings.weights.npy"
+        path = gen / "postings.tf.npy"
         data = bytearray(path.read_bytes())
         data[-8:] = b"\xff" * 8  # same size, wrong numbers: only the content hash sees it
         path.write_bytes(bytes(data))

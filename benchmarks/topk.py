@@ -1,4 +1,7 @@
-"""The exact top k rows of BM25Okapi for a query, without sorting or listing every matching row.
+"""Plain BM25Okapi top k for the benchmarks: the exhaustive reference and a fast exact variant.
+
+The answer path (index/search.py) scores with its own signals; this module is what the scale
+benchmark times as "BM25 core" and what tests/index/test_bm25_exact.py checks against rank-bm25.
 
 `top_k_scores(postings, query, k)` returns exactly what `top_k(*score(postings, query), k)` returns:
 the same rows, bit-identical scores, ties broken by the lower row id, and never a row that shares no
@@ -11,10 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .bm25 import Postings, score, top_k
+from index.bm25 import Postings
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
-_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
 # Past this many rows per posting, one pass over all row totals beats a gather per posting.
 DENSE_SCAN_RATIO = 8
 
@@ -23,7 +26,7 @@ def top_k_scores(postings: Postings, query: Sequence[str], k: int) -> tuple[np.n
     """The k best rows and their scores, identical to `top_k(*score(postings, query), k)`."""
     spans = [(s.start, s.stop) for s in map(postings.span, query) if s.stop > s.start]
     if k <= 0:
-        return _EMPTY_IDS, _EMPTY_SCORES
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
     if len(spans) < 2:
         return top_k(*score(postings, query), k)  # one column: rows are already distinct
     dense = sum(b - a for a, b in spans) * DENSE_SCAN_RATIO > postings.n_rows
@@ -64,3 +67,45 @@ def _score_floor(ids: np.ndarray, spans: list[tuple[int, int]], totals: np.ndarr
             sub = totals[np.concatenate([ids[a:b] for a, b in rarest[:used]])]
             return float(np.partition(sub, len(sub) - k * used)[len(sub) - k * used])
     return float("-inf")
+
+
+# Above this many postings per row, one dense pass over all rows beats sorting the postings.
+DENSE_FRACTION = 1 / 16
+
+
+def _column(postings: Postings, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and weights of one term (empty for an unknown term)."""
+    where = postings.span(term)
+    return postings.ids[where], postings.weights[where]
+
+
+def score(postings: Postings, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """BM25Okapi scores of every row that shares a term with the query: (rows ascending, scores)."""
+    cols = [_column(postings, t) for t in query]
+    cols = [c for c in cols if len(c[0])]
+    if not cols:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    ids = np.concatenate([c[0] for c in cols]) if len(cols) > 1 else cols[0][0]
+    weights = np.concatenate([c[1] for c in cols]) if len(cols) > 1 else cols[0][1]
+    # bincount adds in array order, i.e. query-term order: the same sums rank-bm25 makes.
+    if len(cols) == 1:
+        return ids, weights + 0.0  # one column: rows are already distinct and ascending
+    n_rows = postings.n_rows
+    if len(ids) < n_rows * DENSE_FRACTION:
+        rows, slot = np.unique(ids, return_inverse=True)
+        return rows, np.bincount(slot, weights=weights)
+    hit = np.zeros(n_rows, dtype=bool)
+    hit[ids] = True
+    rows = np.flatnonzero(hit).astype(np.int32)
+    return rows, np.bincount(ids, weights=weights, minlength=n_rows)[rows]
+
+
+def top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best rows by score, ties broken by the lower row id (earlier sentence) first."""
+    if len(rows) > 4 * k:
+        # Keep everything tied with the k-th score so the tie-break below sees all of them.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth
+        rows, scores = rows[keep], scores[keep]
+    order = np.lexsort((rows, -scores))[:k]
+    return rows[order], scores[order]
