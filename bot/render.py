@@ -60,17 +60,20 @@ def cut(text: str, limit: int, *, from_left: bool = False) -> str:
 
 
 def citation_link(citation: Citation, limit: int = 400) -> str:
-    """`Title · Section · ¶N`, as a markdown link when the source has a usable url."""
+    """`Title — Outlet, date · Section · ¶N`, the title linked when the source has a usable url."""
     label = cut(escape(citation.text).replace("[", "\\[").replace("]", "\\]"), limit // 2)
     url = citation.url or ""
-    if _SAFE_URL.match(url) and len(label) + len(url) + 4 <= limit:
-        return f"[{label}]({url})"
+    title = escape(citation.title).replace("[", "\\[").replace("]", "\\]")
+    if _SAFE_URL.match(url) and label.startswith(title) and len(label) + len(url) + 4 <= limit:
+        return f"[{title}]({url}){label[len(title):]}"
     return label
 
 
 def passage_body(passage: Passage, limit: int) -> str:
     """Format a passage: match in bold, citation under it, within `limit` characters."""
     cite = "— " + citation_link(passage.citation, min(400, limit // 2))
+    if passage.also_reported:  # the same fact in other reports: named, not repeated
+        cite += "\n" + cut(escape(passage.also_reported), min(300, limit // 4))
     room = limit - len(cite) - 1
     off = passage.match_offset
     match = escape(passage.match)

@@ -93,16 +93,8 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
             if all(c.source_id != citation.source_id for c in also[twin]):
                 also[twin].append(citation)
             continue
-        section = index.sent_section[row]
-        lo = row
-        while lo > row - context and lo > 0 and index.sent_section[lo - 1] == section \
-                and lo - 1 not in used:
-            lo -= 1
-        hi = row
-        while hi < row + context and hi + 1 < index.size and \
-                index.sent_section[hi + 1] == section and hi + 1 not in used:
-            hi += 1
-        ids = tuple(range(lo, hi + 1))
+        ids = _window(index, row, context, used)
+        lo = ids[0]
         used.update(ids)
         sentences = tuple(index.sentence(i) for i in ids)
         passages.append(Passage(
@@ -115,6 +107,20 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         if len(passages) == top:
             break
     return [replace(p, also_reported_by=tuple(a)) for p, a in zip(passages, also, strict=True)]
+
+
+def _window(index: Index, row: int, context: int, used: set[int]) -> tuple[int, ...]:
+    """A row and up to `context` neighbours a side from its section, none already shown."""
+    section = index.sent_section[row]
+    lo = row
+    while lo > row - context and lo > 0 and index.sent_section[lo - 1] == section \
+            and lo - 1 not in used:
+        lo -= 1
+    hi = row
+    while hi < row + context and hi + 1 < index.size and \
+            index.sent_section[hi + 1] == section and hi + 1 not in used:
+        hi += 1
+    return tuple(range(lo, hi + 1))
 
 
 def _query_terms(query: Query) -> set[str]:

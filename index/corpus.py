@@ -72,6 +72,14 @@ class Index:
         return np.fromiter((h is not None for h in self.section_headings), dtype=bool,
                            count=len(self.section_headings))
 
+    @cached_property
+    def title_term_counts(self) -> np.ndarray:
+        """How many distinct terms each source's title has, as float [sources] (computed once)."""
+        counts = np.zeros(len(self.sources))
+        for ids in self.title_terms.values():
+            np.add.at(counts, np.unique(ids), 1)
+        return counts
+
     def sentence(self, row: int) -> str:
         """The text of one sentence."""
         lo, hi = int(self.text_offsets[row]), int(self.text_offsets[row + 1])
@@ -86,7 +94,8 @@ class Index:
         source = self.source_of(row)
         return Citation(source.source_id, source.title,
                         self.section_headings[int(self.sent_section[row])],
-                        int(self.para_number[int(self.sent_para[row])]), source.url)
+                        int(self.para_number[int(self.sent_para[row])]), source.url,
+                        source.publisher, source.published)
 
     def source_index(self, source_id: str) -> int | None:
         """The position of a source by id, or None."""

@@ -49,11 +49,23 @@ class Citation:
     section: str | None
     paragraph: int
     url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+
+    @property
+    def byline(self) -> str:
+        """The outlet and date when known: `Outlet, 2026-01-06` (empty when neither is)."""
+        return ", ".join(p for p in (self.publisher, self.published) if p)
+
+    @property
+    def heading(self) -> str:
+        """The title, with the outlet and date when known: `Title — Outlet, 2026-01-06`."""
+        return f"{self.title} — {self.byline}" if self.byline else self.title
 
     @property
     def text(self) -> str:
-        """The citation for people: `Title · Section · ¶N`."""
-        parts = [self.title] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
+        """The citation for people: `Title — Outlet, 2026-01-06 · Section · ¶N`."""
+        parts = [self.heading] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
         return " · ".join(parts)
 
 
@@ -109,6 +121,12 @@ class Passage:
     def text(self) -> str:
         """The whole passage as one string."""
         return " ".join(self.sentences)
+
+    @property
+    def also_reported(self) -> str:
+        """`Also reported by: Outlet, …` (or the title) for the other sources of its fact, or ""."""
+        names = [c.publisher or c.title for c in self.also_reported_by]
+        return "Also reported by: " + ", ".join(names) if names else ""
 
     @property
     def key(self) -> PassageKey:

@@ -237,3 +237,8 @@ def sync(config_path: Path) -> None:
     from bot.runner import sync as sync_commands
 
     sys.exit(sync_commands(config_path))
+
+
+from .add import add_cmd  # noqa: E402  (below: it uses the options defined above)
+
+main.add_command(add_cmd)

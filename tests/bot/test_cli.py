@@ -12,8 +12,8 @@ from bot.cli import main
 
 from ..conftest import ARTICLE_ID
 
-PASSAGE_KEYS = {"rank", "score", "source", "title", "section", "paragraph", "url", "match",
-                "text", "citation", "also_reported_by"}
+PASSAGE_KEYS = {"rank", "score", "source", "title", "section", "paragraph", "url", "publisher",
+                "published", "match", "text", "citation", "also_reported_by"}
 
 
 @pytest.fixture
