@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 800
 IDENTITY_CHECK_S = 1.0
+CATCH_UP_S = 0.3
 Identity = tuple[str, int, int]  # the folder's real path, device and inode
 
 
@@ -62,6 +63,7 @@ async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> N
     """Rebuild after each burst of changes in the sources folder until cancelled."""
     folder = bot.config.sources
     identity = folder_identity(folder)
+    catch_up = False  # after a replacement: re-index once the new folder is watched
     while True:
         if identity is None:
             log.warning("not watching %s: no such folder (checking again every %.0f s)", folder,
@@ -70,16 +72,20 @@ async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> N
             identity = await _until_changed(folder, None)
         else:
             log.info("watching %s for changes", identity[0])
-            identity = await _watch_until_replaced(bot, folder, identity, debounce_ms)
+            identity = await _watch_until_replaced(bot, folder, identity, debounce_ms,
+                                                   catch_up=catch_up)
         log.warning("sources folder %s was replaced (now %s); watching it again and re-indexing",
                     folder, identity[0] if identity else "missing")
-        if identity is not None:
-            await rebuild_once(bot)
+        catch_up = True
 
 
 async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identity,
-                                debounce_ms: int) -> Identity | None:
-    """Rebuild on each burst of changes in the folder until it is replaced; its new identity."""
+                                debounce_ms: int, *, catch_up: bool) -> Identity | None:
+    """Rebuild on each burst of changes in the folder until it is replaced; its new identity.
+
+    With `catch_up`, also rebuild once just after the watch starts: a change made before it
+    started is then read by that rebuild, and one made after is seen by the watch.
+    """
     try:  # held open while watched, so that a new folder cannot reuse the old one's inode
         pin = os.open(identity[0], os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
@@ -88,6 +94,7 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
     replaced = asyncio.create_task(_until_changed(folder, identity), name="citebot-watch-folder")
     replaced.add_done_callback(lambda _: stop.set())
     ignore = (bot.engine.index_dir, bot.config.state_dir)
+    late = asyncio.create_task(_rebuild_after(bot, CATCH_UP_S)) if catch_up else None
     try:
         watcher = awatch(identity[0], watch_filter=SourcesFilter(ignore), debounce=debounce_ms,
                          step=50, stop_event=stop)
@@ -96,13 +103,23 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
             names = sorted({Path(p).name for _, p in changes})
             log.info("sources changed (%s); re-indexing", ", ".join(names))
             await rebuild_once(bot)
+        return await replaced
     except (OSError, RuntimeError) as exc:  # the watched folder vanished under the watcher
         log.info("watch on %s ended: %s", identity[0], exc)
-    try:
         return await replaced
+    except asyncio.CancelledError:  # the bot is closing
+        if late is not None:
+            late.cancel()
+        raise
     finally:
         replaced.cancel()
         os.close(pin)
+
+
+async def _rebuild_after(bot: CitebotBot, seconds: float) -> None:
+    """Rebuild once, after `seconds` (time for a new watch to take its first look)."""
+    await asyncio.sleep(seconds)
+    await rebuild_once(bot)
 
 
 async def rebuild_once(bot: CitebotBot) -> None:
