@@ -118,7 +118,7 @@ class Engine:
                 log.warning("index at %s is unusable (%s); rebuilding", self.index_dir, exc)
         return self.rebuild(progress=progress)
 
-    def _load_saved(self) -> BuildReport:
+    def _load_saved(self, *, background_check: bool = True) -> BuildReport:
         """Serve the saved index (its checksums checked now, or in the background if big)."""
         index, manifest = load_index(self.index_dir)
         self._skipped = tuple(SkippedSource(s["source_id"], s["reason"], s.get("sha256", ""))
@@ -127,7 +127,8 @@ class Engine:
         offer_stems(self.index_dir / generation / STEMS, tokenizer_id())
         self._snapshot = Snapshot(index, load_topics(self.sources_dir),
                                   tuple((s.source_id, s.reason) for s in self._skipped))
-        self._check.loaded(generation, verified=not needs_background_check(manifest))
+        self._check.loaded(generation, verified=not needs_background_check(manifest),
+                           background=background_check)
         return BuildReport(sources=len(index.sources), sentences=index.size,
                            skipped=self._snapshot.skipped, rebuilt=False)
 
@@ -204,8 +205,8 @@ class Engine:
     def _patch_base(self) -> tuple[Index, tuple[SkippedSource, ...]] | None:
         """A verified index built by this tokenizer and these settings to patch, if there is one."""
         if self._snapshot is None:
-            try:
-                self._load_saved()
+            try:  # checked below, before it is used: no background check as well
+                self._load_saved(background_check=False)
             except (IndexFormatError, KeyError, TypeError, ValueError):
                 return None
         assert self._snapshot is not None
@@ -297,9 +298,7 @@ class Engine:
             return run(self.snapshot)
 
     def _force_full_rebuild(self) -> None:
-        """Drop the damaged index and build a new one from the sources."""
-        self._snapshot = None
-        self._check.forget()
+        """Build a new index from the sources, ignoring the damaged one (served till the swap)."""
         self.rebuild(trust_saved=False)
 
     def sources(self) -> list[SourceInfo]:
