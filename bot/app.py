@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +20,14 @@ from index.engine import Engine
 from index.errors import CitebotError
 from index.models import BuildReport
 
+from .answering import send_private
 from .config import BotConfig
+from .cooldowns import Cooldowns
 from .feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
 SYNC_HASH_FILE = "commands.sha256"
+SYNC_RETRY_S = (5.0, 30.0, 120.0, 600.0)  # waits between start-up sync attempts, then the last
 
 
 def point_at(config: BotConfig) -> None:
@@ -49,7 +54,7 @@ class CitebotTree(app_commands.CommandTree):
             name = interaction.command.name if interaction.command else "?"
             log.error("app command /%s failed", name, exc_info=error)
             message = "Sorry, something went wrong while answering. It has been logged."
-        await send_ephemeral(interaction, message)
+        await send_private(interaction, message)
 
 
 def user_message(error: Exception) -> str | None:
@@ -60,17 +65,6 @@ def user_message(error: Exception) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "Only server administrators (or the bot's admin roles) may do that."
     return None
-
-
-async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Send a short ephemeral message, as a response or a follow-up as the state requires."""
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text[:2000], ephemeral=True)
-        else:
-            await interaction.response.send_message(text[:2000], ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not tell the user about an error", exc_info=True)
 
 
 class CitebotBot(commands.Bot):
@@ -84,11 +78,13 @@ class CitebotBot(commands.Bot):
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
         self.config = config
         self.engine = engine
-        self.feedback = feedback or FeedbackStore(config.state_dir)
+        self.feedback = feedback or FeedbackStore(config.state_dir,
+                                                  keep_days=config.keep_questions_days)
+        self.cooldowns = Cooldowns(config.cooldown_seconds)
         self.watch_enabled = watch
         self.force_sync = force_sync
         self.sync_lock = asyncio.Lock()
-        self._watch_task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self.watch_ready = asyncio.Event()
 
     async def login(self, token: str) -> None:
@@ -100,25 +96,54 @@ class CitebotBot(commands.Bot):
         """Do nothing here: citebot has no prefix commands (the Ask cog listens to messages)."""
 
     async def setup_hook(self) -> None:
-        """Load the cogs and button handlers, sync commands if needed, start watching sources."""
+        """Load the cogs and button handlers, sync commands if needed, start background work."""
+        from .buttons import FeedbackButton, MoreButton
         from .cogs import EXTENSIONS
-        from .cogs.answers import FeedbackButton, MoreButton
 
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        topics = self.get_cog("Topics")
+        if topics is not None:  # after every cog: the command limit counts theirs too
+            topics.refresh()  # type: ignore[attr-defined]
         self.add_dynamic_items(MoreButton, FeedbackButton)
-        await self.sync_commands(force=self.force_sync)
+        self._start(self.feedback.run(), "citebot-feedback")
+        if self.force_sync:
+            await self.sync_commands(force=True)  # `citebot sync`: a failure is its answer
+        elif not await self._try_sync():
+            self._start(self._sync_until_done(), "citebot-sync")
         if self.watch_enabled:
             from .watch import watch_sources
-            self._watch_task = asyncio.create_task(watch_sources(self), name="citebot-watch")
+            self._start(watch_sources(self), "citebot-watch")
+
+    def _start(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `work` in the background until the bot closes."""
+        self._tasks.append(asyncio.create_task(work, name=name))
+
+    async def _try_sync(self) -> bool:
+        """Sync if needed; on a Discord outage log it and return False (old commands stay)."""
+        try:
+            await self.sync_commands()
+        except (discord.HTTPException, OSError) as exc:
+            log.warning("could not sync the slash commands (%s); the ones registered before "
+                        "keep working, and the sync is retried", exc)
+            return False
+        return True
+
+    async def _sync_until_done(self) -> None:
+        """Retry the start-up sync with growing waits until it succeeds."""
+        for wait in itertools.chain(SYNC_RETRY_S, itertools.repeat(SYNC_RETRY_S[-1])):
+            await asyncio.sleep(wait)
+            if await self._try_sync():
+                log.info("slash commands synced after an earlier failure")
+                return
 
     async def close(self) -> None:
-        """Stop watching, close the connection and the feedback store."""
-        if self._watch_task is not None:
-            self._watch_task.cancel()
-            await asyncio.gather(self._watch_task, return_exceptions=True)
+        """Stop background work, close the connection, write what the feedback store holds."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await super().close()
-        self.feedback.close()
+        await self.feedback.close()
 
     def command_hash(self) -> str:
         """Hash the command set (and where it goes) as Discord would receive it."""
@@ -162,7 +187,8 @@ class CitebotBot(commands.Bot):
             topics = self.get_cog("Topics")
             if topics is not None:
                 topics.refresh()  # type: ignore[attr-defined]
-                await self.sync_commands()
+                if not await self._try_sync():
+                    self._start(self._sync_until_done(), "citebot-sync")
         return report
 
 

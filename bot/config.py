@@ -18,7 +18,9 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 class BotConfig(BaseModel):
     """Everything `citebot run` needs besides the sources themselves; paths are absolute."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # Every number has a range (Field ge/le) and no float may be inf or NaN: a new numeric key
+    # follows the same pattern, and a bad value is named at start-up, not met later as a crash.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     token: SecretStr | None = None
     guild_ids: tuple[int, ...] = ()
@@ -26,11 +28,12 @@ class BotConfig(BaseModel):
     reply_in_thread: bool = False
     admin_roles: tuple[int, ...] = ()
     results_per_answer: int = Field(default=3, ge=1, le=10)
-    cooldown_seconds: float = Field(default=10.0, ge=0)
+    cooldown_seconds: float = Field(default=10.0, ge=0, le=3600)
     max_question_chars: int = Field(default=500, ge=20, le=4000)
     sources: Path = Path("sources")
     index: Path | None = None
     state_dir: Path = Path(".citebot/state")
+    keep_questions_days: int = Field(default=30, ge=1, le=3650)
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
     api_base: str = "https://discord.com/api/v10"

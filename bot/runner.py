@@ -4,32 +4,51 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
+import os
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 
 from index.engine import Engine, default_index_dir
-from index.errors import ConfigError
+from index.errors import CitebotError, ConfigError
 
 from .app import CitebotBot, ShardedCitebotBot
 from .config import BotConfig, load_config
+from .logs import configure_logging
 
 log = logging.getLogger(__name__)
 NO_TOKEN = "no Discord token: set DISCORD_TOKEN or token in the config"
+LOGIN_RETRY_S = (2.0, 4.0, 8.0, 16.0, 30.0)  # waits while Discord is unreachable, then give up
+
+
+class StartupError(CitebotError):
+    """The bot could not start, for a reason outside the code (Discord, the environment)."""
+
+
+def check_state_dir(path: Path) -> None:
+    """Make sure the state folder is a writable folder, or say what is wrong in one line."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ConfigError(f"state_dir {path} is a file, not a folder") from None
+    except OSError as exc:
+        raise ConfigError(f"state_dir {path} cannot be created: {exc.strerror or exc}") from None
+    if not path.is_dir():
+        raise ConfigError(f"state_dir {path} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"state_dir {path} is not writable")
 
 
 def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     """Load the config, check the token, and open the engine (building the index if stale)."""
     config = load_config(config_path)
-    logging.getLogger().setLevel(config.log_level)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=config.log_level,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(config.log_level, timestamps=True)
     token = config.secret_token()
     if not token:
         raise ConfigError(NO_TOKEN)
+    check_state_dir(config.state_dir)
     engine = Engine(config.sources, config.index or default_index_dir(config.sources))
     report = engine.open()
     log.info("index %s: %s", "rebuilt" if report.rebuilt else "loaded", report.summary)
@@ -44,35 +63,53 @@ def make_bot(config: BotConfig, engine: Engine, **options: Any) -> CitebotBot:
 
 
 async def _serve(bot: CitebotBot, token: str, *, sync_only: bool) -> None:
-    """Log in and run until closed (or, for sync, until the commands are synced)."""
+    """Log in (retrying while Discord is unreachable) and run until closed, or until synced."""
     async with bot:
-        if sync_only:
-            await bot.login(token)  # login runs setup_hook, which syncs (forced)
+        await _login(bot, token)  # login runs setup_hook, which syncs (forced for `sync`)
+        if not sync_only:
+            await bot.connect()
+
+
+async def _login(bot: CitebotBot, token: str) -> None:
+    """Log in; while Discord cannot be reached, wait and try again (a few times, then give up)."""
+    for wait in (*LOGIN_RETRY_S, None):
+        try:
+            await bot.login(token)
             return
-        await bot.start(token)
+        except (aiohttp.ClientConnectionError, OSError, discord.DiscordServerError) as exc:
+            reason = _reason(exc)
+            if wait is None:
+                raise StartupError(f"cannot reach Discord at {bot.config.api_base}: {reason}"
+                                   ) from None
+            log.warning("cannot reach Discord (%s); trying again in %.0f s", reason, wait)
+            await asyncio.sleep(wait)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a connection failure."""
+    if isinstance(exc, discord.HTTPException):
+        return f"{exc.status} {exc.text or ''}".strip()
+    return str(exc) or type(exc).__name__
 
 
 def _launch(config_path: Path, *, sync_only: bool) -> int:
-    """Run the bot (or a forced sync); turn expected failures into one clear line."""
+    """Run the bot (or a forced sync); expected failures raise a CitebotError (one line)."""
     config, token, engine = prepare(config_path)
     bot = make_bot(config, engine, watch=not sync_only, force_sync=sync_only)
     try:
         asyncio.run(_serve(bot, token, sync_only=sync_only))
     except discord.LoginFailure:
-        _fail("Discord rejected the token (check DISCORD_TOKEN or token in the config)")
-        return 1
+        raise StartupError("Discord rejected the token (check DISCORD_TOKEN or token in the "
+                           "config)") from None
     except discord.PrivilegedIntentsRequired:
-        _fail("the Message Content intent is not enabled for this bot: enable it in the "
-              "Developer Portal (Bot › Privileged Gateway Intents) or remove answer_channels")
-        return 1
+        raise StartupError("the Message Content intent is not enabled for this bot: enable it "
+                           "in the Developer Portal (Bot › Privileged Gateway Intents) or remove "
+                           "answer_channels") from None
+    except discord.HTTPException as exc:
+        raise StartupError(f"Discord refused a request at start-up: {_reason(exc)}") from None
     except KeyboardInterrupt:
         return 0
     return 0
-
-
-def _fail(message: str) -> None:
-    """Print one line to stderr."""
-    print(f"citebot: {message}", file=sys.stderr)
 
 
 def run(config_path: Path) -> int:

@@ -1,7 +1,14 @@
-"""Re-index when the sources folder changes: debounced, in a worker thread, old index serving."""
+"""Re-index when the sources folder changes: debounced, in a worker thread, old index serving.
+
+The folder may be replaced while watched (`rm -rf` + `mv`, or a symlink flipped to a new release
+with `ln -sfn`): a watch on the old folder would hear nothing more. So the folder's identity (the
+real path it resolves to, and its inode) is checked every second; when it changes, or the folder
+disappears and comes back, the watch is re-armed on the new folder and the sources re-indexed.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 800
+IDENTITY_CHECK_S = 1.0
+Identity = tuple[str, int, int]  # the folder's real path, device and inode
 
 
 class SourcesFilter(DefaultFilter):
@@ -29,20 +38,65 @@ class SourcesFilter(DefaultFilter):
         return super().__call__(change, path) and not path.startswith(self.ignore)
 
 
+def folder_identity(folder: Path) -> Identity | None:
+    """What the folder is now (its real path and inode), or None when it is not a folder."""
+    try:
+        real = folder.resolve(strict=True)
+        stat = real.stat()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return None
+    return (str(real), stat.st_dev, stat.st_ino) if real.is_dir() else None
+
+
+async def _until_changed(folder: Path, identity: Identity | None) -> Identity | None:
+    """Return the folder's new identity once it differs from `identity`."""
+    while True:
+        await asyncio.sleep(IDENTITY_CHECK_S)
+        now = folder_identity(folder)
+        if now != identity:
+            return now
+
+
 async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> None:
     """Rebuild after each burst of changes in the sources folder until cancelled."""
     folder = bot.config.sources
-    if not folder.is_dir():
-        log.warning("not watching %s: no such folder", folder)
-        return
-    log.info("watching %s for changes", folder)
+    identity = folder_identity(folder)
+    while True:
+        if identity is None:
+            log.warning("not watching %s: no such folder (checking again every %.0f s)", folder,
+                        IDENTITY_CHECK_S)
+            bot.watch_ready.set()
+            identity = await _until_changed(folder, None)
+        else:
+            log.info("watching %s for changes", identity[0])
+            identity = await _watch_until_replaced(bot, folder, identity, debounce_ms)
+        log.warning("sources folder %s was replaced (now %s); watching it again and re-indexing",
+                    folder, identity[0] if identity else "missing")
+        if identity is not None:
+            await rebuild_once(bot)
+
+
+async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identity,
+                                debounce_ms: int) -> Identity | None:
+    """Rebuild on each burst of changes in the folder until it is replaced; its new identity."""
+    stop = asyncio.Event()
+    replaced = asyncio.create_task(_until_changed(folder, identity), name="citebot-watch-folder")
+    replaced.add_done_callback(lambda _: stop.set())
     ignore = (bot.engine.index_dir, bot.config.state_dir)
-    watcher = awatch(folder, watch_filter=SourcesFilter(ignore), debounce=debounce_ms, step=50)
-    bot.watch_ready.set()
-    async for changes in watcher:
-        names = sorted({Path(p).name for _, p in changes})
-        log.info("sources changed (%s); re-indexing", ", ".join(names))
-        await rebuild_once(bot)
+    try:
+        watcher = awatch(identity[0], watch_filter=SourcesFilter(ignore), debounce=debounce_ms,
+                         step=50, stop_event=stop)
+        bot.watch_ready.set()
+        async for changes in watcher:
+            names = sorted({Path(p).name for _, p in changes})
+            log.info("sources changed (%s); re-indexing", ", ".join(names))
+            await rebuild_once(bot)
+    except (OSError, RuntimeError) as exc:  # the watched folder vanished under the watcher
+        log.info("watch on %s ended: %s", identity[0], exc)
+    try:
+        return await replaced
+    finally:
+        replaced.cancel()
 
 
 async def rebuild_once(bot: CitebotBot) -> None:

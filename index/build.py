@@ -222,7 +222,7 @@ def tokenize_files(files: Sequence[SourceFile], cache_dir: Path | None,
     if progress:
         progress(len(results), len(files))
     todo = [i for i in range(len(files)) if i not in results]
-    big = sum(files[i].path.stat().st_size for i in todo) >= PARALLEL_MIN_BYTES
+    big = sum(files[i].size for i in todo) >= PARALLEL_MIN_BYTES
     for i, result in zip(todo, _map(_parse_and_tokenize, [files[i] for i in todo], big, workers),
                          strict=True):
         results[i] = result
@@ -239,6 +239,8 @@ def tokenize_files(files: Sequence[SourceFile], cache_dir: Path | None,
 
 def prune_cache(cache_dir: Path, files: Sequence[SourceFile]) -> None:
     """Delete cache entries no current source uses (old versions, other code, leftovers)."""
+    if not cache_dir.is_dir():  # nothing cached yet (an empty folder builds no cache)
+        return
     keep = {_cache_path(cache_dir, f.sha256).name for f in files}
     try:
         for path in cache_dir.iterdir():

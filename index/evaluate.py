@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
+from .jsonl import read_json_lines, text_field
 from .models import Answer
 
 
@@ -90,23 +90,31 @@ class EvalReport:
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Read a JSON-lines question file; UsageError naming the line when one is malformed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     questions = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    for line in read_json_lines(raw.splitlines()):
         try:
-            row = json.loads(line)
-            expect = row.get("expect")
-            questions.append(EvalQuestion(str(row["question"]),
-                                          None if expect is None else tuple(map(str, expect)),
-                                          row.get("source")))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise UsageError(f"{path}:{number}: expected {{\"question\": …, \"expect\": […]}}")\
-                from None
+            if line.error:
+                raise UsageError(line.error)
+            questions.append(EvalQuestion(str(text_field(line.row, "question", required=True)),
+                                          _expectations(line.row.get("expect")),
+                                          text_field(line.row, "source")))
+        except UsageError as exc:
+            raise UsageError(f"{path}:{line.number}: {exc}") from None
     return questions
+
+
+def _expectations(value: object) -> tuple[str, ...] | None:
+    """`expect` as a tuple of strings: one string is one expectation, null means unanswerable."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise UsageError("'expect' must be a string, a list of strings or null")
 
 
 def evaluate(ask: Callable[[EvalQuestion], Answer],

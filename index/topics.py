@@ -15,6 +15,8 @@ from .tokens import tokenize_phrase
 
 TOPICS_FILE = "issues.toml"
 _KEY = r"^[a-z0-9_-]{1,32}$"  # what Discord accepts as a slash-command name
+# Each issue is a slash command; Discord allows 100 per server, the bot's own ones included.
+MAX_ISSUES = 90
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ def parse_topics(text: str, origin: str = TOPICS_FILE) -> Topics:
     bad = [k for k in (*model.issues, *model.parties) if not _valid_key(k)]
     if bad:
         raise TopicsFileError(f"{origin}: keys must match {_KEY} (slash-command names): {bad}")
+    if len(model.issues) > MAX_ISSUES:
+        raise TopicsFileError(f"{origin}: {len(model.issues)} sticking points; at most "
+                              f"{MAX_ISSUES} (each is a Discord slash command)")
     return Topics(
         issues=tuple(Issue(k, v.title, v.description, tuple(v.terms))
                      for k, v in model.issues.items()),

@@ -1,9 +1,10 @@
-# Sourced by ./citebot and ./run-tests: makes .venv with citebot and its test tools on first use,
-# and again whenever pyproject.toml changes. Needs only Python 3.11+ on the PATH.
+# Sourced by ./citebot, ./run-tests and .ci/run: makes .venv on first use, and again whenever
+# pyproject.toml or requirements.lock changes. Needs only Python 3.11+ on the PATH.
+# Installs exactly the locked versions (checked against the lock's hashes), then citebot itself.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 stamp="$venv/.citebot-installed"
-want="$(cksum < "$root/pyproject.toml")"
+want="$(cat "$root/pyproject.toml" "$root/requirements.lock" | cksum)"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   python=""
   for candidate in ${PYTHON:-} python3 python3.13 python3.12 python3.11 python; do
@@ -16,11 +17,13 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
     echo "citebot needs Python 3.11 or newer on the PATH (or set PYTHON=/path/to/python3.11)" >&2
     exit 1
   fi
-  echo "Setting up $venv (first run only; takes a minute)…" >&2
-  "$python" -m venv "$venv" || { echo "could not create $venv (install python3-venv?)" >&2; exit 1; }
+  echo "Setting up $venv from requirements.lock (first run only; takes a minute)…" >&2
+  # --clear: a changed lock gives exactly the locked packages, none left over from before.
+  "$python" -m venv --clear "$venv" ||
+    { echo "could not create $venv (install python3-venv?)" >&2; exit 1; }
   log="$venv/install.log"
-  if ! { "$venv/bin/python" -m pip install --upgrade pip &&
-         "$venv/bin/python" -m pip install -e "$root[test]"; } >"$log" 2>&1; then
+  if ! { "$venv/bin/python" -m pip install --require-hashes -r "$root/requirements.lock" &&
+         "$venv/bin/python" -m pip install --no-deps -e "$root"; } >"$log" 2>&1; then
     tail -n 20 "$log" >&2
     echo "installing citebot failed; the full log is in $log" >&2
     exit 1

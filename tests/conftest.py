@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,14 @@ def engine(sources_dir: Path, tmp_path: Path) -> Engine:
     e = Engine(sources_dir, tmp_path / "index")
     e.open()
     return e
+
+
+@pytest.fixture(autouse=True)
+def _entry_point_logging_undone() -> Iterator[None]:
+    """Undo the logging set-up a CLI entry point did in-process (a real process does it once)."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if h.get_name() == "citebot"]:
+        root.removeHandler(handler)
+    root.setLevel(level)

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,14 @@ import click
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
 from index.evaluate import EvalQuestion, evaluate, load_questions
+from index.jsonl import read_json_lines, text_field
 from index.serialize import answer_to_json
 
+from ..logs import configure_logging
 from .render import render_answer, render_issues, render_sources
 
 log = logging.getLogger(__name__)
+BOT_COMMANDS = ("run", "sync")  # commands that read a config file (and its log_level)
 
 
 class CitebotGroup(click.Group):
@@ -30,6 +34,24 @@ class CitebotGroup(click.Group):
             return super().invoke(ctx)
         except CitebotError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # the environment: a read-only folder, a full disk, a bad path
+            log.debug("environment error", exc_info=True)
+            raise click.ClickException(_os_error_line(exc)) from None
+
+
+def _is_text(text: str) -> bool:
+    """Whether a string can be written out (no lone surrogates from undecodable bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _os_error_line(exc: OSError) -> str:
+    """An OSError as one line: what failed, and on which path."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
 
 
 sources_option = click.option(
@@ -37,7 +59,7 @@ sources_option = click.option(
     default=lambda: os.environ.get("CITEBOT_SOURCES", "sources"), show_default="./sources",
     help="Folder of source documents (.md, .txt) and issues.toml.")
 index_option = click.option(
-    "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Folder for the saved index. [default: a folder in your cache]")
 
 
@@ -51,13 +73,15 @@ def open_engine(sources_dir: Path, index_dir: Path | None) -> Engine:
 
 
 @click.group(cls=CitebotGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-v", "--verbose", count=True,
+              help="More log output (-vv for debug); the bot's level is its config's log_level.")
 @click.version_option(package_name="citebot")
-def main(verbose: int) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
     """Answer questions about a folder of documents by quoting them, with citations."""
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    if ctx.invoked_subcommand not in BOT_COMMANDS:  # the bot sets its own up from its config
+        configure_logging([logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                          timestamps=False)
 
 
 @main.command()
@@ -68,7 +92,7 @@ def main(verbose: int) -> None:
 @click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
               help="Neighbouring sentences on each side of the match.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"),
+@click.option("--batch", type=click.File("rb"),
               help="With --json: read JSON lines {question, source?}, print one object a line.")
 @sources_option
 @index_option
@@ -77,6 +101,8 @@ def ask(question: str, top: int, source: str | None, context: int, as_json: bool
     """Answer QUESTION with the best-matching passages and their citations."""
     if batch is not None and not as_json:
         raise UsageError("--batch needs --json")
+    if not _is_text(question):
+        raise UsageError("the question is not valid text (undecodable bytes)")
     if batch is None and not question.strip():
         raise EmptyQuestionError("give a question, e.g. citebot ask \"what does Russia want?\"")
     engine = open_engine(sources_dir, index_dir)
@@ -85,17 +111,27 @@ def ask(question: str, top: int, source: str | None, context: int, as_json: bool
         click.echo(json.dumps(answer_to_json(result), ensure_ascii=False) if as_json
                    else render_answer(result))
         return
-    for number, line in enumerate(batch, 1):
-        if not line.strip():
-            continue
+    _answer_batch(engine, batch, top=top, source=source, context=context)
+
+
+def _answer_batch(engine: Engine, lines: Iterable[bytes], *, top: int, source: str | None,
+                  context: int) -> None:
+    """Answer JSON lines one by one; a bad line gets an error object in its place."""
+    failed = []
+    for line in read_json_lines(lines):
         try:
-            row = json.loads(line)
-            q, src = str(row["question"]), row.get("source", source)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(f"batch line {number}: expected {{\"question\": …}} ({exc})") \
-                from None
-        result = engine.ask(q, top=top, source=src, context=context)
-        click.echo(json.dumps(answer_to_json(result), ensure_ascii=False))
+            if line.error:
+                raise UsageError(line.error)
+            q = text_field(line.row, "question", required=True)
+            src = text_field(line.row, "source") if "source" in line.row else source
+            out = answer_to_json(engine.ask(str(q), top=top, source=src, context=context))
+        except UsageError as exc:  # this line's mistake: say so in its place, answer the rest
+            failed.append(line.number)
+            out = {"line": line.number, "error": str(exc)}
+        click.echo(json.dumps(out, ensure_ascii=False))
+    if failed:
+        raise UsageError(f"batch line{'s' * (len(failed) > 1)} "
+                         f"{', '.join(map(str, failed))} failed (see the \"error\" objects)")
 
 
 @main.command("index")

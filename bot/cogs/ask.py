@@ -12,14 +12,25 @@ from discord.ext import commands
 
 from index.errors import UsageError
 
+from ..answering import (
+    SORRY,
+    Reply,
+    answer,
+    prepare,
+    resolve_source,
+    respond,
+    source_choice_value,
+    without_mentions,
+)
 from ..render import cut
-from .answers import Cooldown, cooldown_notice, package, prepare, run_query, without_mentions
+from ..requests import AskRequest
 
 if TYPE_CHECKING:
     from ..app import CitebotBot
 
 log = logging.getLogger(__name__)
 EMPTY_HINT = "Ask me a question after the mention, for example: “who runs the nuclear plant?”"
+WAIT_REACTION = "⏳"
 
 
 def strip_mentions(content: str, user_id: int) -> str:
@@ -27,12 +38,17 @@ def strip_mentions(content: str, user_id: int) -> str:
     return re.sub(rf"<@!?{user_id}>", " ", content).strip()
 
 
+def talks_to_others(message: discord.Message, me: int) -> bool:
+    """Whether a message addresses other people (members, roles, everyone) and not the bot."""
+    others = any(u.id != me for u in message.mentions) or bool(message.role_mentions)
+    return (others or message.mention_everyone) and all(u.id != me for u in message.mentions)
+
+
 class Ask(commands.Cog):
     """Questions by slash command, by mention, and in answer channels."""
 
     def __init__(self, bot: CitebotBot) -> None:
         self.bot = bot
-        self.cooldown = Cooldown(bot.config.cooldown_seconds)
 
     @app_commands.command(name="ask")
     @app_commands.describe(question="What you want to know",
@@ -40,16 +56,10 @@ class Ask(commands.Cog):
     async def ask(self, interaction: discord.Interaction, question: str,
                   source: str | None = None) -> None:
         """Ask a question; the answer quotes the sources, with citations."""
-        wait = self.cooldown.retry_after(interaction.user.id)
-        if wait:
-            await interaction.response.send_message(cooldown_notice(wait), ephemeral=True)
-            return
-        await interaction.response.defer(thinking=True)
         text, notice = prepare(question, self.bot.config.max_question_chars)
-        top = self.bot.config.results_per_answer
-        answer = await run_query(self.bot, "ask", text, source or None, top)
-        await interaction.followup.send(**await package(
-            self.bot, "ask", text, source or None, answer, top=top, notice=notice))
+        request = AskRequest(question=text, source=resolve_source(self.bot, source))
+        await respond(interaction, request, cooldown=self.bot.cooldowns.question_wait,
+                      notice=notice)
 
     @ask.autocomplete("source")
     async def source_autocomplete(self, interaction: discord.Interaction,
@@ -57,7 +67,7 @@ class Ask(commands.Cog):
         """Suggest indexed sources whose id or title contains what was typed."""
         needle = current.lower()
         return [app_commands.Choice(name=cut(f"{s.title} ({s.source_id})", 100),
-                                    value=s.source_id[:100])
+                                    value=source_choice_value(s.source_id))
                 for s in self.bot.engine.sources()
                 if needle in s.source_id.lower() or needle in s.title.lower()][:25]
 
@@ -68,32 +78,41 @@ class Ask(commands.Cog):
         if me is None or message.author.bot or message.author.id == me.id:
             return
         mentioned = any(u.id == me.id for u in message.mentions)
-        if not mentioned and message.channel.id not in self.bot.config.answer_channels:
+        if not mentioned and (message.channel.id not in self.bot.config.answer_channels
+                              or talks_to_others(message, me.id)):
+            return
+        if self.bot.cooldowns.question_wait(message.author.id):
+            if self.bot.cooldowns.may_notify(message.author.id):
+                await self._react(message, WAIT_REACTION)  # once a window; no flood of notices
             return
         question = without_mentions(strip_mentions(message.content, me.id))
         if not question:
             await self._reply(message, {"content": EMPTY_HINT}, "")
-            return
-        wait = self.cooldown.retry_after(message.author.id)
-        if wait:
-            await self._reply(message, {"content": cooldown_notice(wait)}, "", delete_after=10)
             return
         await self._answer_message(message, question)
 
     async def _answer_message(self, message: discord.Message, question: str) -> None:
         """Answer a message's question by reply (or in a new thread)."""
         text, notice = prepare(question, self.bot.config.max_question_chars)
-        top = self.bot.config.results_per_answer
         try:
-            answer = await run_query(self.bot, "ask", text, None, top)
+            reply: Reply = await answer(self.bot, AskRequest(question=text), notice=notice)
         except UsageError as exc:
             await self._reply(message, {"content": cut(str(exc), 2000)}, "")
             return
-        kwargs = await package(self.bot, "ask", text, None, answer, top=top, notice=notice)
-        await self._reply(message, kwargs, text)
+        except Exception:
+            log.error("answering message %d failed", message.id, exc_info=True)
+            await self._reply(message, {"content": SORRY}, "")
+            return
+        await self._reply(message, reply.send_kwargs(), text)
 
-    async def _reply(self, message: discord.Message, kwargs: dict[str, object], title: str,
-                     *, delete_after: float | None = None) -> None:
+    async def _react(self, message: discord.Message, emoji: str) -> None:
+        """Add a reaction, if Discord lets us (missing permission is only logged)."""
+        try:
+            await message.add_reaction(emoji)
+        except discord.HTTPException as exc:
+            log.info("could not react to message %d: %s", message.id, exc)
+
+    async def _reply(self, message: discord.Message, kwargs: dict[str, object], title: str) -> None:
         """Reply to a message, or post in a thread on it when configured and possible."""
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         in_thread = (self.bot.config.reply_in_thread and title
@@ -103,8 +122,7 @@ class Ask(commands.Cog):
             thread = await message.create_thread(name=name)
             await thread.send(**kwargs)  # type: ignore[arg-type]
             return
-        await message.reply(mention_author=False, delete_after=delete_after,
-                            **kwargs)  # type: ignore[arg-type]
+        await message.reply(mention_author=False, **kwargs)  # type: ignore[arg-type]
 
 
 async def setup(bot: CitebotBot) -> None:

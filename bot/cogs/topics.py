@@ -10,16 +10,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from index.errors import ConfigError
 from index.topics import Issue, Party, Topics
 
+from ..answering import prepare, respond
 from ..render import cut, render_issues
-from .answers import Cooldown, cooldown_notice, issue_kind, package, prepare, run_query
+from ..requests import IssueRequest
 
 if TYPE_CHECKING:
     from ..app import CitebotBot
 
 log = logging.getLogger(__name__)
-RESERVED = frozenset({"ask", "issues", "sources", "reindex"})
+COMMAND_LIMIT = 100  # Discord's limit of slash commands per scope, the built-in ones included
 IssueHandler = Callable[[discord.Interaction, str, "str | None", "str | None"], Awaitable[None]]
 
 
@@ -47,12 +49,7 @@ class IssueCommands(commands.Cog, name="Topics"):
 
     def __init__(self, bot: CitebotBot) -> None:
         self.bot = bot
-        self.cooldown = Cooldown(bot.config.cooldown_seconds)
         self.added: list[str] = []
-
-    async def cog_load(self) -> None:
-        """Add the generated commands when the cog loads."""
-        self.refresh()
 
     async def cog_unload(self) -> None:
         """Remove the generated commands."""
@@ -68,8 +65,12 @@ class IssueCommands(commands.Cog, name="Topics"):
         """Regenerate the issue commands from the served topics; return their names."""
         topics = topics or self.bot.engine.snapshot.topics
         self._remove()
+        builtin = {c.name for c in self.bot.tree.get_commands()}
+        if len(builtin) + len(topics.issues) > COMMAND_LIMIT:
+            raise ConfigError(f"{len(topics.issues)} sticking points and {len(builtin)} built-in "
+                              f"commands: Discord allows {COMMAND_LIMIT} commands in all")
         for issue in topics.issues:
-            if issue.key in RESERVED:
+            if issue.key in builtin:
                 log.warning("issue %r clashes with a built-in command; skipped", issue.key)
                 continue
             command = build_issue_command(issue, topics.parties, self.answer_issue)
@@ -81,17 +82,9 @@ class IssueCommands(commands.Cog, name="Topics"):
     async def answer_issue(self, interaction: discord.Interaction, key: str, side: str | None,
                            question: str | None) -> None:
         """Answer one sticking point, optionally for one side and narrowed by a question."""
-        wait = self.cooldown.retry_after(interaction.user.id)
-        if wait:
-            await interaction.response.send_message(cooldown_notice(wait), ephemeral=True)
-            return
-        await interaction.response.defer(thinking=True)
         text, notice = prepare(question or "", self.bot.config.max_question_chars)
-        top = self.bot.config.results_per_answer
-        kind = issue_kind(key, side)
-        answer = await run_query(self.bot, kind, text, None, top)
-        await interaction.followup.send(**await package(
-            self.bot, kind, text, None, answer, top=top, notice=notice))
+        await respond(interaction, IssueRequest(key=key, side=side, question=text),
+                      cooldown=self.bot.cooldowns.question_wait, notice=notice)
 
     @app_commands.command(name="issues")
     async def issues(self, interaction: discord.Interaction) -> None:

@@ -115,7 +115,8 @@ async def start_bot(make_fake_discord: Any, sources_dir: Path,
         fake = fakes[0]
         if with_fake is not None:  # config values that depend on the fake's ids
             overrides.update(with_fake(fake))
-        config = bot_config(fake, tmp_path, sources_dir, **overrides)
+        sources = Path(overrides.pop("sources", sources_dir))
+        config = bot_config(fake, tmp_path, sources, **overrides)
         bot = make_bot(fake, config, watch=watch)
         await stack.enter_async_context(fake.run_bot(bot))
         return Running(fake, bot, config)

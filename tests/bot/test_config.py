@@ -52,6 +52,12 @@ def test_unknown_key_is_named(tmp_path: Path) -> None:
     ("results_per_answer = 11\n", "results_per_answer"),
     ('log_level = "LOUD"\n', "log_level"),
     ('api_base = "discord.com"\n', "api_base"),
+    ("cooldown_seconds = inf\n", "cooldown_seconds: Input should be a finite number"),
+    ("cooldown_seconds = nan\n", "cooldown_seconds: Input should be a finite number"),
+    ("cooldown_seconds = -1\n", "cooldown_seconds: Input should be greater than or equal to 0"),
+    ("cooldown_seconds = 1e9\n", "cooldown_seconds: Input should be less than or equal to 3600"),
+    ("max_question_chars = 5\n", "max_question_chars"),
+    ("shard_count = 0\n", "shard_count"),
 ])
 def test_wrong_type_is_named(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key):

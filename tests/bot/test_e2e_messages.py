@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
-from bot.feedback import DB_NAME
 from tests.fakediscord import PostedMessage
 
 from .conftest import (
@@ -122,30 +120,6 @@ async def test_more_button_shows_the_next_passages(running: Running) -> None:
     later = passages(shown)
     assert len(later) == 3 and not set(later) & set(first)
     assert all("¶" in v for v in later)
-
-
-async def test_feedback_votes_are_stored_in_sqlite(running: Running) -> None:
-    fake = running.fake
-    ix = await running.ask("ask", {"question": ZAPORIZHZHIA_Q})
-    [message] = [m for m in fake.posted_messages if m.interaction_id == ix.id]
-    up = next(c for c in custom_ids(message) if c.startswith("citebot:vote:up:"))
-    down = next(c for c in custom_ids(message) if c.startswith("citebot:vote:down:"))
-    vote = await fake.click_button(message, up, user="member")
-    await vote.wait_done()
-    assert vote.ephemeral and "Thanks" in vote.content
-    vote = await fake.click_button(message, down, user="admin")
-    await vote.wait_done()
-    path = running.config.state_dir / DB_NAME
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT question, passage_ids, vote, created_at FROM votes"
-                          " ORDER BY rowid").fetchall()
-        columns = [r[1] for r in db.execute("PRAGMA table_info(votes)")]
-    db.close()
-    assert columns == ["question", "passage_ids", "vote", "created_at"]  # no other content
-    assert [(q, v) for q, _, v, _ in rows] == [(ZAPORIZHZHIA_Q, 1), (ZAPORIZHZHIA_Q, -1)]
-    ids = rows[0][1].split(",")
-    assert len(ids) == 3 and all(i.isdigit() for i in ids)
-    assert all(t > 0 for *_, t in rows)
 
 
 async def test_cooldown_gives_a_polite_ephemeral_notice(start_bot: Starter) -> None:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from index.errors import TopicsFileError
+from index.topics import MAX_ISSUES, parse_topics
 
 from .conftest import ROSATOM, ZAPORIZHZHIA_Q, Running, Starter, answer_message, fields_text, plain
 
@@ -154,3 +159,76 @@ async def test_issues_toml_change_resyncs_and_broken_file_keeps_old_commands(
 
 def test_sources_fixture_is_private(sources_dir: Path) -> None:
     assert (sources_dir / ARTICLE).is_file() and "pytest" in str(sources_dir)
+
+
+def quokka_release(base: Path, name: str, text: str = QUOKKA) -> Path:
+    """A copy of the sources (as a new release would be) with the quokka source added."""
+    release = base.with_name(name)
+    shutil.copytree(base, release, symlinks=True)
+    (release / "quokka.md").write_text(text, encoding="utf-8")
+    return release
+
+
+@pytest.mark.parametrize("how", ["rm -rf and mv", "ln -sfn"])
+async def test_watching_goes_on_after_the_sources_folder_is_replaced(
+        start_bot: Starter, sources_dir: Path, tmp_path: Path, how: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    folder = sources_dir
+    if how == "ln -sfn":
+        folder = tmp_path / "current"
+        folder.symlink_to(sources_dir)
+    running = await start_bot(watch=True, sources=str(folder))
+    await running.wait_watching()
+    if how == "ln -sfn":
+        release = quokka_release(sources_dir, "release-2")
+        flip = tmp_path / "current.new"
+        flip.symlink_to(release)
+        os.replace(flip, folder)  # what `ln -sfn` amounts to, atomically
+    else:
+        release = quokka_release(sources_dir, "sources.new")
+        shutil.rmtree(sources_dir)
+        release.rename(sources_dir)
+
+    async def quokka_served() -> bool:
+        return "twelve marsupials" in await answer_text(running, QUOKKA_Q)
+
+    async def replacement_logged() -> bool:
+        return any("was replaced" in r.getMessage() for r in caplog.records
+                   if r.name == "bot.watch")
+
+    await running.eventually(quokka_served)
+    await running.eventually(replacement_logged)
+    # and the new folder is watched: an edit inside it is picked up too
+    (folder / "quokka.md").write_text(QUOKKA.replace("twelve", "thirteen"), encoding="utf-8")
+
+    async def edit_served() -> bool:
+        return "thirteen marsupials" in await answer_text(running, QUOKKA_Q)
+
+    await running.eventually(edit_served)
+
+
+def many_issues(count: int) -> str:
+    """An issues.toml with `count` sticking points."""
+    return "".join(f'[issues.i{n}]\ntitle = "Issue {n}"\ndescription = "Number {n}."\n'
+                   f'terms = ["word{n}"]\n' for n in range(count))
+
+
+async def test_too_many_issues_for_discord_are_refused_and_the_old_ones_serve(
+        running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    fake, bot = running.fake, running.bot
+    builtin = len(bot.tree.get_commands()) - len(bot.engine.snapshot.topics.issues)
+    assert builtin + MAX_ISSUES <= 100, "the largest issues.toml allowed must fit Discord"
+    with pytest.raises(TopicsFileError, match=f"at most {MAX_ISSUES}"):
+        parse_topics(many_issues(MAX_ISSUES + 1))
+    before = list(fake.synced_commands or [])
+    (running.sources / "issues.toml").write_text(many_issues(120), encoding="utf-8")
+    with pytest.raises(TopicsFileError):
+        await bot.rebuild()
+    assert [i.key for i in bot.engine.snapshot.topics.issues][:1] == ["territory"]
+    assert fake.synced_commands == before
+    ix = await running.ask("territory", {"question": "who gets Donetsk"})
+    assert "Donetsk" in plain(fields_text(answer_message(ix)))
+    (running.sources / "issues.toml").write_text(many_issues(MAX_ISSUES), encoding="utf-8")
+    await bot.rebuild()
+    assert len(fake.synced_commands) == builtin + MAX_ISSUES

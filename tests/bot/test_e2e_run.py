@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from bot import app, runner
 from bot.cli import main
 from tests.fakediscord import FakeDiscord
+
+from .conftest import ZAPORIZHZHIA_Q, bot_config, make_bot
 
 WRONG_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.wrong.SecretTokenValue_do-not-leak"
 
@@ -55,8 +59,8 @@ async def test_run_with_a_wrong_token_exits_1_and_never_shows_it(
     finally:
         root.setLevel(level)
     assert result.exit_code == 1, result.output
-    [line] = lines(result.output)
-    assert line.startswith("citebot: Discord rejected the token")
+    [line] = [ln for ln in lines(result.output) if ln.startswith("Error:")]  # besides logs
+    assert line.startswith("Error: Discord rejected the token")
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for text in (result.output, logged, repr(result.exception)):
         assert WRONG_TOKEN not in text
@@ -66,3 +70,55 @@ async def test_run_with_a_wrong_token_exits_1_and_never_shows_it(
     assert failures and all("401" in f for f in failures), failures
     login = [r for r in fake.requests if r.path == "/users/@me"]
     assert login and login[0].status == 401
+
+
+def test_state_dir_that_is_a_file_is_one_error_line(
+        sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", WRONG_TOKEN)
+    (tmp_path / "state").write_text("I am a file", encoding="utf-8")
+    config = write_config(tmp_path / "citebot.toml", sources_dir, tmp_path)
+    result = CliRunner().invoke(main, ["run", "--config", str(config)])
+    assert result.exit_code == 1
+    [line] = lines(result.output)
+    assert line.startswith("Error: state_dir") and "is a file" in line
+    assert (tmp_path / "state").read_text(encoding="utf-8") == "I am a file"
+
+
+def test_discord_unreachable_is_retried_then_one_error_line(
+        sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", WRONG_TOKEN)
+    monkeypatch.setattr(runner, "LOGIN_RETRY_S", (0.01, 0.01))
+    with socket.socket() as probe:  # a loopback port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = write_config(tmp_path / "citebot.toml", sources_dir, tmp_path,
+                          f'api_base = "http://127.0.0.1:{port}/api/v10"\n'
+                          f'gateway_url = "ws://127.0.0.1:{port}/"\n')
+    caplog.set_level(logging.WARNING, logger="bot.runner")
+    result = CliRunner().invoke(main, ["run", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    [line] = [ln for ln in lines(result.output) if ln.startswith("Error:")]  # besides the retries
+    assert line.startswith(f"Error: cannot reach Discord at http://127.0.0.1:{port}/api/v10")
+    retries = [r for r in caplog.records if "trying again" in r.getMessage()]
+    assert len(retries) == 2
+
+
+async def test_a_discord_outage_during_the_startup_sync_is_retried(
+        make_fake_discord, sources_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app, "SYNC_RETRY_S", (0.05,))
+    fake: FakeDiscord = await make_fake_discord()
+    config = bot_config(fake, tmp_path, sources_dir)
+    async with fake.run_bot(make_bot(fake, config)):  # registers the commands
+        pass
+    (config.state_dir / app.SYNC_HASH_FILE).unlink()  # so the next start syncs again
+    fake.inject_error("PUT", r"/commands$", 503, count=2)
+    async with fake.run_bot(make_bot(fake, config)):
+        ix = await fake.slash_command("ask", {"question": ZAPORIZHZHIA_Q})  # registered before
+        await ix.wait_done()
+        assert ix.messages[-1]["embeds"]
+        await fake.wait_until(lambda: len([r for r in fake.requests if r.method == "PUT"]) == 4,
+                              what="the sync retried until it worked")
+        assert [r.status for r in fake.requests if r.method == "PUT"] == [200, 503, 503, 200]
+        await fake.wait_until((config.state_dir / app.SYNC_HASH_FILE).is_file)

@@ -68,6 +68,7 @@ class FakeDiscord(Driver):
         self._ack_timers: dict[int, asyncio.TimerHandle] = {}
         self._read_cursor: dict[int, int] = {}
         self.rate_limits = RateLimits()
+        self.injected_errors: list[tuple[str, re.Pattern[str], int, list[int]]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -170,6 +171,10 @@ class FakeDiscord(Driver):
         limited = self.rate_limits.take(record.method, record.path)
         if limited is not None:
             return limited
+        for method, pattern, status, left in self.injected_errors:
+            if left[0] and method == record.method and pattern.search(record.path):
+                left[0] -= 1
+                return error_reply(status, 0, f"{status}: injected by the test")
         route, params, exists = self.router.match(record.method, record.path)
         if route is None:
             if exists:
@@ -201,6 +206,10 @@ class FakeDiscord(Driver):
             method.upper(), re.compile(path_pattern), count, retry_after, is_global, via
         )
         self.rate_limits.add(rule)
+
+    def inject_error(self, method: str, path_pattern: str, status: int, count: int = 1) -> None:
+        """Answer the next `count` matching requests with `status` (a Discord outage)."""
+        self.injected_errors.append((method.upper(), re.compile(path_pattern), status, [count]))
 
     # ---- recording -----------------------------------------------------------------------------
 

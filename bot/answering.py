@@ -1,0 +1,202 @@
+"""The answering every feature shares: a typed request in, what to send out.
+
+`answer(bot, request)` asks the engine off the event loop, renders the answer within Discord's
+limits and attaches its buttons (More, 👍 / 👎). `respond(interaction, request)` does the whole
+interaction: check, defer, answer, send, and end in a message whatever happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from index.errors import UnknownSourceError, UsageError
+from index.models import Answer
+
+from .cooldowns import cooldown_notice
+from .feedback import Asked
+from .render import Rendered, cut, render_answer
+from .requests import AskRequest, IssueRequest, Request
+
+if TYPE_CHECKING:
+    from .app import CitebotBot
+
+log = logging.getLogger(__name__)
+MAX_TOP = 25
+MORE_ID = "citebot:more:{id}"
+VOTE_ID = "citebot:vote:{vote}:{id}"
+SORRY = "Sorry, something went wrong while answering. It has been logged."
+# Discord mention syntax (users, roles, channels, @everyone/@here): not words of a question.
+MENTION_SYNTAX = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@(?:everyone|here)\b")
+# Autocomplete values are at most 100 characters: a longer source id travels as its hash.
+LONG_ID = re.compile(r"^~([0-9a-f]{16})$")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to send for an answer: the rendered message and its buttons (if any)."""
+
+    rendered: Rendered
+    view: discord.ui.View | None = None
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `send`/`reply`/`followup.send`, leaving out what is empty."""
+        kwargs: dict[str, Any] = {"embeds": self.rendered.embeds,
+                                  "allowed_mentions": discord.AllowedMentions.none()}
+        if self.rendered.content:
+            kwargs["content"] = self.rendered.content
+        if self.view is not None:
+            kwargs["view"] = self.view
+        return kwargs
+
+
+def without_mentions(question: str) -> str:
+    """The question without Discord mention syntax, which would only count as unknown words."""
+    return " ".join(MENTION_SYNTAX.sub(" ", question).split())
+
+
+def prepare(question: str, limit: int) -> tuple[str, str]:
+    """Return the question (mentions removed, cut to `limit` characters), and a notice if cut."""
+    text = without_mentions(question)
+    if len(text) <= limit:
+        return text, ""
+    return (cut(text, limit),
+            f"Your question was long, so I used only its first {limit} characters.")
+
+
+def source_choice_value(source_id: str) -> str:
+    """The autocomplete value for a source: its id, or `~hash` when the id is over 100 chars."""
+    if len(source_id) <= 100:
+        return source_id
+    return "~" + hashlib.sha256(source_id.encode()).hexdigest()[:16]
+
+
+def resolve_source(bot: CitebotBot, value: str | None) -> str | None:
+    """The source id a `source` option names (an id, or the `~hash` of a long one)."""
+    if not value:
+        return None
+    found = LONG_ID.match(value)
+    if found:
+        for info in bot.engine.sources():
+            if source_choice_value(info.source_id) == value:
+                return info.source_id
+    return value
+
+
+def check(bot: CitebotBot, request: Request) -> None:
+    """Raise UsageError for what can be known wrong before answering (unknown source, issue …)."""
+    topics = bot.engine.snapshot.topics
+    if isinstance(request, IssueRequest):
+        topics.issue(request.key)
+        if request.side:
+            topics.party(request.side)
+    elif request.source is not None and bot.engine.snapshot.index.source_index(
+            request.source) is None:
+        raise UnknownSourceError(f"no source {request.source!r} is indexed; /sources lists them")
+
+
+async def ask_engine(bot: CitebotBot, request: Request, top: int) -> Answer:
+    """Ask the engine in a worker thread (the event loop keeps serving meanwhile)."""
+    if isinstance(request, AskRequest):
+        return await asyncio.to_thread(bot.engine.ask, request.question, top=top,
+                                       source=request.source)
+    return await asyncio.to_thread(bot.engine.ask_issue, request.key, side=request.side,
+                                   question=request.question, top=top)
+
+
+async def answer(bot: CitebotBot, request: Request, *, top: int | None = None, skip: int = 0,
+                 notice: str = "") -> Reply:
+    """Answer a request: the passages after the first `skip`, with buttons; UsageError if bad."""
+    top = top or bot.config.results_per_answer
+    result = await ask_engine(bot, request, top)
+    shown = replace(result, question=display_question(bot, request))
+    rendered = render_answer(shown, skip=skip, notice=notice,
+                             title_prefix="Q: " if isinstance(request, AskRequest) else "")
+    if not (result.answered and result.passages[skip:]):
+        return Reply(rendered)
+    asked = Asked(id=bot.feedback.new_id(), request=request, shown=len(result.passages),
+                  passages=tuple(p.key for p in result.passages[skip:]), created_at=time.time())
+    bot.feedback.remember(asked)  # written in the background: the answer never waits for it
+    more = len(result.passages) >= top and top < MAX_TOP
+    return Reply(rendered, answer_view(asked.id, more=more))
+
+
+def display_question(bot: CitebotBot, request: Request) -> str:
+    """The question as shown: for a sticking point, its title (and the narrowing words)."""
+    if isinstance(request, AskRequest):
+        return request.question
+    try:
+        title = bot.engine.snapshot.topics.issue(request.key).title
+    except UsageError:
+        title = request.key
+    return f"{title}: {request.question}" if request.question else title
+
+
+def answer_view(asked_id: int, *, more: bool) -> discord.ui.View:
+    """The buttons under an answer: More (when there may be more) and 👍 / 👎."""
+    view = discord.ui.View(timeout=None)
+    if more:
+        view.add_item(discord.ui.Button(label="More", style=discord.ButtonStyle.secondary,
+                                        custom_id=MORE_ID.format(id=asked_id)))
+    for vote, emoji in (("up", "👍"), ("down", "👎")):
+        view.add_item(discord.ui.Button(emoji=emoji, style=discord.ButtonStyle.secondary,
+                                        custom_id=VOTE_ID.format(vote=vote, id=asked_id)))
+    return view
+
+
+async def respond(interaction: discord.Interaction, request: Request, *,
+                  cooldown: Callable[[int], float] | None = None, top: int | None = None,
+                  skip: int = 0, notice: str = "") -> None:
+    """Check, apply the member's `cooldown`, defer, answer, send; always ends in a message.
+
+    Mistakes found before deferring and cooldown notices are private (ephemeral).
+    """
+    bot = cast("CitebotBot", interaction.client)
+    try:
+        check(bot, request)
+    except UsageError as exc:
+        await send_private(interaction, str(exc))
+        return
+    wait = cooldown(interaction.user.id) if cooldown is not None else 0.0
+    if wait:
+        await send_private(interaction, cooldown_notice(wait))
+        return
+    await interaction.response.defer(thinking=True)
+    try:
+        reply = await answer(bot, request, top=top, skip=skip, notice=notice)
+    except UsageError as exc:  # e.g. the source was removed between the check and the answer
+        await end_with(interaction, str(exc))
+        return
+    except Exception:
+        log.error("answering %r failed", request, exc_info=True)
+        await end_with(interaction, SORRY)
+        return
+    await interaction.followup.send(**reply.send_kwargs())
+
+
+async def send_private(interaction: discord.Interaction, text: str) -> None:
+    """Send a short ephemeral message, as a response or a follow-up as the state requires."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(cut(text, 2000), ephemeral=True)
+        else:
+            await interaction.response.send_message(cut(text, 2000), ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error", exc_info=True)
+
+
+async def end_with(interaction: discord.Interaction, text: str) -> None:
+    """Replace the "thinking…" of a deferred response with `text` (a new message if that fails)."""
+    try:
+        await interaction.edit_original_response(content=cut(text, 2000), embeds=[], view=None,
+                                                 allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException:
+        await send_private(interaction, text)
