@@ -175,36 +175,17 @@ def _postings(old: Index, placed: list[tuple[_Segment, _Placed]], row_map: np.nd
     old_term = np.repeat(np.arange(len(ext), dtype=np.int32), np.diff(p.ptr))
     moved_rows = row_map[p.ids]
     keep = moved_rows >= 0
-    k_term, k_rows, k_tf = old_term[keep], moved_rows[keep], p.tf[keep]
+    kept = _Kept(old_term[keep], moved_rows[keep], p.tf[keep])
     del old_term, moved_rows, keep
     new = [_doc_postings(seg.doc, at, ext, n_rows) for seg, at in placed if seg.doc is not None]
-    none = np.zeros(0, dtype=np.int64)
-    nd_term = np.concatenate([none, *(n.terms for n in new)])
-    nd_row = np.concatenate([none, *(n.rows for n in new)])
-    nd_tf = np.concatenate([none.astype(np.int32), *(n.tf for n in new)])
-    v_ext = len(ext)
-    kptr = np.zeros(v_ext + 1, dtype=np.int64)
-    np.cumsum(np.bincount(k_term, minlength=v_ext), out=kptr[1:])
-    df = np.diff(kptr) + np.bincount(nd_term, minlength=v_ext)
-    perm = _first_seen_order(old, placed, new, ext, k_rows, kptr, df, row_map)
-    new_id = np.full(v_ext, -1, dtype=np.int64)
-    new_id[perm] = np.arange(len(perm))
+    nd_term = np.concatenate([np.zeros(0, dtype=np.int64), *(n.terms for n in new)])
+    kptr = np.zeros(len(ext) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(kept.terms, minlength=len(ext)), out=kptr[1:])
+    df = np.diff(kptr) + np.bincount(nd_term, minlength=len(ext))
+    perm = _first_seen_order(old, placed, new, ext, kept.rows, kptr, df, row_map)
     ptr = np.zeros(len(perm) + 1, dtype=np.int64)
     np.cumsum(df[perm], out=ptr[1:])
-    # An old posting's slot: its term's new start plus its place among the term's old postings
-    # (one gather per posting), then after each new document the term's postings in it.
-    dest = np.arange(len(k_term), dtype=np.int64)
-    dest += (ptr[:-1][new_id[:len(kptr) - 1].clip(0)] - kptr[:-1])[k_term]
-    for n in new:
-        _after_document(dest, k_rows, kptr, n)
-    ids = np.empty(int(ptr[-1]), dtype=np.int32)
-    tf = np.empty(int(ptr[-1]), dtype=np.int32)
-    free = np.ones(int(ptr[-1]), dtype=bool)
-    ids[dest], tf[dest], free[dest] = k_rows, k_tf, False
-    # The free slots, in order, are the new documents' postings sorted by (term, row).
-    order = np.lexsort((nd_row, new_id[nd_term]))
-    slots = np.flatnonzero(free)
-    ids[slots], tf[slots] = nd_row[order], nd_tf[order]
+    ids, tf = _merged(kept, kptr, new, perm, ptr)
     names = list(ext)  # in id order: vocabularies are built and loaded in id order
     new_names = [names[t] for t in perm.tolist()]
     idf_map = okapi_idf(dict(zip(new_names, df[perm].tolist(), strict=True)), n_rows, p.params)
@@ -214,6 +195,40 @@ def _postings(old: Index, placed: list[tuple[_Segment, _Placed]], row_map: np.nd
         else seg.doc.lengths for seg, _ in placed]).astype(np.int32)
     return Postings({n: i for i, n in enumerate(new_names)}, ptr, ids, tf, idf, doc_len,
                     p.params)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The old postings that survive: grouped by old term id, rows (new numbers) ascending."""
+
+    terms: np.ndarray
+    rows: np.ndarray
+    tf: np.ndarray
+
+
+def _merged(kept: _Kept, kptr: np.ndarray, new: list[_DocPostings], perm: np.ndarray,
+            ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The new ids and tf arrays: kept and new postings, by new term id, rows ascending."""
+    new_id = np.full(len(kptr) - 1, -1, dtype=np.int64)
+    new_id[perm] = np.arange(len(perm))
+    # An old posting's slot: its term's new start plus its place among the term's old postings
+    # (one gather per posting), then after each new document the term's postings in it.
+    dest = np.arange(len(kept.terms), dtype=np.int64)
+    dest += (ptr[:-1][new_id.clip(0)] - kptr[:-1])[kept.terms]
+    for n in new:
+        _after_document(dest, kept.rows, kptr, n)
+    ids = np.empty(int(ptr[-1]), dtype=np.int32)
+    tf = np.empty(int(ptr[-1]), dtype=np.int32)
+    free = np.ones(int(ptr[-1]), dtype=bool)
+    ids[dest], tf[dest], free[dest] = kept.rows, kept.tf, False
+    # The free slots, in order, are the new documents' postings sorted by (term, row).
+    nd_term = np.concatenate([np.zeros(0, dtype=np.int64), *(n.terms for n in new)])
+    nd_row = np.concatenate([np.zeros(0, dtype=np.int64), *(n.rows for n in new)])
+    nd_tf = np.concatenate([np.zeros(0, dtype=np.int32), *(n.tf for n in new)])
+    order = np.lexsort((nd_row, new_id[nd_term]))
+    slots = np.flatnonzero(free)
+    ids[slots], tf[slots] = nd_row[order], nd_tf[order]
+    return ids, tf
 
 
 def _after_document(dest: np.ndarray, k_rows: np.ndarray, kptr: np.ndarray,
