@@ -182,7 +182,7 @@ def _settings_rows(ablation: bool) -> list[tuple[str, SearchSettings]]:
     if ablation:
         defaults = SearchSettings()
         rows += [(f"without {f.name}", defaults.without(f.name)) for f in fields(defaults)
-                 if f.name not in ("min_coverage", "side_weight", "position_decay")
+                 if f.name not in ("min_coverage", "position_decay")
                  and getattr(defaults, f.name)]
     return rows
 

@@ -36,6 +36,7 @@ class BotConfig(BaseModel):
     keep_questions_days: int = Field(default=30, ge=1, le=3650)
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
+    fetch_allow_private: bool = False  # /add may fetch loopback and private addresses too
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
 

@@ -60,11 +60,12 @@ def cut(text: str, limit: int, *, from_left: bool = False) -> str:
 
 
 def citation_link(citation: Citation, limit: int = 400) -> str:
-    """`Title · Section · ¶N`, as a markdown link when the source has a usable url."""
+    """`Title — Outlet, date · Section · ¶N`, the title linked when the source has a usable url."""
     label = cut(escape(citation.text).replace("[", "\\[").replace("]", "\\]"), limit // 2)
     url = citation.url or ""
-    if _SAFE_URL.match(url) and len(label) + len(url) + 4 <= limit:
-        return f"[{label}]({url})"
+    title = escape(citation.title).replace("[", "\\[").replace("]", "\\]")
+    if _SAFE_URL.match(url) and label.startswith(title) and len(label) + len(url) + 4 <= limit:
+        return f"[{title}]({url}){label[len(title):]}"
     return label
 
 
@@ -137,7 +138,8 @@ def _add_passages(embed: discord.Embed, passages: Sequence[Passage]) -> int:
 def render_abstention(answer: Answer) -> discord.Embed:
     """Say what was not found, and where to look instead."""
     question = cut(escape(" ".join(answer.question.split())), 1500) or "(an empty question)"
-    lines = [f"I found nothing in the sources that answers: *{question}*"]
+    lines = [f"I found nothing in the sources that answers: *{question}*",
+             answer.declined_because]
     if answer.unknown_terms:
         terms = cut(", ".join(escape(t) for t in answer.unknown_terms), 1000)
         lines.append(f"These words appear nowhere in the sources: {terms}.")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .corpus import Index
+from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
-from .models import Answer, Passage
-from .query import Query, parse_query
+from .models import Answer, Citation, Passage
+from .query import Query, TermGroup, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
@@ -27,13 +30,32 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
-    scored = score_query(index, query, settings, lo, hi)
-    order = rank(scored, limit=top * (2 * context + 2))  # enough: each passage uses ≤ 2c+1 rows
-    passages = _passages(index, scored, order, query, top, context)
-    unknown = _unknown_terms(index, query)
+    unknown = _unknown_groups(index, query)
+    everyday = [g for g in unknown if not g.name]
+    if settings.name_abstention and len(everyday) == 1:
+        # One everyday word no source uses (slang, a verb form) cannot veto an answer; several
+        # say the question is about something else, so they keep their weight.
+        query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
+                                            else g for g in query.groups))
+    # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
+    limit = 2 * top * (2 * context + 2)
+    scored = score_query(index, query, settings, lo, hi, limit=limit)
+    order = rank(scored, limit=limit)
+    passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
-    answered = bool(passages) and best_coverage >= settings.min_coverage
-    return Answer(question, answered, tuple(passages), unknown, source)
+    abstention = _abstention(unknown, bool(passages), best_coverage, settings)
+    return Answer(question, abstention is None, tuple(passages),
+                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
+
+
+def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
+                settings: SearchSettings) -> str | None:
+    """Why to decline (off_topic, partly_covered), or None to answer."""
+    if not found or (settings.name_abstention and any(g.name for g in unknown)):
+        return "off_topic"
+    if coverage < settings.min_coverage:
+        return "partly_covered" if coverage > 0 else "off_topic"
+    return None
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:
@@ -49,13 +71,27 @@ def _source_rows(index: Index, source: str | None) -> tuple[int, int]:
 
 
 def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top: int,
-              context: int) -> list[Passage]:
-    """The best sentences, each with up to `context` neighbours a side from its section."""
+              context: int, overlap: float) -> list[Passage]:
+    """The best sentences, each with up to `context` neighbours a side from its section.
+
+    A sentence restating one already shown (another report's words for the same fact) is not
+    shown again: its source is named under the first instead ("also reported by").
+    """
     used: set[int] = set()
     passages: list[Passage] = []
+    shown: list[Terms] = []
+    also: list[list[Citation]] = []
     for position in order:
         row = int(scored.rows[position])
         if row in used:
+            continue
+        terms = content_terms(index, index.sentence(row)) if overlap else {}
+        citation = index.citation(row)
+        twin = next((i for i, t in enumerate(shown) if same_fact(terms, t, overlap)
+                     and passages[i].citation.source_id != citation.source_id), None)
+        if twin is not None:  # another report's words for a fact shown: name it there
+            if all(c.source_id != citation.source_id for c in also[twin]):
+                also[twin].append(citation)
             continue
         section = index.sent_section[row]
         lo = row
@@ -71,12 +107,14 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         sentences = tuple(index.sentence(i) for i in ids)
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
-            sentences=sentences, match_offset=row - lo, citation=index.citation(row),
+            sentences=sentences, match_offset=row - lo, citation=citation,
             sentence_ids=ids, matched_terms=_matched_terms(sentences[row - lo], query),
         ))
+        shown.append(terms)
+        also.append([])
         if len(passages) == top:
             break
-    return passages
+    return [replace(p, also_reported_by=tuple(a)) for p, a in zip(passages, also, strict=True)]
 
 
 def _query_terms(query: Query) -> set[str]:
@@ -91,8 +129,11 @@ def _matched_terms(sentence: str, query: Query) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
-def _unknown_terms(index: Index, query: Query) -> tuple[str, ...]:
-    """The question's words that occur nowhere in the sources (nor do their alternatives)."""
-    vocab = index.postings.vocab
-    return tuple(g.surface for g in query.groups
-                 if g.required and not any(t in vocab for t, _ in g.terms))
+def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:
+    """The question's words that occur nowhere in the sources: text, headings, titles."""
+    fields = (index.postings.vocab, index.heading_terms, index.title_terms)
+    found = [any(t in field for t, _ in g.terms for field in fields) for g in query.groups]
+    # A compound ("counter-offer") is known when one of its parts is: its joined form is not.
+    known_words = {g.surface for g, f in zip(query.groups, found, strict=True) if f}
+    return [g for g, f in zip(query.groups, found, strict=True)
+            if g.required and not f and g.surface not in known_words]

@@ -86,7 +86,8 @@ class Index:
         source = self.source_of(row)
         return Citation(source.source_id, source.title,
                         self.section_headings[int(self.sent_section[row])],
-                        int(self.para_number[int(self.sent_para[row])]), source.url)
+                        int(self.para_number[int(self.sent_para[row])]), source.url,
+                        source.publisher, source.published)
 
     def source_index(self, source_id: str) -> int | None:
         """The position of a source by id, or None."""

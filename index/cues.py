@@ -15,7 +15,7 @@ class Feature(IntFlag):
     PERCENT = 4
     DATE = 8
     DURATION = 16
-    NEGATION = 32
+    # 32 was NEGATION, never asked for: the bit stays unused so saved indexes keep their meaning
     DEFINITION = 64  # "X is a …", "… refers to …": what a "what is X" question wants
     NAME = 128  # a capitalised name inside the sentence: what "who discovered" or "where" wants
 
@@ -39,7 +39,6 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
     (Feature.DURATION, re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:more than\s+)?{_UNIT}\b|"
                                   rf"\bfor\s+(?:more than\s+)?(?:\d+|{_NUMBER_WORDS}|a|an)\s+"
                                   rf"{_UNIT}", re.I)),
-    (Feature.NEGATION, re.compile(r"\b(?:not|no|never|nor|none|n't)\b|n't\b", re.I)),
     (Feature.DEFINITION, re.compile(r"\b(?:is|are|was|were)\s+(?:a|an|the|one of)\b|"
                                     r"\brefers? to\b|\bis defined as\b|\b(?:also )?known as\b",
                                     re.I)),
@@ -80,7 +79,10 @@ _FRAME_WORDS = frozenset((
     "gives", "gave", "go", "goes", "went", "come", "comes", "came", "happen", "happens",
     "happened", "want", "wants", "wanted", "think", "thinks", "thought", "say", "says", "said",
     "stance", "position", "view", "views", "opinion", "feel", "feels", "mean", "means", "kind",
-    "type", "sort"))
+    "type", "sort",
+    # Hedges and chat fillers: how people type, not what they ask about.
+    "actually", "really", "exactly", "anything", "something", "just", "ok", "okay", "lol",
+    "whats", "basically", "even", "still", "per", "bit"))
 
 
 def frame_words(question: str) -> frozenset[str]:

@@ -45,3 +45,15 @@ class IndexWriteError(CitebotError):
 
 class ConfigError(CitebotError):
     """The bot's configuration file is missing, malformed or incomplete."""
+
+
+class FetchError(CitebotError):
+    """A web page could not be fetched, or the fetch policy refused it."""
+
+
+class AddSourceError(CitebotError):
+    """A page or file cannot be added as a source (no article text, unreadable, wrong kind)."""
+
+
+class DuplicateSourceError(AddSourceError):
+    """The article is already a source (same canonical URL, or the same text)."""

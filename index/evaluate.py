@@ -1,14 +1,22 @@
-"""Scoring a question file (as shared/eval/seed_dev.jsonl): hit@1, hit@3, MRR@5, abstention."""
+"""Scoring a question file (as shared/eval/seed_dev.jsonl) the way acceptance scores it.
+
+Answers are read through their public JSON shape (`citebot ask --json --batch`): a passage is a hit
+when one of the `expect` substrings occurs in its text; only the passages an answer shows count
+(three by default); and an answerable question that is declined is a miss at every rank.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .engine import Engine
 from .errors import UsageError
 from .jsonl import read_json_lines, text_field
-from .models import Answer
+from .serialize import answer_to_json
+from .settings import PLAIN_BM25, SearchSettings
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class EvalOutcome:
     question: EvalQuestion
     first_hit: int | None
     answered: bool
+    abstention: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,11 +44,12 @@ class EvalReport:
 
     outcomes: tuple[EvalOutcome, ...]
 
-    def _answerable(self) -> list[EvalOutcome]:
+    def answerable(self) -> list[EvalOutcome]:
+        """The outcomes of the questions the sources answer."""
         return [o for o in self.outcomes if o.question.expect is not None]
 
     def _hit_at(self, k: int) -> float:
-        rows = self._answerable()
+        rows = self.answerable()
         return sum(o.first_hit is not None and o.first_hit <= k for o in rows) / max(len(rows), 1)
 
     @property
@@ -54,15 +64,15 @@ class EvalReport:
 
     @property
     def mrr5(self) -> float:
-        """Mean reciprocal rank of the first correct passage within five."""
-        rows = self._answerable()
+        """Mean reciprocal rank of the first correct passage within five (of those shown)."""
+        rows = self.answerable()
         return sum(1 / o.first_hit for o in rows if o.first_hit and o.first_hit <= 5) / max(
             len(rows), 1)
 
     @property
     def unanswerable(self) -> int:
         """How many questions the sources do not cover."""
-        return len(self.outcomes) - len(self._answerable())
+        return len(self.outcomes) - len(self.answerable())
 
     @property
     def abstained_unanswerable(self) -> int:
@@ -72,19 +82,29 @@ class EvalReport:
     @property
     def wrongful_abstentions(self) -> int:
         """Answerable questions the engine declined."""
-        return sum(not o.answered for o in self._answerable())
+        return sum(not o.answered for o in self.answerable())
 
     def lines(self) -> list[str]:
         """The report as text lines."""
-        n = len(self._answerable())
+        n = len(self.answerable())
         lines = [f"questions: {len(self.outcomes)} ({n} answerable, {self.unanswerable} not)",
                  f"hit@1: {self.hit1:.3f}", f"hit@3: {self.hit3:.3f}", f"MRR@5: {self.mrr5:.3f}",
                  f"abstained on unanswerable: {self.abstained_unanswerable}/{self.unanswerable}",
                  f"wrongful abstentions on answerable: {self.wrongful_abstentions}/{n}"]
-        misses = [o for o in self._answerable() if o.first_hit != 1]
-        lines += [f"  not first: {o.question.question!r} (first hit: {o.first_hit})"
-                  for o in misses]
+        lines += [f"  not first: {o.question.question!r} (first hit: {o.first_hit}"
+                  f"{'' if o.answered else ', declined'})"
+                  for o in self.answerable() if o.first_hit != 1]
+        lines += [f"  answered, should decline: {o.question.question!r}"
+                  for o in self.outcomes if o.question.expect is None and o.answered]
         return lines
+
+
+def parse_question(row: Any) -> EvalQuestion:
+    """One question object; UsageError when it is not {"question": str, "expect": [str…]|null}."""
+    if not isinstance(row, dict):
+        raise UsageError('expected {"question": …, "expect": […]}')
+    return EvalQuestion(str(text_field(row, "question", required=True)),
+                        _expectations(row.get("expect")), text_field(row, "source"))
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -98,9 +118,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
         try:
             if line.error:
                 raise UsageError(line.error)
-            questions.append(EvalQuestion(str(text_field(line.row, "question", required=True)),
-                                          _expectations(line.row.get("expect")),
-                                          text_field(line.row, "source")))
+            questions.append(parse_question(line.row))
         except UsageError as exc:
             raise UsageError(f"{path}:{line.number}: {exc}") from None
     return questions
@@ -110,20 +128,44 @@ def _expectations(value: object) -> tuple[str, ...] | None:
     """`expect` as a tuple of strings: one string is one expectation, null means unanswerable."""
     if value is None:
         return None
-    if isinstance(value, str):
+    if isinstance(value, str) and value:
         return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
         return tuple(value)
-    raise UsageError("'expect' must be a string, a list of strings or null")
+    raise UsageError("'expect' must be a string, a list of non-empty strings or null")
 
 
-def evaluate(ask: Callable[[EvalQuestion], Answer],
+def outcome(question: EvalQuestion, shape: Mapping[str, Any]) -> EvalOutcome:
+    """Score one answer, given as its `ask --json` object."""
+    answered = bool(shape["answered"])
+    hits = [int(p["rank"]) for p in shape["passages"]
+            if answered and question.expect is not None
+            and any(e in p["text"] for e in question.expect)]
+    return EvalOutcome(question, min(hits) if hits else None, answered, shape.get("abstention"))
+
+
+def evaluate(ask: Callable[[EvalQuestion], Mapping[str, Any]],
              questions: Sequence[EvalQuestion]) -> EvalReport:
-    """Ask every question and score the passages returned."""
-    outcomes = []
-    for q in questions:
-        result = ask(q)
-        hits = [p.rank for p in result.passages
-                if q.expect is not None and any(e in p.text for e in q.expect)]
-        outcomes.append(EvalOutcome(q, min(hits) if hits else None, result.answered))
-    return EvalReport(tuple(outcomes))
+    """Ask every question (answers as `ask --json` objects) and score them."""
+    return EvalReport(tuple(outcome(q, ask(q)) for q in questions))
+
+
+def ask_json(engine: Engine, settings: SearchSettings, top: int = 3, context: int = 1,
+             restrict: bool = True) -> Callable[[EvalQuestion], Mapping[str, Any]]:
+    """Ask through the engine as `citebot ask --json --batch` does, under the given settings."""
+    def ask(q: EvalQuestion) -> Mapping[str, Any]:
+        engine.settings = settings
+        return answer_to_json(engine.ask(q.question, top=top, context=context,
+                                         source=q.source if restrict else None))
+    return ask
+
+
+def compare(engine: Engine, questions: Sequence[EvalQuestion], top: int = 3, context: int = 1,
+            ) -> list[tuple[str, EvalReport]]:
+    """Citebot (the engine's settings) beside plain BM25 over sentences, on the same index."""
+    own = engine.settings
+    try:
+        return [(name, evaluate(ask_json(engine, settings, top, context), questions))
+                for name, settings in (("citebot", own), ("plain BM25", PLAIN_BM25))]
+    finally:
+        engine.settings = own

@@ -49,11 +49,23 @@ class Citation:
     section: str | None
     paragraph: int
     url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+
+    @property
+    def byline(self) -> str:
+        """The outlet and date when known: `Outlet, 2026-01-06` (empty when neither is)."""
+        return ", ".join(p for p in (self.publisher, self.published) if p)
+
+    @property
+    def heading(self) -> str:
+        """The title, with the outlet and date when known: `Title — Outlet, 2026-01-06`."""
+        return f"{self.title} — {self.byline}" if self.byline else self.title
 
     @property
     def text(self) -> str:
-        """The citation for people: `Title · Section · ¶N`."""
-        parts = [self.title] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
+        """The citation for people: `Title — Outlet, 2026-01-06 · Section · ¶N`."""
+        parts = [self.heading] + ([self.section] if self.section else []) + [f"¶{self.paragraph}"]
         return " · ".join(parts)
 
 
@@ -98,6 +110,7 @@ class Passage:
     citation: Citation
     sentence_ids: tuple[int, ...]
     matched_terms: tuple[str, ...] = ()
+    also_reported_by: tuple[Citation, ...] = ()  # other sources restating the matched sentence
 
     @property
     def match(self) -> str:
@@ -124,6 +137,18 @@ class Answer:
     passages: tuple[Passage, ...]
     unknown_terms: tuple[str, ...] = ()
     source: str | None = None
+    # Why it declined: "off_topic" (it names what no source mentions, or matches next to nothing)
+    # or "partly_covered" (the sources touch the question but no passage covers enough of it).
+    abstention: str | None = None
+
+    @property
+    def declined_because(self) -> str:
+        """Why the answer declines, in words (empty when it answers)."""
+        if self.answered:
+            return ""
+        if self.abstention == "partly_covered":
+            return "The sources touch on this question, but no passage covers enough of it."
+        return "The sources do not cover this question: it is about something they never mention."
 
 
 @dataclass(frozen=True)

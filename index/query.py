@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .cues import Feature, expected_features, frame_words
+from .names import looks_like_name, place_alternatives
 from .settings import SearchSettings
+from .synonyms import synonyms
 from .tokens import spans
 from .topics import Party, Topics
 
@@ -21,6 +23,7 @@ class TermGroup:
     required: bool = True  # counts toward coverage (expansions do not)
     must: bool = False  # a passage has to match it (a chosen side)
     party: bool = False  # names a party: a sentence about it is preferred (party_focus)
+    name: bool = False  # names someone or something: unknown to the sources, it is off-topic
 
     @property
     def terms(self) -> tuple[tuple[str, float], ...]:
@@ -39,11 +42,17 @@ class Query:
 
 def _words(question: str) -> list[tuple[str, str]]:
     """(term, surface word) pairs in question order, each term once."""
-    seen: dict[str, str] = {}
+    return [(t, s) for t, s, _ in _located_words(question)]
+
+
+def _located_words(question: str) -> list[tuple[str, str, bool]]:
+    """(term, surface word, whether it is the question's first word), each term once."""
+    seen: dict[str, tuple[str, bool]] = {}
+    first_start = next((start for start, _, _ in spans(question)), 0)
     for start, end, terms in spans(question):
         for term in terms:
-            seen.setdefault(term, question[start:end])
-    return list(seen.items())
+            seen.setdefault(term, (question[start:end], start == first_start))
+    return [(t, s, f) for t, (s, f) in seen.items()]
 
 
 def _party_for(term: str, terms: set[str], parties: tuple[Party, ...]) -> Party | None:
@@ -57,12 +66,21 @@ def _party_for(term: str, terms: set[str], parties: tuple[Party, ...]) -> Party 
 
 
 def _group(term: str, surface: str, terms: set[str], topics: Topics,
-           settings: SearchSettings, weight: float = 1.0, required: bool = True) -> TermGroup:
-    """A term's group, with its party's other names as discounted alternatives."""
+           settings: SearchSettings, weight: float = 1.0, required: bool = True,
+           first: bool = False) -> TermGroup:
+    """A term's group, with its party's other names and its country's names as alternatives."""
     party = _party_for(term, terms, topics.parties)
-    alternatives = tuple((a, settings.alias_weight) for a in sorted(party.alias_terms)
-                         if a != term) if party and settings.alias_weight else ()
-    return TermGroup(term, surface, alternatives, weight, required, party=party is not None)
+    names = set(party.alias_terms) if party else set()
+    if settings.place_folding:
+        names.update(place_alternatives(term))
+    alternatives = tuple((a, settings.alias_weight) for a in sorted(names - {term})) \
+        if settings.alias_weight else ()
+    if settings.synonym_weight:  # paraphrase: counts less than the word or a name for it
+        known = {term, *(a for a, _ in alternatives)}
+        alternatives += tuple((s, settings.synonym_weight) for s in synonyms(term, terms)
+                              if s not in known)
+    return TermGroup(term, surface, alternatives, weight, required, party=party is not None,
+                     name=looks_like_name(surface, term, first))
 
 
 def _unframed(groups: list[TermGroup], question: str, settings: SearchSettings) -> list[TermGroup]:
@@ -80,33 +98,29 @@ def _unframed(groups: list[TermGroup], question: str, settings: SearchSettings) 
     return out
 
 
+def _side_terms(side: Party) -> list[str]:
+    """The terms that name a side: its one-word names, else the words of its longer names."""
+    return sorted(side.alias_terms or {t for phrase in side.phrases for t in phrase})
+
+
 def parse_query(question: str, topics: Topics, settings: SearchSettings,
                 extra: str = "", side: Party | None = None) -> Query:
     """Analyse a question; `extra` is an issue's defining terms, `side` a party to be about."""
     words = _words(question)
     terms = {t for t, _ in words}
-    groups = _unframed([_group(t, s, terms, topics, settings) for t, s in words], question,
-                       settings)
-    # An issue's terms: the query itself when no question narrows it, else context for it.
+    groups = _unframed([_group(t, s, terms, topics, settings, first=f)
+                        for t, s, f in _located_words(question)], question, settings)
+    # An issue's terms: the query itself when no question narrows it, else an expansion of it.
     for term, surface in _words(extra):
         if term not in terms:
             groups.append(_group(term, surface, terms, topics, settings,
-                                 weight=1.0 if not words else settings.issue_expansion,
+                                 weight=1.0 if not words else settings.alias_weight,
                                  required=not words))
             terms.add(term)
-    # A question that names a sticking point ("Zaporizhzhia", "NATO") borrows its terms, weakly.
-    if settings.issue_expansion:
-        for issue in topics.issues:
-            if {t for t, _ in _words(issue.key.replace("_", " ").replace("-", " "))} & terms:
-                for term, surface in _words(issue.query):
-                    if term not in terms:
-                        groups.append(TermGroup(term, surface, weight=settings.issue_expansion,
-                                                required=False))
-                        terms.add(term)
-    if side is not None:
-        names = sorted(side.alias_terms)
+    names = _side_terms(side) if side is not None else []
+    if side is not None and names:  # a side no word of which is indexable narrows nothing
         groups.append(TermGroup(names[0], side.name, tuple((a, 1.0) for a in names[1:]),
-                                weight=settings.side_weight, required=False, must=True))
+                                required=False, must=True))
     expects = expected_features(question) if settings.cue_boost else Feature.NONE
     if not settings.name_cue:
         expects &= ~Feature.NAME

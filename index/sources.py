@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import SourcesError
+from .html import HTML_SUFFIXES, read_html
 from .models import Document, Paragraph, Section
 from .sentences import split_sentences
 
@@ -219,11 +220,19 @@ def read_plain_text(raw: bytes) -> ParsedSource:
     return ParsedSource(_sections(lines, blank_lines_split=inner_blank))
 
 
+def read_web_page(raw: bytes) -> ParsedSource:
+    """A saved web page: the article's text and metadata only, extracted by trafilatura."""
+    document = read_html(raw, source_id="", sha256="")
+    meta = {key: value for key in _METADATA_KEYS if (value := getattr(document, key))}
+    return ParsedSource(document.sections, meta)
+
+
 # Extension → reader. A new kind of source is one line here (and its reader function).
 READERS: dict[str, Reader] = {
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".txt": read_plain_text,
+    **dict.fromkeys(HTML_SUFFIXES, read_web_page),
 }
 
 

@@ -14,7 +14,7 @@ import click
 
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
-from index.evaluate import EvalQuestion, evaluate, load_questions
+from index.evaluate import compare, load_questions
 from index.jsonl import read_json_lines, text_field
 from index.serialize import answer_to_json
 
@@ -199,17 +199,20 @@ def issue(key: str, side: str | None, question: str, top: int, as_json: bool,
 
 @main.command("eval")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
+              help="Passages shown per answer (hit@k looks only at these).")
+@click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
+              help="Neighbouring sentences on each side of the match.")
 @sources_option
 @index_option
-def eval_cmd(file: Path, sources_dir: Path, index_dir: Path | None) -> None:
-    """Score a question file (JSON lines: question, expect): hit@1, hit@3, MRR@5, abstention."""
+def eval_cmd(file: Path, top: int, context: int, sources_dir: Path,
+             index_dir: Path | None) -> None:
+    """Score a question file (JSON lines: question, expect) beside plain BM25, as `ask` answers."""
     questions = load_questions(file)
     engine = open_engine(sources_dir, index_dir)
-
-    def ask_one(q: EvalQuestion) -> Any:
-        return engine.ask(q.question, top=5, source=q.source)
-
-    click.echo("\n".join(evaluate(ask_one, questions).lines()))
+    for name, report in compare(engine, questions, top=top, context=context):
+        click.echo(f"== {name}")
+        click.echo("\n".join(report.lines()))
 
 
 config_option = click.option(
@@ -234,3 +237,8 @@ def sync(config_path: Path) -> None:
     from bot.runner import sync as sync_commands
 
     sys.exit(sync_commands(config_path))
+
+
+from .add import add_cmd  # noqa: E402  (below: it uses the options defined above)
+
+main.add_command(add_cmd)

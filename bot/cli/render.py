@@ -33,7 +33,7 @@ def render_passage(passage: Passage, width: int = 88) -> str:
 def render_answer(answer: Answer) -> str:
     """A whole answer, or an abstention that says what was not found."""
     if not answer.answered:
-        lines = ["The sources do not cover this question."]
+        lines = [answer.declined_because]
         if answer.unknown_terms:
             lines.append("Not found anywhere in the sources: " + ", ".join(answer.unknown_terms))
         if answer.passages:

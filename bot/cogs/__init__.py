@@ -1,3 +1,3 @@
 """The bot's features, one cog module each."""
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.topics", "bot.cogs.admin")
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.topics", "bot.cogs.admin", "bot.cogs.sources")

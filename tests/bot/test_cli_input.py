@@ -101,8 +101,8 @@ def test_read_only_index_folder_is_one_error_line(run, tmp_path: Path,
 
     monkeypatch.setattr(os, "mkdir", mkdir)
     line = _one_error_line(run("index", index=tmp_path / "ro"))
-    assert line.startswith("Error: cannot write the index in ") and str(tmp_path / "ro") in line
-    assert line.endswith("Permission denied")
+    assert line.startswith("Error: ") and "Permission denied" in line
+    assert str(tmp_path / "ro") in line
 
 
 def test_unwritable_cache_home_is_one_error_line(sources_dir: Path, tmp_path: Path) -> None:

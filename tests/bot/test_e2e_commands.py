@@ -58,7 +58,8 @@ async def test_login_ready_and_commands_match_issues_toml(running: Running) -> N
     assert fake.synced_scope == fake.guild_id
     synced = {c["name"]: c for c in fake.synced_commands}
     topics = load_topics(running.sources)
-    assert set(synced) == {"ask", "issues", "sources", "reindex", *(i.key for i in topics.issues)}
+    assert set(synced) == {"ask", "issues", "sources", "reindex", "add", "remove",
+                           *(i.key for i in topics.issues)}
     assert [c["name"] for c in fake.registered_commands(fake.guild_id)] == \
         [c["name"] for c in fake.synced_commands]
     choices = [{"name": p.name, "value": p.key} for p in topics.parties]

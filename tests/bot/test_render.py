@@ -59,7 +59,7 @@ def test_passage_shows_bold_match_and_linked_citation() -> None:
     check_limits(rendered)
     value = rendered.embeds[0].fields[0].value
     assert "Before. **The match.** After." in value
-    assert "[The article · Talks · ¶4](https://example.org/a)" in value
+    assert "[The article](https://example.org/a) · Talks · ¶4" in value
 
 
 def test_citation_without_url_is_plain_text() -> None:

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from . import commands as cmds
+from .attachments import ATTACHMENT
 from .limits import FLAG_EPHEMERAL
 from .signals import Changes
 from .state import FakeChannel
@@ -196,6 +197,10 @@ def _typed_value(world: World, opt: dict[str, Any], value: Any, resolved: dict[s
         data = channel_with_permissions(world, channel, world.bot_user.id)
         resolved.setdefault("channels", {})[str(channel.id)] = data
         return str(channel.id)
+    elif kind == ATTACHMENT:
+        obj = world.attachments.add(world.ids.next(), world.guild_id, value)
+        resolved.setdefault("attachments", {})[obj["id"]] = obj
+        return obj["id"]
     else:
         raise ValueError(f"option type {kind} is not supported by the fake; pass options as a list")
     _check_bounds(opt, value)

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .attachments import CDN_PREFIX
 from .connector import Restore, point_discord_py
 from .driver import Driver
 from .gateway import Gateway
@@ -79,12 +80,15 @@ class FakeDiscord(Driver):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("GET", "/", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_rest)
+        app.router.add_route("GET", CDN_PREFIX + "/{channel}/{id}/{filename}",
+                             self.world.attachments.handle)
         app.router.add_route("*", "/{tail:.*}", self._handle_stray)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        self.world.attachments.base = f"http://127.0.0.1:{self.port}"
         return self
 
     async def stop(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .attachments import Attachments
 from .state import (
     ADMINISTRATOR,
     ALL_PERMISSIONS,
@@ -85,6 +86,7 @@ class World:
             self.add_channel(FakeChannel(ids.next(), name, g, position=pos))
         self.messages: dict[int, dict[str, Any]] = {}
         self.joined_at = now_iso()
+        self.attachments = Attachments()  # files given to ATTACHMENT options, served as a CDN
 
     # ---- lookups -------------------------------------------------------------------------
 

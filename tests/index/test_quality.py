@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.evaluate import EvalReport, evaluate, load_questions
+from index.evaluate import EvalReport, ask_json, evaluate, load_questions
 from index.settings import PLAIN_BM25, SearchSettings
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _report(engine: Engine, name: str) -> EvalReport:
     questions = load_questions(DATA / name)
-    return evaluate(lambda q: engine.ask(q.question, top=5, source=q.source), questions)
+    return evaluate(ask_json(engine, engine.settings), questions)
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,9 @@ def test_new_signals_switch_off(real_engine: Engine, name: str) -> None:
 
 # Our own encyclopedia-style development set (tests/index/data/encyclopedia_dev/): 31 short
 # summaries we wrote, 68 answerable questions and 11 the documents do not cover. Scored on the
-# matched sentence alone (context 0). Measured with the defaults: hit@1 0.706, hit@3 0.926,
-# MRR@5 0.820, 11/11 abstentions, 1 wrongful abstention; plain BM25 0.382 / 0.588. (0.721 / 0.941
-# / 0.825 before position_weight 0.3, which encyclopedia_blind below chose.)
+# matched sentence alone (context 0), top 3, a declined answerable question a miss. Measured with
+# the defaults: hit@1 0.721, hit@3 0.912, 11/11 abstentions, 1 wrongful abstention; plain BM25
+# 0.382 / 0.588.
 ENCYCLOPEDIA = DATA / "encyclopedia_dev"
 
 
@@ -77,15 +77,14 @@ def encyclopedia_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 def _encyclopedia_report(engine: Engine, name: str = "encyclopedia_dev.jsonl") -> EvalReport:
     questions = load_questions(DATA / name)
-    return evaluate(lambda q: engine.ask(q.question, top=5, source=q.source, context=0),
-                    questions)
+    return evaluate(ask_json(engine, engine.settings, context=0), questions)
 
 
 def test_encyclopedia_dev_figures(encyclopedia_engine: Engine) -> None:
     report = _encyclopedia_report(encyclopedia_engine)
     assert report.hit1 >= 0.70, report.lines()
-    assert report.hit3 >= 0.92, report.lines()
-    assert report.mrr5 >= 0.80, report.lines()
+    assert report.hit3 >= 0.91, report.lines()
+    assert report.mrr5 >= 0.79, report.lines()
     assert report.abstained_unanswerable == report.unanswerable, report.lines()
     assert report.wrongful_abstentions <= 2, report.lines()
 
@@ -93,7 +92,7 @@ def test_encyclopedia_dev_figures(encyclopedia_engine: Engine) -> None:
 def test_encyclopedia_dev_own_document_figures(encyclopedia_engine: Engine) -> None:
     report = _encyclopedia_report(encyclopedia_engine, "encyclopedia_dev_own.jsonl")
     assert report.hit1 >= 0.70, report.lines()
-    assert report.hit3 >= 0.92, report.lines()
+    assert report.hit3 >= 0.91, report.lines()
 
 
 def test_encyclopedia_dev_beats_plain_bm25(encyclopedia_engine: Engine) -> None:
@@ -115,9 +114,8 @@ def test_title_rows_reach_sentences_that_do_not_name_the_subject(
 
 # encyclopedia_blind (tests/index/data/encyclopedia_blind/): 40 summaries; the 118 questions were
 # written from the titles alone before the documents (encyclopedia_blind_questions.txt), 113
-# answerable, 5 not. Measured with the defaults, own document / all 40: hit@1 0.726 / 0.726,
-# hit@3 0.903 / 0.903, MRR@5 0.825 / 0.823, abstentions 2/5 / 2/5, 6 wrongful abstentions;
-# without position_weight hit@1 0.637; plain BM25 hit@1 0.354.
+# answerable, 5 not. Measured with the defaults (top 3, all 40): hit@1 0.717, hit@3 0.876,
+# abstentions 1/5, 5 wrongful abstentions; plain BM25 hit@1 0.354, hit@3 0.637.
 BLIND = DATA / "encyclopedia_blind"
 
 
@@ -128,8 +126,7 @@ def blind_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 def _blind_report(engine: Engine, restrict: bool) -> EvalReport:
     questions = load_questions(DATA / "encyclopedia_blind.jsonl")
-    return evaluate(lambda q: engine.ask(q.question, top=5, source=q.source if restrict else None,
-                                         context=0), questions)
+    return evaluate(ask_json(engine, engine.settings, context=0, restrict=restrict), questions)
 
 
 def test_blind_questions_match_the_question_list() -> None:
@@ -145,9 +142,9 @@ def test_blind_questions_match_the_question_list() -> None:
 def test_encyclopedia_blind_figures(blind_engine: Engine, restrict: bool) -> None:
     report = _blind_report(blind_engine, restrict)
     assert report.hit1 >= 0.70, report.lines()
-    assert report.hit3 >= 0.88, report.lines()
-    assert report.mrr5 >= 0.80, report.lines()
-    assert report.abstained_unanswerable >= 2, report.lines()
+    assert report.hit3 >= 0.86, report.lines()
+    assert report.mrr5 >= 0.77, report.lines()
+    assert report.abstained_unanswerable >= 1, report.lines()
     assert report.wrongful_abstentions <= 7, report.lines()
 
 
@@ -160,3 +157,54 @@ def test_position_weight_helps_blind_questions(blind_engine: Engine) -> None:
 def test_encyclopedia_blind_beats_plain_bm25(blind_engine: Engine) -> None:
     plain = Engine(blind_engine.sources_dir, blind_engine.index_dir, settings=PLAIN_BM25)
     assert _blind_report(blind_engine, False).hit1 > _blind_report(plain, False).hit1 + 0.2
+
+
+# The article plus the ten multi_dev reports (../shared/eval/multi_dev), and the `meant` turns of
+# the conversation set: questions no signal's weight was chosen on except where NOTES-quality.md
+# says (synonym_weight was set by 2-fold on multi_dev). Measured (top 3, ±1 sentence, a declined
+# answerable question a miss): multi_dev hit@1 0.717, hit@3 0.850, 4/12 declined, 1 wrongly;
+# plain BM25 0.650 / 0.783. conv_meant 0.846 / 0.923; plain BM25 0.744 / 0.923.
+SHARED = REPO.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def multi_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    import shutil
+
+    folder = tmp_path_factory.mktemp("multi") / "sources"
+    shutil.copytree(REPO / "sources", folder)
+    for md in (SHARED / "multi_dev" / "sources").glob("*.md"):
+        shutil.copy(md, folder / md.name)
+    return Engine(folder, tmp_path_factory.mktemp("multi-index"))
+
+
+def _multi(engine: Engine, settings: SearchSettings) -> EvalReport:
+    questions = load_questions(SHARED / "multi_dev" / "questions.jsonl")
+    return evaluate(ask_json(engine, settings), questions)
+
+
+def test_multi_dev_figures(multi_engine: Engine) -> None:
+    report = _multi(multi_engine, SearchSettings())
+    assert report.hit1 >= 0.70, report.lines()
+    assert report.hit3 >= 0.83, report.lines()
+    assert report.abstained_unanswerable >= 4, report.lines()
+    assert report.wrongful_abstentions <= 2, report.lines()
+
+
+def test_multi_dev_beats_plain_bm25(multi_engine: Engine) -> None:
+    ours, plain = _multi(multi_engine, SearchSettings()), _multi(multi_engine, PLAIN_BM25)
+    assert ours.hit1 > plain.hit1 and ours.hit3 > plain.hit3, (ours.lines(), plain.lines())
+    assert ours.abstained_unanswerable > plain.abstained_unanswerable
+
+
+def test_conversation_meant_turns_beat_plain_bm25(real_engine: Engine) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from quality import conversation_questions
+
+    questions = conversation_questions(SHARED / "conversations_dev.jsonl")
+    ours = evaluate(ask_json(real_engine, SearchSettings()), questions)
+    plain = evaluate(ask_json(real_engine, PLAIN_BM25), questions)
+    assert ours.hit1 >= 0.84 and ours.hit3 >= 0.92, ours.lines()
+    assert ours.hit1 > plain.hit1 + 0.05, (ours.lines(), plain.lines())

@@ -1,0 +1,57 @@
+"""Names in questions: countries and their demonyms (folded both ways), and name-like words."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from .tokens import tokenize_phrase
+
+
+@cache
+def _place_groups() -> dict[str, frozenset[str]]:
+    """Term → every one-word term naming the same country (from data/demonyms.txt)."""
+    text = resources.files("index").joinpath("data/demonyms.txt").read_text(encoding="utf-8")
+    groups: dict[str, frozenset[str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, forms = line.partition(":")
+        words = [name, *forms.split(",")]
+        terms = frozenset(t[0] for w in words if len(t := tokenize_phrase(w.strip())) == 1)
+        for term in terms:
+            groups[term] = groups.get(term, frozenset()) | terms
+    return groups
+
+
+@cache
+def _named_terms() -> frozenset[str]:
+    """One-word names of places and bodies (data/places.txt), and every country term."""
+    text = resources.files("index").joinpath("data/places.txt").read_text(encoding="utf-8")
+    names = (line.strip() for line in text.splitlines() if line.strip() and line[0] != "#")
+    return frozenset(t[0] for n in names if len(t := tokenize_phrase(n)) == 1) | frozenset(
+        _place_groups())
+
+
+def place_alternatives(term: str) -> tuple[str, ...]:
+    """The other one-word names of the country a term names ("german" → "germani"), sorted."""
+    return tuple(sorted(_place_groups().get(term, frozenset()) - {term}))
+
+
+def is_place(term: str) -> bool:
+    """Whether a term names a country or its people, a capital or an international body."""
+    return term in _named_terms()
+
+
+def looks_like_name(surface: str, term: str, first: bool) -> bool:
+    """Whether a question word names someone or something: a place, or a capitalised word.
+
+    A capitalised word is a name unless it starts the question (sentence case) or is an acronym
+    (news spells acronyms out as often as not: "VAT" is "value-added tax"), which decides nothing.
+    """
+    if is_place(term):
+        return True
+    letters = [c for c in surface if c.isalpha()]
+    if not letters or not letters[0].isupper() or first:
+        return False
+    return any(c.islower() for c in letters[1:])
