@@ -199,7 +199,11 @@ class Engine:
         changes = plan_changes(index, skipped, scan(self.sources_dir), self.index_dir / "cache")
         if changes is None:
             return None
-        patched = patch_index(index, changes.documents) if changes.documents else index
+        try:
+            patched = patch_index(index, changes.documents) if changes.documents else index
+        except Exception:  # a patch is an optimisation: a full build is always the way back
+            log.exception("patching the index failed; rebuilding it in full")
+            return None
         return (patched, changes.skipped) if patched is not None else None
 
     def _patch_base(self) -> tuple[Index, tuple[SkippedSource, ...]] | None:
