@@ -165,7 +165,7 @@ class Engine:
             index, skipped = (trust_saved and self._patched()) or self._built(progress)
             skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
                             for s in skipped]
-            self._learn_topic_stems()
+            self._learn_stems()
             generation = save_index(index, self.index_dir, {"skipped": skipped_info})
             self._check.loaded(generation.name, verified=True)
             self._skipped = tuple(skipped)
@@ -182,10 +182,16 @@ class Engine:
             log.info("index rebuilt: %s", report.summary)
             return report
 
-    def _learn_topic_stems(self) -> None:
-        """Stem every word of the topics file, so the saved stems cover issue keys and aliases."""
-        with suppress(OSError, UnicodeError):  # only speed is at stake here
-            tokenize((self.sources_dir / TOPICS_FILE).read_text(encoding="utf-8"))
+    def _learn_stems(self) -> None:
+        """Stem the words questions are expanded with, so the saved stems cover them too.
+
+        Those are the topics file's (issue keys, aliases) and the word lists in index/data
+        (names, demonyms, synonyms), all tokenized when a question is answered.
+        """
+        data = Path(__file__).parent / "data"
+        for path in (self.sources_dir / TOPICS_FILE, *sorted(data.glob("*.txt"))):
+            with suppress(OSError, UnicodeError):  # only speed is at stake here
+                tokenize(path.read_text(encoding="utf-8"))
 
     def _patched(self) -> tuple[Index, Sequence[SkippedSource]] | None:
         """The served (or saved) index patched with the changed sources, if few changed."""
