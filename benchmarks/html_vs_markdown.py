@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.engine import Engine
-from index.evaluate import EvalQuestion, EvalReport, evaluate, load_questions
+from index.evaluate import EvalQuestion, EvalReport, ask_json, evaluate, load_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT.parent / "shared/eval/multi_dev"
@@ -62,7 +62,7 @@ def run(folder: Path, questions: list[EvalQuestion]) -> tuple[Engine, EvalReport
     """Index a folder and score the questions on it."""
     engine = Engine(folder, folder.parent / f"{folder.name}-index")
     engine.rebuild()
-    return engine, evaluate(lambda q: engine.ask(q.question, top=5), questions)
+    return engine, evaluate(ask_json(engine, engine.settings), questions)
 
 
 def page_sentences(engine: Engine, source_id: str) -> list[str]:

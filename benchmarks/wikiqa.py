@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from index.answer import MAX_TOP
 from index.engine import Engine
-from index.evaluate import EvalReport, evaluate, load_questions
+from index.evaluate import EvalReport, ask_json, evaluate, load_questions
 from index.serialize import answer_to_json
 from index.settings import PLAIN_BM25, SearchSettings
 
@@ -189,10 +189,9 @@ def _settings_rows(ablation: bool) -> list[tuple[str, SearchSettings]]:
 
 def dev_report(engine: Engine, questions_file: Path, context: int,
                restrict: bool = True) -> EvalReport:
-    """One development set's figures under the engine's current settings."""
+    """One development set's figures under the engine's current settings (as acceptance scores)."""
     questions = load_questions(questions_file)
-    return evaluate(lambda q: engine.ask(q.question, top=5, source=q.source if restrict else None,
-                                         context=context), questions)
+    return evaluate(ask_json(engine, engine.settings, 3, context, restrict), questions)
 
 
 def _grid_rows(specs: Sequence[str]) -> list[tuple[str, SearchSettings]]:

@@ -72,6 +72,8 @@ def citation_link(citation: Citation, limit: int = 400) -> str:
 def passage_body(passage: Passage, limit: int) -> str:
     """Format a passage: match in bold, citation under it, within `limit` characters."""
     cite = "— " + citation_link(passage.citation, min(400, limit // 2))
+    if passage.also_reported:  # the same fact in other reports: named, not repeated
+        cite += "\n" + cut(escape(passage.also_reported), min(300, limit // 4))
     room = limit - len(cite) - 1
     off = passage.match_offset
     match = escape(passage.match)

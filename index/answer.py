@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
+from .conversation import CarriedWord
+from .conversation_search import covered, prefer_near, with_carried
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
-from .models import Answer, Citation, Passage
+from .models import Answer, Citation, Passage, PassageKey
 from .query import Query, TermGroup, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
@@ -22,8 +25,13 @@ MAX_CONTEXT = 5
 
 def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
            source: str | None = None, context: int = 1, issue: Issue | None = None,
-           side: Party | None = None, settings: SearchSettings | None = None) -> Answer:
-    """Answer a question (or an issue, optionally narrowed) with cited passages, or abstain."""
+           side: Party | None = None, settings: SearchSettings | None = None,
+           carried: Sequence[CarriedWord] = (), own_words: bool = True,
+           prefer: Sequence[PassageKey] = ()) -> Answer:
+    """Answer a question (or an issue, optionally narrowed) with cited passages, or abstain.
+
+    `carried`, `own_words` and `prefer` are a follow-up's reading (index/conversation).
+    """
     settings = settings or SearchSettings()
     if not question.strip() and issue is None:
         raise EmptyQuestionError("the question is empty")
@@ -37,12 +45,21 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         # say the question is about something else, so they keep their weight.
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
+    asked = query
+    if carried:
+        query = with_carried(query, carried, topics, settings, required=not own_words)
     # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
     limit = 2 * top * (2 * context + 2)
-    scored = score_query(index, query, settings, lo, hi, limit=limit)
+    # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
+    scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
+    if prefer:
+        scored = prefer_near(index, scored, prefer)
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
+    if carried and len(order):  # a follow-up may also be judged with the words it carries
+        best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
+                                                   int(scored.rows[order[0]]), (lo, hi)))
     abstention = _abstention(unknown, bool(passages), best_coverage, settings)
     return Answer(question, abstention is None, tuple(passages),
                   tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
@@ -93,16 +110,8 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
             if all(c.source_id != citation.source_id for c in also[twin]):
                 also[twin].append(citation)
             continue
-        section = index.sent_section[row]
-        lo = row
-        while lo > row - context and lo > 0 and index.sent_section[lo - 1] == section \
-                and lo - 1 not in used:
-            lo -= 1
-        hi = row
-        while hi < row + context and hi + 1 < index.size and \
-                index.sent_section[hi + 1] == section and hi + 1 not in used:
-            hi += 1
-        ids = tuple(range(lo, hi + 1))
+        ids = _window(index, row, context, used)
+        lo = ids[0]
         used.update(ids)
         sentences = tuple(index.sentence(i) for i in ids)
         passages.append(Passage(
@@ -115,6 +124,20 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         if len(passages) == top:
             break
     return [replace(p, also_reported_by=tuple(a)) for p, a in zip(passages, also, strict=True)]
+
+
+def _window(index: Index, row: int, context: int, used: set[int]) -> tuple[int, ...]:
+    """A row and up to `context` neighbours a side from its section, none already shown."""
+    section = index.sent_section[row]
+    lo = row
+    while lo > row - context and lo > 0 and index.sent_section[lo - 1] == section \
+            and lo - 1 not in used:
+        lo -= 1
+    hi = row
+    while hi < row + context and hi + 1 < index.size and \
+            index.sent_section[hi + 1] == section and hi + 1 not in used:
+        hi += 1
+    return tuple(range(lo, hi + 1))
 
 
 def _query_terms(query: Query) -> set[str]:

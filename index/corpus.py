@@ -72,6 +72,14 @@ class Index:
         return np.fromiter((h is not None for h in self.section_headings), dtype=bool,
                            count=len(self.section_headings))
 
+    @cached_property
+    def title_term_counts(self) -> np.ndarray:
+        """How many distinct terms each source's title has, as float [sources] (computed once)."""
+        counts = np.zeros(len(self.sources))
+        for ids in self.title_terms.values():
+            np.add.at(counts, np.unique(ids), 1)
+        return counts
+
     def sentence(self, row: int) -> str:
         """The text of one sentence."""
         lo, hi = int(self.text_offsets[row]), int(self.text_offsets[row + 1])

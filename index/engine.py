@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import platformdirs
 from .answer import answer
 from .bm25 import Bm25Params
 from .build import TokenizedDocument, build_index, load_tokenized, tokenize_documents, tokenizer_id
+from .conversation import Turn, resolve_turn
 from .corpus import Index
 from .errors import CitebotError, IndexFormatError
 from .integrity import IntegrityCheck
@@ -310,6 +311,21 @@ class Engine:
     def _force_full_rebuild(self) -> None:
         """Build a new index from the sources, ignoring the damaged one (served till the swap)."""
         self.rebuild(trust_saved=False)
+
+    def ask_turn(self, question: str, history: Sequence[Turn], *, top: int = 3,
+                 source: str | None = None, context: int = 1) -> Answer:
+        """Answer one turn of a conversation, read with the earlier turns (oldest first)."""
+        def run(snap: Snapshot) -> Answer:
+            resolved = resolve_turn(history, question, snap.topics)
+            result = answer(
+                snap.index, snap.topics, resolved.question, top=top, source=source,
+                context=context, settings=self.settings,
+                issue=snap.topics.issue(resolved.issue) if resolved.issue else None,
+                side=snap.topics.party(resolved.side) if resolved.side else None,
+                carried=resolved.carried, own_words=resolved.own_words, prefer=resolved.prefer)
+            return replace(result, question=question, understood_as=resolved.understood_as)
+
+        return self._answering(run)
 
     def sources(self) -> list[SourceInfo]:
         """What is indexed."""

@@ -124,7 +124,8 @@ def _write_and_rebuild(engine: Engine, extraction: Extraction) -> Added:
     """Stage the file (hidden), read it back, rename it into place, rebuild; undo on failure."""
     folder = engine.sources_dir
     final = folder / extraction.file_name
-    staged = folder / f".{extraction.file_name}.adding"  # hidden: no scan sees it half-written
+    # Hidden (no scan sees it half-written), its extension kept (it picks the reader).
+    staged = folder / f".adding-{extraction.file_name}"
     try:
         _read_back(staged, extraction.markdown, extraction.source_id)
         if final.exists():

@@ -123,6 +123,12 @@ class Passage:
         return " ".join(self.sentences)
 
     @property
+    def also_reported(self) -> str:
+        """`Also reported by: Outlet, …` (or the title) for the other sources of its fact, or ""."""
+        names = [c.publisher or c.title for c in self.also_reported_by]
+        return "Also reported by: " + ", ".join(names) if names else ""
+
+    @property
     def key(self) -> PassageKey:
         """The passage's identity across rebuilds (its source and matched sentence)."""
         return PassageKey.of(self.citation.source_id, self.match)
@@ -140,6 +146,7 @@ class Answer:
     # Why it declined: "off_topic" (it names what no source mentions, or matches next to nothing)
     # or "partly_covered" (the sources touch the question but no passage covers enough of it).
     abstention: str | None = None
+    understood_as: str | None = None  # how a follow-up was read (None: it stood alone)
 
     @property
     def declined_because(self) -> str:

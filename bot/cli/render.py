@@ -27,7 +27,8 @@ def render_passage(passage: Passage, width: int = 88) -> str:
                          subsequent_indent="   ", break_long_words=False)
     body = _bold_words(body, passage.matched_terms)
     link = f"\n   {passage.citation.url}" if passage.citation.url else ""
-    return f"{passage.rank}. {body.lstrip()}\n   — {passage.citation.text}{link}"
+    also = f"\n   {passage.also_reported}" if passage.also_reported else ""
+    return f"{passage.rank}. {body.lstrip()}\n   — {passage.citation.text}{link}{also}"
 
 
 def render_answer(answer: Answer) -> str:

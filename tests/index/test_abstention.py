@@ -105,15 +105,22 @@ def test_tiny_corpus_answers(tmp_path: Path, sentences: list[str]) -> None:
     assert not engine.ask("what did the Vatican say").answered
 
 
+# Three reports: two state one fact (an 800,000-strong army) in other words, one a near miss.
+REPORTS = {
+    "a.md": "---\ntitle: Report A\npublisher: Outlet A\n---\n\nEurope backs a peacetime army "
+            "of 800,000 troops for Ukraine.\n\nThe talks in Berlin lasted two days.\n\n"
+            "It rained.\n",
+    "b.md": "---\ntitle: Report B\npublisher: Outlet B\n---\n\nUkraine would keep an army of "
+            "800,000 troops in peacetime, Europe says.\n\nGas prices rose in winter.\n\n"
+            "It snowed.\n",
+    "c.md": "---\ntitle: Report C\n---\n\nThe peacetime army cap in the US draft was "
+            "600,000.\n\nNobody signed.\n"}
+ARMY = "how big a peacetime army does europe back for ukraine"
+
+
 def test_a_fact_restated_by_another_report_is_shown_once(tmp_path: Path) -> None:
-    engine = _engine(tmp_path, {
-        "a.md": "---\ntitle: Report A\n---\n\nEurope backs a peacetime army of 800,000 troops "
-                "for Ukraine.\n\nThe talks in Berlin lasted two days.\n\nIt rained.\n",
-        "b.md": "---\ntitle: Report B\n---\n\nUkraine would keep an army of 800,000 troops in "
-                "peacetime, Europe says.\n\nGas prices rose in winter.\n\nIt snowed.\n",
-        "c.md": "---\ntitle: Report C\n---\n\nThe peacetime army cap in the US draft was "
-                "600,000.\n\nNobody signed.\n"})
-    result = engine.ask("how big a peacetime army does europe back for ukraine", context=0)
+    engine = _engine(tmp_path, REPORTS)
+    result = engine.ask(ARMY, context=0)
     first = result.passages[0]
     assert "800,000" in first.text
     assert [c.source_id for c in first.also_reported_by] in (["a"], ["b"])
@@ -122,11 +129,19 @@ def test_a_fact_restated_by_another_report_is_shown_once(tmp_path: Path) -> None
     assert shape["passages"][0]["also_reported_by"][0]["title"] in {"Report A", "Report B"}
     off = Engine(engine.sources_dir, engine.index_dir,
                  settings=SearchSettings().without("duplicate_overlap"))
-    assert sum("800,000" in p.text for p in off.ask(
-        "how big a peacetime army does europe back for ukraine", context=0).passages) == 2
+    assert sum("800,000" in p.text for p in off.ask(ARMY, context=0).passages) == 2
 
 
 def test_a_known_place_typed_in_lowercase_is_a_name(engine: Engine) -> None:
     result = engine.ask("what has the vatican said about the talks")
     assert not result.answered and result.abstention == "off_topic"
     assert result.unknown_terms == ("vatican",)
+
+
+def test_the_other_reports_are_named_where_the_fact_is_shown(tmp_path: Path) -> None:
+    from bot.cli.render import render_answer
+
+    result = _engine(tmp_path, REPORTS).ask(ARMY, context=0)
+    other = "Outlet B" if result.passages[0].citation.source_id == "a" else "Outlet A"
+    assert result.passages[0].also_reported == f"Also reported by: {other}"
+    assert f"Also reported by: {other}" in render_answer(result)

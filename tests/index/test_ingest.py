@@ -86,10 +86,10 @@ def test_failed_rebuild_leaves_sources_and_index_as_they_were(
     index_before = snapshot_of(engine.index_dir)
     served = engine.snapshot
 
-    def broken_build(*args: object, **kwargs: object) -> None:
+    def broken_save(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("index.engine.build_index", broken_build)
+    monkeypatch.setattr("index.engine.save_index", broken_save)
     with pytest.raises(OSError, match="disk full"):
         ingest.add(engine, extraction)
     assert snapshot_of(engine.sources_dir) == sources_before

@@ -114,7 +114,7 @@ def test_title_rows_reach_sentences_that_do_not_name_the_subject(
 
 # encyclopedia_blind (tests/index/data/encyclopedia_blind/): 40 summaries; the 118 questions were
 # written from the titles alone before the documents (encyclopedia_blind_questions.txt), 113
-# answerable, 5 not. Measured with the defaults (top 3, all 40): hit@1 0.717, hit@3 0.876,
+# answerable, 5 not. Measured with the defaults (top 3, all 40): hit@1 0.708, hit@3 0.876,
 # abstentions 1/5, 5 wrongful abstentions; plain BM25 hit@1 0.354, hit@3 0.637.
 BLIND = DATA / "encyclopedia_blind"
 
@@ -161,8 +161,9 @@ def test_encyclopedia_blind_beats_plain_bm25(blind_engine: Engine) -> None:
 
 # The article plus the ten multi_dev reports (../shared/eval/multi_dev), and the `meant` turns of
 # the conversation set: questions no signal's weight was chosen on except where NOTES-quality.md
-# says (synonym_weight was set by 2-fold on multi_dev). Measured (top 3, ±1 sentence, a declined
-# answerable question a miss): multi_dev hit@1 0.717, hit@3 0.850, 4/12 declined, 1 wrongly;
+# says (synonym_weight and title_focus were set by 2-fold on multi_dev). Measured (top 3, ±1
+# sentence, a declined answerable question a miss): multi_dev hit@1 0.783, hit@3 0.900, 4/12
+# declined, 1 wrongly;
 # plain BM25 0.650 / 0.783. conv_meant 0.846 / 0.923; plain BM25 0.744 / 0.923.
 SHARED = REPO.parent / "shared" / "eval"
 
@@ -185,8 +186,8 @@ def _multi(engine: Engine, settings: SearchSettings) -> EvalReport:
 
 def test_multi_dev_figures(multi_engine: Engine) -> None:
     report = _multi(multi_engine, SearchSettings())
-    assert report.hit1 >= 0.70, report.lines()
-    assert report.hit3 >= 0.83, report.lines()
+    assert report.hit1 >= 0.77, report.lines()
+    assert report.hit3 >= 0.88, report.lines()
     assert report.abstained_unanswerable >= 4, report.lines()
     assert report.wrongful_abstentions <= 2, report.lines()
 

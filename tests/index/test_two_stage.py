@@ -34,7 +34,7 @@ def _compare(engine: Engine, questions: list[EvalQuestion],
              monkeypatch: pytest.MonkeyPatch) -> int:
     """Ask each question two-stage (pruning on every question) and scoring all; count them."""
     monkeypatch.setattr(search_module, "_FULL_BELOW", 0)  # prune even small candidate sets
-    monkeypatch.setattr(search_module, "_FIRST_TAKE", 1)  # and lean on the bound alone
+    monkeypatch.setattr(search_module, "_PRUNE_SHARE", 1.0)  # whatever the bound leaves
     pruned = [_shape(engine, q) for q in questions]
     full_score = search_module.score_query
 

@@ -1,0 +1,116 @@
+"""A term group's evidence for candidate sentences: its rows, BM25, idf and title/heading hits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import Index
+from .query import Query, TermGroup
+from .scratch import Scratch, present
+from .settings import SearchSettings
+
+Columns = list[tuple[np.ndarray, np.ndarray, float]]  # a group's terms: rows, counts, factor
+
+
+def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
+    """The rows and term counts of a group's terms, limited to rows [lo, hi)."""
+    out = []
+    p = index.postings
+    for term, factor in group.terms:
+        where = p.span(term)
+        ids, tf = p.ids[where], p.tf[where]
+        if len(ids) and (lo > 0 or hi < index.size):
+            a, b = np.searchsorted(ids, lo), np.searchsorted(ids, hi)
+            ids, tf = ids[a:b], tf[a:b]
+        if len(ids):
+            out.append((ids, tf, factor))
+    return out
+
+
+def group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.ndarray,
+                position: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A group's (discounted) term count per row, and its BM25 as one term of that count.
+
+    For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
+    count the way a search engine's synonym query does, with the name's own idf. Only the rows
+    holding a term are computed (the rest are 0): a question's rare words cost what they match.
+    """
+    tf, bm25 = np.zeros(len(rows)), np.zeros(len(rows))
+    for ids, counts, factor in group_cols:
+        tf[position[ids]] += factor * counts  # a term's rows are distinct: no lost updates
+    held = position[np.concatenate([c[0] for c in group_cols])] if group_cols else rows[:0]
+    if len(group_cols) > 1:
+        held = np.unique(held)
+    k1 = index.params.k1
+    found = tf[held]
+    bm25[held] = group_idf(index, group) * (found * (k1 + 1) / (found + norm[held]))
+    return tf, bm25
+
+
+def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
+    """BM25's length normalisation of each candidate (k1 · (1 − b + b · len / avgdl))."""
+    p, params = index.postings, index.params
+    # avgdl is 0 only when no sentence has an indexable word (candidates from titles alone).
+    return params.k1 * (1 - params.b + params.b * p.doc_len[rows] / (p.avgdl or 1.0))
+
+
+def group_idf(index: Index, group: TermGroup) -> float:
+    """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
+    p = index.postings
+    known = [p.idf[p.vocab[t]] * f for t, f in group.terms if t in p.vocab]
+    return max(known) if known else 0.0
+
+
+def unseen_weight(index: Index, query: Query) -> float:
+    """What a question word the sources never use weighs: the mean of the question's known words.
+
+    Neither the rarest (a common word like "control" would then veto a good answer) nor nothing
+    (a question about something else entirely must not be answered from one shared word).
+    """
+    known = [w for g in query.groups if g.required and (w := group_idf(index, g)) > 0]
+    return sum(known) / len(known) if known else 1.0
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """One group's sentence evidence for every candidate (the first stage)."""
+
+    tf: np.ndarray  # its (discounted) term count
+    bm25: np.ndarray  # its BM25, exactly rank-bm25's for a one-term group
+    in_title: np.ndarray  # whether the candidate's source title holds it
+    title_share: np.ndarray  # … weighted by how much of that title it is (ranking only)
+
+
+def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
+    """Per source: how much a title term says what the source is about.
+
+    All of it in a title of `title_focus` terms or fewer (an encyclopedia entry's "Mount
+    Kilimanjaro"); a share in a longer one (one word of a ten-word news headline is not what the
+    report is about, so it neither lifts every sentence nor discounts the ones that say it).
+    """
+    if not settings.title_focus:
+        return np.ones(len(index.sources))
+    return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
+
+
+def first_stage(index: Index, settings: SearchSettings, rows: np.ndarray, group: TermGroup,
+                 group_cols: Columns, work: Scratch, norm: np.ndarray) -> GroupScore:
+    """A group's term count, BM25 and title evidence for every candidate."""
+    tf, bm25 = group_bm25(index, group, group_cols, rows, work.position, norm)
+    source = index.sent_source[rows]
+    in_title = present_any(field_hits(index.title_terms, group), work.sources, source)
+    return GroupScore(tf, bm25, in_title, in_title * title_focus(index, settings)[source])
+
+
+def present_any(ids: np.ndarray, marks: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+    """`present`, without touching the candidates when there is nothing to find."""
+    return present(ids, marks, lookup) if len(ids) else np.zeros(len(lookup), dtype=bool)
+
+
+def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:
+    """The ids (sections or sources) whose heading or title holds one of a group's terms."""
+    found = [field[t] for t, _ in group.terms if t in field]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
