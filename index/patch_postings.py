@@ -48,15 +48,9 @@ def spliced_postings(old: Index, placed: list[tuple[Segment, Placed]],
     p = old.postings
     n_rows = sum(at.rows for _, at in placed)
     ext = dict(p.vocab)  # old terms keep their ids here; new terms get the next ones
-    old_term = np.repeat(np.arange(len(ext), dtype=np.int32), np.diff(p.ptr))
-    moved_rows = row_map[p.ids]
-    keep = moved_rows >= 0
-    kept = _Kept(old_term[keep], moved_rows[keep], p.tf[keep])
-    del old_term, moved_rows, keep
     new = [_doc_postings(seg.doc, at, ext, n_rows) for seg, at in placed if seg.doc is not None]
+    kept, kptr = _kept(p, row_map, len(ext))
     nd_term = np.concatenate([np.zeros(0, dtype=np.int64), *(n.terms for n in new)])
-    kptr = np.zeros(len(ext) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(kept.terms, minlength=len(ext)), out=kptr[1:])
     df = np.diff(kptr) + np.bincount(nd_term, minlength=len(ext))
     perm = _first_seen_order(old, placed, new, ext, kept.rows, kptr, df, row_map)
     ptr = np.zeros(len(perm) + 1, dtype=np.int64)
@@ -77,9 +71,23 @@ def spliced_postings(old: Index, placed: list[tuple[Segment, Placed]],
 class _Kept:
     """The old postings that survive: grouped by old term id, rows (new numbers) ascending."""
 
-    terms: np.ndarray
     rows: np.ndarray
     tf: np.ndarray
+
+
+def _kept(p: Postings, row_map: np.ndarray, n_terms: int) -> tuple[_Kept, np.ndarray]:
+    """The surviving old postings, and where each term's start among them ([n_terms + 1])."""
+    rows = row_map[p.ids]
+    gone = np.flatnonzero(rows < 0)  # the removed sources' postings: few of them
+    lost = np.bincount(np.searchsorted(p.ptr, gone, side="right") - 1,
+                       minlength=len(p.ptr) - 1)
+    kptr = np.empty(n_terms + 1, dtype=np.int64)  # terms new to the index have none
+    kptr[:len(p.ptr)] = p.ptr
+    kptr[1:len(p.ptr)] -= np.cumsum(lost)
+    kptr[len(p.ptr):] = kptr[len(p.ptr) - 1]
+    if not len(gone):
+        return _Kept(rows, p.tf), kptr
+    return _Kept(np.delete(rows, gone), np.delete(p.tf, gone)), kptr
 
 
 def _merged(kept: _Kept, kptr: np.ndarray, new: list[_DocPostings], perm: np.ndarray,
@@ -90,8 +98,8 @@ def _merged(kept: _Kept, kptr: np.ndarray, new: list[_DocPostings], perm: np.nda
     starts = ptr[:-1][new_id.clip(0)]  # each term's first slot (dead terms: unused)
     # An old posting's slot: its term's new start plus its place among the term's old postings
     # (one gather per posting), then after each new document the term's postings in it.
-    dest = np.arange(len(kept.terms), dtype=np.int64)
-    dest += (starts - kptr[:-1])[kept.terms]
+    dest = np.arange(len(kept.rows), dtype=np.int64)
+    dest += np.repeat(starts - kptr[:-1], np.diff(kptr))
     ids = np.empty(int(ptr[-1]), dtype=np.int32)
     tf = np.empty(int(ptr[-1]), dtype=np.int32)
     placed_before = np.zeros(len(kptr) - 1, dtype=np.int64)  # new postings placed, per term
