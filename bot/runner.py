@@ -102,8 +102,9 @@ def _launch(config_path: Path, *, sync_only: bool) -> int:
                            "config)") from None
     except discord.PrivilegedIntentsRequired:
         raise StartupError("the Message Content intent is not enabled for this bot: enable it "
-                           "in the Developer Portal (Bot › Privileged Gateway Intents) or remove "
-                           "answer_channels") from None
+                           "in the Developer Portal (Bot › Privileged Gateway Intents), or remove "
+                           "answer_channels and set follow_up_minutes = 0 (no follow-up "
+                           "questions)") from None
     except discord.HTTPException as exc:
         raise StartupError(f"Discord refused a request at start-up: {_reason(exc)}") from None
     except KeyboardInterrupt:

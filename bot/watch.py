@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 800
 IDENTITY_CHECK_S = 1.0
-CATCH_UP_S = 0.3
+ARMED_TICK_MS = 200  # the watch wakes this often when idle; its first wake says it is in place
 Identity = tuple[str, int, int]  # the folder's real path, device and inode
 
 
@@ -37,7 +37,9 @@ class SourcesFilter(DefaultFilter):
 
     def __call__(self, change: Change, path: str) -> bool:
         """Whether a change should trigger a rebuild."""
-        return super().__call__(change, path) and not path.startswith(self.ignore)
+        # Hidden and `_` files are never sources (and /add stages its file as one).
+        hidden = Path(path).name.startswith((".", "_"))
+        return super().__call__(change, path) and not hidden and not path.startswith(self.ignore)
 
 
 def folder_identity(folder: Path) -> Identity | None:
@@ -63,7 +65,7 @@ async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> N
     """Rebuild after each burst of changes in the sources folder until cancelled."""
     folder = bot.config.sources
     identity = folder_identity(folder)
-    catch_up = False  # after a replacement: re-index once the new folder is watched
+    catch_up = False  # the first watch starts on the index the bot just opened
     while True:
         if identity is None:
             log.warning("not watching %s: no such folder (checking again every %.0f s)", folder,
@@ -83,8 +85,9 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
                                 debounce_ms: int, *, catch_up: bool) -> Identity | None:
     """Rebuild on each burst of changes in the folder until it is replaced; its new identity.
 
-    With `catch_up`, also rebuild once just after the watch starts: a change made before it
-    started is then read by that rebuild, and one made after is seen by the watch.
+    With `catch_up`, re-index once the watch is in place: whatever changed before that (a new
+    release's files, an edit made while the watch was re-armed) is read then, and nothing after
+    it can be missed.
     """
     try:  # held open while watched, so that a new folder cannot reuse the old one's inode
         pin = os.open(identity[0], os.O_RDONLY | os.O_DIRECTORY)
@@ -94,32 +97,29 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
     replaced = asyncio.create_task(_until_changed(folder, identity), name="citebot-watch-folder")
     replaced.add_done_callback(lambda _: stop.set())
     ignore = (bot.engine.index_dir, bot.config.state_dir)
-    late = asyncio.create_task(_rebuild_after(bot, CATCH_UP_S)) if catch_up else None
     try:
         watcher = awatch(identity[0], watch_filter=SourcesFilter(ignore), debounce=debounce_ms,
-                         step=50, stop_event=stop)
-        bot.watch_ready.set()
+                         step=50, stop_event=stop, rust_timeout=ARMED_TICK_MS,
+                         yield_on_timeout=True)
+        armed = False
         async for changes in watcher:
+            if not armed:  # the first wake: the watch is in place
+                armed = True
+                bot.watch_ready.set()
+                if catch_up:
+                    await rebuild_once(bot)
+            if not changes:
+                continue
             names = sorted({Path(p).name for _, p in changes})
             log.info("sources changed (%s); re-indexing", ", ".join(names))
             await rebuild_once(bot)
-        return await replaced
     except (OSError, RuntimeError) as exc:  # the watched folder vanished under the watcher
         log.info("watch on %s ended: %s", identity[0], exc)
+    try:
         return await replaced
-    except asyncio.CancelledError:  # the bot is closing
-        if late is not None:
-            late.cancel()
-        raise
     finally:
         replaced.cancel()
         os.close(pin)
-
-
-async def _rebuild_after(bot: CitebotBot, seconds: float) -> None:
-    """Rebuild once, after `seconds` (time for a new watch to take its first look)."""
-    await asyncio.sleep(seconds)
-    await rebuild_once(bot)
 
 
 async def rebuild_once(bot: CitebotBot) -> None:
