@@ -72,3 +72,21 @@ def test_a_foreign_stem_file_is_ignored(tmp_path: Path) -> None:
     path.write_text(json.dumps({"tokenizer": "other", "stems": {"zorbing": "wrong"}}))
     tokens.offer_stems(path, "this-one")
     assert tokens.stem("zorbing") == SnowballStemmer("english").stem("zorbing")
+
+
+def test_a_parallel_build_saves_the_stems_its_workers_computed(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    from index import build
+
+    words = ["zorblaxingly", "flibbertigibbeting", "flimflammeries", "gobbledygookers"]
+    src = tmp_path / "src"
+    src.mkdir()
+    for i, word in enumerate(words):
+        (src / f"note{i}.md").write_text(f"# Note {i}\n\nThe {word} were seen.\n\n"
+                                         f"Nothing else happened.\n", encoding="utf-8")
+    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    Engine(src, tmp_path / "idx").rebuild()
+    saved = json.loads(next((tmp_path / "idx").glob(f"gen-*/{STEMS}")).read_text("utf-8"))
+    nltk_stem = SnowballStemmer("english").stem
+    assert {w: saved["stems"].get(w) for w in words} == {w: nltk_stem(w) for w in words}
