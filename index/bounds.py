@@ -11,16 +11,17 @@ from .corpus import Index
 from .evidence import GroupScore, group_idf, unseen_weight
 from .query import Query
 from .settings import SearchSettings
-from .signals import cue_factor, position_factor
 
 
 def bounds(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
-            first: list[GroupScore], is_titled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+           first: list[GroupScore], is_titled: np.ndarray,
+           factors: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """Each candidate's final score at most and at least (-inf: it may not be kept at all).
 
     Sentence and title evidence, answer-kind, position and party factors are exact; section
     evidence lies between none and every term in the sentence's section, and coord between what
     the sentence and its title hold and one (or its least, for a score below zero).
+    `factors` are the candidates' answer-kind × position factors (signals.py).
     """
     base = np.zeros(len(rows))
     section_most = section_least = 0.0
@@ -45,8 +46,6 @@ def bounds(index: Index, query: Query, settings: SearchSettings, rows: np.ndarra
         if group.party:
             named += g.tf > 0
             parties += 1
-    factors = cue_factor(index, rows, query.expects, settings) * position_factor(
-        index, rows, settings)
     if parties and settings.party_focus:
         factors = factors * (1.0 + settings.party_focus * named / parties)
     least_coord = 1.0 - settings.coord_weight

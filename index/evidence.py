@@ -96,13 +96,21 @@ def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
     return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
 
 
-def first_stage(index: Index, settings: SearchSettings, rows: np.ndarray, group: TermGroup,
-                 group_cols: Columns, work: Scratch, norm: np.ndarray) -> GroupScore:
-    """A group's term count, BM25 and title evidence for every candidate."""
+def first_stage(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Columns,
+                work: Scratch, norm: np.ndarray, source: np.ndarray,
+                focus: np.ndarray) -> GroupScore:
+    """A group's term count, BM25 and title evidence for every candidate.
+
+    `norm` and `source` are the candidates' length normalisation and source, `focus` each
+    source's `title_focus`: computed once per query, not once per group.
+    """
     tf, bm25 = group_bm25(index, group, group_cols, rows, work.position, norm)
-    source = index.sent_source[rows]
-    in_title = present_any(field_hits(index.title_terms, group), work.sources, source)
-    return GroupScore(tf, bm25, in_title, in_title * title_focus(index, settings)[source])
+    hits = field_hits(index.title_terms, group)
+    if not len(hits):  # no title names it: nothing to look up for every candidate
+        none = np.zeros(len(rows), dtype=bool)
+        return GroupScore(tf, bm25, none, np.zeros(len(rows)))
+    in_title = present(hits, work.sources, source)
+    return GroupScore(tf, bm25, in_title, in_title * focus[source])
 
 
 def present_any(ids: np.ndarray, marks: np.ndarray, lookup: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from .evidence import (
     group_idf,
     length_norm,
     present_any,
+    title_focus,
     unseen_weight,
 )
 from .query import Query, TermGroup
@@ -46,9 +47,8 @@ class _Sums:
     matched: np.ndarray  # whether the sentence holds a question term (whatever its idf's sign)
     must: np.ndarray
     party: np.ndarray
-    para: np.ndarray  # each candidate's paragraph, section and source (looked up once)
+    para: np.ndarray  # each candidate's paragraph and section (looked up once)
     section: np.ndarray
-    source: np.ndarray
     headed: np.ndarray  # whether its section has a heading
     unseen: float = 1.0  # the weight of a question word the sources never use
     parties: int = 0
@@ -62,7 +62,6 @@ class _Sums:
         return cls(sent=np.zeros(n), ctx=np.zeros(n), covered=np.zeros(n), close=np.zeros(n),
                    matched=np.zeros(n, dtype=bool), must=np.ones(n, dtype=bool),
                    party=np.zeros(n), para=index.sent_para[rows], section=section,
-                   source=index.sent_source[rows],
                    headed=index.section_has_heading[section], unseen=unseen)
 
 
@@ -89,14 +88,19 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
         return _NO_CANDIDATES
     work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
     norm = length_norm(index, rows)
-    first = [first_stage(index, settings, rows, g, c, work, norm)
+    source = index.sent_source[rows]
+    focus = title_focus(index, settings)
+    first = [first_stage(index, rows, g, c, work, norm, source, focus)
              for g, c in zip(query.groups, cols, strict=True)]
     is_titled = np.zeros(len(rows), dtype=bool)
     is_titled[work.position[titled]] = True
-    evaluate = partial(_second_stage, index, query, settings, rows, cols, first, is_titled)
+    cue = cue_factor(index, rows, query.expects, settings)
+    position = position_factor(index, rows, settings, source)
+    evaluate = partial(_second_stage, index, query, settings, _Candidates(
+        rows, source, cue, position, is_titled), cols, first)
     if limit is None or len(rows) <= _FULL_BELOW * limit:
         return evaluate(_ALL)
-    upper, lower = bounds(index, query, settings, rows, first, is_titled)
+    upper, lower = bounds(index, query, settings, rows, first, is_titled, cue * position)
     if np.count_nonzero(lower > -np.inf) < limit:
         return evaluate(_ALL)
     # The limit-th best final score is at least the limit-th best lower bound: a candidate whose
@@ -116,17 +120,33 @@ _PRUNE_SHARE = 0.5
 _MARK_ABOVE = 8  # past 1/8 of the candidates, mark a group's paragraphs rather than search
 
 
-def _second_stage(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
-                  cols: list[Columns], first: list[GroupScore], is_titled: np.ndarray,
+@dataclass(frozen=True)
+class _Candidates:
+    """A query's candidate rows and what every stage reads of them (looked up once)."""
+
+    rows: np.ndarray
+    source: np.ndarray
+    cue: np.ndarray | float  # signals.cue_factor
+    position: np.ndarray | float  # signals.position_factor
+    is_titled: np.ndarray  # a row of a source whose title names a question term
+
+
+def _pick(values: np.ndarray | float, take: np.ndarray | slice) -> np.ndarray | float:
+    """Some candidates' values of a per-candidate array (a constant factor stays one)."""
+    return values[take] if isinstance(values, np.ndarray) else values
+
+
+def _second_stage(index: Index, query: Query, settings: SearchSettings, cand: _Candidates,
+                  cols: list[Columns], first: list[GroupScore],
                   take: np.ndarray | slice) -> Scored:
     """Every signal on the candidates at positions `take` (ascending, or _ALL)."""
-    picked = rows[take]
+    picked = cand.rows[take]
     sums = _Sums.start(index, picked, unseen_weight(index, query))
     work = scratch(index)
     for group, group_cols, g in zip(query.groups, cols, first, strict=True):
         _add_group(index, settings, picked, group, group_cols, g, take, sums, work)
-    scores = (sums.sent + sums.ctx) * cue_factor(index, picked, query.expects, settings)
-    scores *= position_factor(index, picked, settings)
+    scores = (sums.sent + sums.ctx) * _pick(cand.cue, take)
+    scores *= _pick(cand.position, take)
     if sums.parties and settings.party_focus:  # the share of the named parties it names
         scores *= 1.0 + settings.party_focus * sums.party / sums.parties
     if sums.total and settings.coord_weight:  # more of the question's concepts, close by, first
@@ -134,7 +154,7 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, rows: np
     coverage = sums.covered / sums.total if sums.total else np.ones(len(picked))
     # A sentence holding a question term is a candidate even where BM25Okapi's idf is zero or
     # negative (a corpus of one or two sentences): whether to answer is coverage's call.
-    keep = sums.must & (sums.matched | is_titled[take])
+    keep = sums.must & (sums.matched | cand.is_titled[take])
     if not keep.any():
         return _NO_CANDIDATES
     return Scored(picked[keep], scores[keep], coverage[keep])
