@@ -33,11 +33,14 @@ def bounds(index: Index, query: Query, settings: SearchSettings, rows: np.ndarra
         if group.required:  # a term in the sentence or its title is close: coord's least
             weight = w if (w := group_idf(index, group)) > 0 else unseen
             total += weight
-            close += weight * ((g.tf > 0) | g.in_title)
+            close += weight * ((g.tf > 0) if g.in_title is None else (g.tf > 0) | g.in_title)
         discount = 0.0 if group.party else settings.title_discount
         idf = group.weight * group_idf(index, group)
-        base += group.weight * g.bm25 * (1.0 - discount * g.title_share)
-        base += idf * (discount + settings.title_weight) * g.title_share
+        if g.title_share is None:  # no title holds it
+            base += group.weight * g.bm25
+        else:
+            base += group.weight * g.bm25 * (1.0 - discount * g.title_share)
+            base += idf * (discount + settings.title_weight) * g.title_share
         section_most += max(idf, 0.0) * settings.section_weight
         section_least += min(idf, 0.0) * settings.section_weight
         matched |= g.tf > 0

@@ -80,8 +80,10 @@ class GroupScore:
 
     tf: np.ndarray  # its (discounted) term count
     bm25: np.ndarray  # its BM25, exactly rank-bm25's for a one-term group
-    in_title: np.ndarray  # whether the candidate's source title holds it
-    title_share: np.ndarray  # … weighted by how much of that title it is (ranking only)
+    # Whether the candidate's source title holds it, and that weighted by how much of the title
+    # it is (ranking only); None where no title holds it.
+    in_title: np.ndarray | None
+    title_share: np.ndarray | None
 
 
 def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
@@ -107,15 +109,9 @@ def first_stage(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Co
     tf, bm25 = group_bm25(index, group, group_cols, rows, work.position, norm)
     hits = field_hits(index.title_terms, group)
     if not len(hits):  # no title names it: nothing to look up for every candidate
-        none = np.zeros(len(rows), dtype=bool)
-        return GroupScore(tf, bm25, none, np.zeros(len(rows)))
+        return GroupScore(tf, bm25, None, None)
     in_title = present(hits, work.sources, source)
     return GroupScore(tf, bm25, in_title, in_title * focus[source])
-
-
-def present_any(ids: np.ndarray, marks: np.ndarray, lookup: np.ndarray) -> np.ndarray:
-    """`present`, without touching the candidates when there is nothing to find."""
-    return present(ids, marks, lookup) if len(ids) else np.zeros(len(lookup), dtype=bool)
 
 
 def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:

@@ -17,7 +17,6 @@ from .evidence import (
     first_stage,
     group_idf,
     length_norm,
-    present_any,
     title_focus,
     unseen_weight,
 )
@@ -183,19 +182,14 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
                group_cols: Columns, first: GroupScore, take: np.ndarray | slice, sums: _Sums,
                work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
-    tf, g_score, in_title = first.tf[take], first.bm25[take], first.in_title[take]
-    share = first.title_share[take]
+    tf, g_score = first.tf[take], first.bm25[take]
     hit = tf > 0
     sums.matched |= hit
-    ids = [c[0] for c in group_cols]
-    if len(rows) * _MARK_ABOVE > len(first.tf):  # most candidates: marking beats searching
-        posting_rows = np.concatenate(ids) if ids else rows[:0]
-        in_para = present(index.sent_para[posting_rows], work.paragraphs, sums.para)
-        in_section = present(index.sent_section[posting_rows], work.sections, sums.section)
-    else:
-        in_para = _near(ids, index.sent_para, sums.para)
-        in_section = _near(ids, index.sent_section, sums.section)
-    in_heading = present_any(field_hits(index.heading_terms, group), work.sections, sums.section)
+    in_para, in_section = _near_rows(index, rows, group_cols, len(first.tf), sums, work)
+    # None where no heading (title) holds the group: its terms below would all be zero.
+    heading_hits = field_hits(index.heading_terms, group)
+    in_heading = present(heading_hits, work.sections, sums.section) if len(heading_hits) else None
+    in_title = None if first.in_title is None else first.in_title[take]
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
     # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
@@ -203,11 +197,16 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     # at one occurrence (its idf), so a source never loses to other sources for naming its own
     # subject; within the source, the sentences that repeat the title term lead less.
     discount = 0.0 if group.party else settings.title_discount
-    sums.sent += group.weight * g_score * (1.0 - discount * share)
     idf_of_group = group_idf(index, group)
     idf = group.weight * idf_of_group
-    sums.ctx += idf * (discount * share + settings.section_weight * (in_section & ~in_para)
-                       + settings.title_weight * share)
+    section_only = settings.section_weight * (in_section & ~in_para)
+    if first.title_share is None:
+        sums.sent += group.weight * g_score
+        sums.ctx += idf * section_only
+    else:
+        share = first.title_share[take]
+        sums.sent += group.weight * g_score * (1.0 - discount * share)
+        sums.ctx += idf * (discount * share + section_only + settings.title_weight * share)
     if group.must:
         sums.must &= hit | in_para
     if group.party:
@@ -216,11 +215,30 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     if group.required:
         weight = idf_of_group if idf_of_group > 0 else sums.unseen
         sums.total += weight
-        sums.covered += weight * (hit | in_section | in_heading | in_title)
+        sums.covered += weight * _either(hit | in_section, in_heading, in_title)
         # A headed section declares one topic, so a term anywhere in it is close; a headless
         # body (a plain text, a one-paragraph summary) is not one topic unit.
         headed = in_section & sums.headed
-        sums.close += weight * (hit | in_para | headed | in_heading | in_title)
+        sums.close += weight * _either(hit | in_para | headed, in_heading, in_title)
+
+
+def _either(mask: np.ndarray, *more: np.ndarray | None) -> np.ndarray:
+    """Where `mask` or one of the other masks holds (None: holds nowhere)."""
+    for other in more:
+        if other is not None:
+            mask = mask | other
+    return mask
+
+
+def _near_rows(index: Index, rows: np.ndarray, group_cols: Columns, candidates: int,
+               sums: _Sums, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows`, whether its paragraph and its section hold one of a group's terms."""
+    ids = [c[0] for c in group_cols]
+    if len(rows) * _MARK_ABOVE > candidates:  # most candidates: marking beats searching
+        posting_rows = np.concatenate(ids) if ids else rows[:0]
+        return (present(index.sent_para[posting_rows], work.paragraphs, sums.para),
+                present(index.sent_section[posting_rows], work.sections, sums.section))
+    return _near(ids, index.sent_para, sums.para), _near(ids, index.sent_section, sums.section)
 
 
 def _near(ids: list[np.ndarray], unit_of_row: np.ndarray, units: np.ndarray) -> np.ndarray:
