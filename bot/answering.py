@@ -23,7 +23,7 @@ from index.models import Answer
 
 from .cooldowns import cooldown_notice
 from .feedback import Asked
-from .render import Rendered, cut, render_answer
+from .render import Rendered, cut, escape, render_answer
 from .requests import AskRequest, IssueRequest, Request
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_TOP = 25
 MORE_ID = "citebot:more:{id}"
 VOTE_ID = "citebot:vote:{vote}:{id}"
+FOLLOW_ID = "citebot:follow:{id}"
+READING_MAX = 300  # the "Reading this as" line stays short
 SORRY = "Sorry, something went wrong while answering. It has been logged."
 # Discord mention syntax (users, roles, channels, @everyone/@here): not words of a question.
 MENTION_SYNTAX = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@(?:everyone|here)\b")
@@ -46,6 +48,7 @@ class Reply:
 
     rendered: Rendered
     view: discord.ui.View | None = None
+    result: Answer | None = None  # what the engine said (conversations remember what was shown)
 
     def send_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `send`/`reply`/`followup.send`, leaving out what is empty."""
@@ -83,8 +86,7 @@ def resolve_source(bot: CitebotBot, value: str | None) -> str | None:
     """The source id a `source` option names (an id, or the `~hash` of a long one)."""
     if not value:
         return None
-    found = LONG_ID.match(value)
-    if found:
+    if LONG_ID.match(value):
         for info in bot.engine.sources():
             if source_choice_value(info.source_id) == value:
                 return info.source_id
@@ -105,6 +107,9 @@ def check(bot: CitebotBot, request: Request) -> None:
 
 async def ask_engine(bot: CitebotBot, request: Request, top: int) -> Answer:
     """Ask the engine in a worker thread (the event loop keeps serving meanwhile)."""
+    if isinstance(request, AskRequest) and request.history:  # a follow-up
+        return await asyncio.to_thread(bot.engine.ask_turn, request.question, request.history,
+                                       top=top, source=request.source)
     if isinstance(request, AskRequest):
         return await asyncio.to_thread(bot.engine.ask, request.question, top=top,
                                        source=request.source)
@@ -113,20 +118,24 @@ async def ask_engine(bot: CitebotBot, request: Request, top: int) -> Answer:
 
 
 async def answer(bot: CitebotBot, request: Request, *, top: int | None = None, skip: int = 0,
-                 notice: str = "") -> Reply:
+                 notice: str = "", in_thread: bool = False) -> Reply:
     """Answer a request: the passages after the first `skip`, with buttons; UsageError if bad."""
     top = top or bot.config.results_per_answer
     result = await ask_engine(bot, request, top)
+    if result.understood_as:  # a follow-up says how it was read, above the passages
+        reading = cut(f"Reading this as: {escape(result.understood_as)}", READING_MAX)
+        notice = f"{reading}\n{notice}" if notice else reading
     shown = replace(result, question=display_question(bot, request))
     rendered = render_answer(shown, skip=skip, notice=notice,
                              title_prefix="Q: " if isinstance(request, AskRequest) else "")
     if not (result.answered and result.passages[skip:]):
-        return Reply(rendered)
+        return Reply(rendered, result=result)
     asked = Asked(id=bot.feedback.new_id(), request=request, shown=len(result.passages),
                   passages=tuple(p.key for p in result.passages[skip:]), created_at=time.time())
     bot.feedback.remember(asked)  # written in the background: the answer never waits for it
     more = len(result.passages) >= top and top < MAX_TOP
-    return Reply(rendered, answer_view(asked.id, more=more))
+    follow = bot.config.follow_up_minutes > 0 and not in_thread
+    return Reply(rendered, answer_view(asked.id, more=more, follow=follow), result)
 
 
 def display_question(bot: CitebotBot, request: Request) -> str:
@@ -140,15 +149,21 @@ def display_question(bot: CitebotBot, request: Request) -> str:
     return f"{title}: {request.question}" if request.question else title
 
 
-def answer_view(asked_id: int, *, more: bool) -> discord.ui.View:
-    """The buttons under an answer: More (when there may be more) and 👍 / 👎."""
+def answer_view(asked_id: int, *, more: bool, follow: bool = False) -> discord.ui.View:
+    """The buttons under an answer: More (when there may be more), Follow up, and 👍 / 👎."""
     view = discord.ui.View(timeout=None)
     if more:
         view.add_item(discord.ui.Button(label="More", style=discord.ButtonStyle.secondary,
                                         custom_id=MORE_ID.format(id=asked_id)))
+    if follow:
+        view.add_item(discord.ui.Button(label="Follow up", style=discord.ButtonStyle.secondary,
+                                        custom_id=FOLLOW_ID.format(id=asked_id)))
     for vote, emoji in (("up", "👍"), ("down", "👎")):
         view.add_item(discord.ui.Button(emoji=emoji, style=discord.ButtonStyle.secondary,
                                         custom_id=VOTE_ID.format(vote=vote, id=asked_id)))
+    # Clicks are handled by custom id (bot/buttons.py); a live view would be kept by discord.py
+    # for every answer ever sent, so the view is only a layout: stopped before it is sent.
+    view.stop()
     return view
 
 
@@ -171,7 +186,8 @@ async def respond(interaction: discord.Interaction, request: Request, *,
         return
     await interaction.response.defer(thinking=True)
     try:
-        reply = await answer(bot, request, top=top, skip=skip, notice=notice)
+        reply = await answer(bot, request, top=top, skip=skip, notice=notice,
+                             in_thread=isinstance(interaction.channel, discord.Thread))
     except UsageError as exc:  # e.g. the source was removed between the check and the answer
         await end_with(interaction, str(exc))
         return
@@ -179,7 +195,9 @@ async def respond(interaction: discord.Interaction, request: Request, *,
         log.error("answering %r failed", request, exc_info=True)
         await end_with(interaction, SORRY)
         return
-    await interaction.followup.send(**reply.send_kwargs())
+    sent = await interaction.followup.send(**reply.send_kwargs(), wait=True)
+    if skip == 0:  # a new answer (not More): conversations take it as a turn
+        bot.dispatch("answer_sent", sent, request, reply.result)
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:

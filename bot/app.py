@@ -22,6 +22,7 @@ from index.models import BuildReport
 
 from .answering import send_private
 from .config import BotConfig
+from .conversations import ConversationStore
 from .cooldowns import Cooldowns
 from .feedback import FeedbackStore
 
@@ -37,9 +38,9 @@ def point_at(config: BotConfig) -> None:
 
 
 def make_intents(config: BotConfig) -> discord.Intents:
-    """Return the default intents, plus message content only when answer channels are set."""
+    """The default intents, plus message content for answer channels or follow-ups."""
     intents = discord.Intents.default()
-    intents.message_content = bool(config.answer_channels)
+    intents.message_content = bool(config.answer_channels) or config.follow_up_minutes > 0
     return intents
 
 
@@ -81,10 +82,12 @@ class CitebotBot(commands.Bot):
         self.feedback = feedback or FeedbackStore(config.state_dir,
                                                   keep_days=config.keep_questions_days)
         self.cooldowns = Cooldowns(config.cooldown_seconds)
+        self.conversations = ConversationStore(config.state_dir, config.follow_up_minutes)
         self.watch_enabled = watch
         self.force_sync = force_sync
         self.sync_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        self._sync_retry: asyncio.Task[None] | None = None
         self.watch_ready = asyncio.Event()
 
     async def login(self, token: str) -> None:
@@ -99,18 +102,19 @@ class CitebotBot(commands.Bot):
         """Load the cogs and button handlers, sync commands if needed, start background work."""
         from .buttons import FeedbackButton, MoreButton
         from .cogs import EXTENSIONS
+        from .cogs.conversation import FollowUpButton
 
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         topics = self.get_cog("Topics")
         if topics is not None:  # after every cog: the command limit counts theirs too
             topics.refresh()  # type: ignore[attr-defined]
-        self.add_dynamic_items(MoreButton, FeedbackButton)
+        self.add_dynamic_items(MoreButton, FeedbackButton, FollowUpButton)
         self._start(self.feedback.run(), "citebot-feedback")
         if self.force_sync:
             await self.sync_commands(force=True)  # `citebot sync`: a failure is its answer
         elif not await self._try_sync():
-            self._start(self._sync_until_done(), "citebot-sync")
+            self._sync_later()
         if self.watch_enabled:
             from .watch import watch_sources
             self._start(watch_sources(self), "citebot-watch")
@@ -129,6 +133,12 @@ class CitebotBot(commands.Bot):
             return False
         return True
 
+    def _sync_later(self) -> None:
+        """Retry the sync in the background (once at a time)."""
+        if self._sync_retry is None or self._sync_retry.done():
+            self._sync_retry = asyncio.create_task(self._sync_until_done(), name="citebot-sync")
+            self._tasks.append(self._sync_retry)
+
     async def _sync_until_done(self) -> None:
         """Retry the start-up sync with growing waits until it succeeds."""
         for wait in itertools.chain(SYNC_RETRY_S, itertools.repeat(SYNC_RETRY_S[-1])):
@@ -144,6 +154,7 @@ class CitebotBot(commands.Bot):
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await super().close()
         await self.feedback.close()
+        self.conversations.close()
 
     def command_hash(self) -> str:
         """Hash the command set (and where it goes) as Discord would receive it."""
@@ -188,7 +199,7 @@ class CitebotBot(commands.Bot):
             if topics is not None:
                 topics.refresh()  # type: ignore[attr-defined]
                 if not await self._try_sync():
-                    self._start(self._sync_until_done(), "citebot-sync")
+                    self._sync_later()
         return report
 
 

@@ -34,6 +34,7 @@ class BotConfig(BaseModel):
     index: Path | None = None
     state_dir: Path = Path(".citebot/state")
     keep_questions_days: int = Field(default=30, ge=1, le=3650)
+    follow_up_minutes: float = Field(default=60.0, ge=0)  # idle time ending a conversation; 0: off
     log_level: LogLevel = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
     fetch_allow_private: bool = False  # /add may fetch loopback and private addresses too
@@ -58,7 +59,7 @@ class BotConfig(BaseModel):
         """Accept TOML arrays for id lists."""
         return tuple(value) if isinstance(value, list) else value
 
-    @field_validator("cooldown_seconds", mode="before")
+    @field_validator("cooldown_seconds", "follow_up_minutes", mode="before")
     @classmethod
     def _seconds(cls, value: object) -> object:
         """Accept whole seconds as well as fractions."""

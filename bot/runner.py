@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import discord
 
 from index.engine import Engine, default_index_dir
@@ -76,7 +75,7 @@ async def _login(bot: CitebotBot, token: str) -> None:
         try:
             await bot.login(token)
             return
-        except (aiohttp.ClientConnectionError, OSError, discord.DiscordServerError) as exc:
+        except (OSError, discord.DiscordServerError) as exc:  # aiohttp's connection errors too
             reason = _reason(exc)
             if wait is None:
                 raise StartupError(f"cannot reach Discord at {bot.config.api_base}: {reason}"
@@ -103,8 +102,9 @@ def _launch(config_path: Path, *, sync_only: bool) -> int:
                            "config)") from None
     except discord.PrivilegedIntentsRequired:
         raise StartupError("the Message Content intent is not enabled for this bot: enable it "
-                           "in the Developer Portal (Bot › Privileged Gateway Intents) or remove "
-                           "answer_channels") from None
+                           "in the Developer Portal (Bot › Privileged Gateway Intents), or remove "
+                           "answer_channels and set follow_up_minutes = 0 (no follow-up "
+                           "questions)") from None
     except discord.HTTPException as exc:
         raise StartupError(f"Discord refused a request at start-up: {_reason(exc)}") from None
     except KeyboardInterrupt:

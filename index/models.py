@@ -146,6 +146,7 @@ class Answer:
     # Why it declined: "off_topic" (it names what no source mentions, or matches next to nothing)
     # or "partly_covered" (the sources touch the question but no passage covers enough of it).
     abstention: str | None = None
+    understood_as: str | None = None  # how a follow-up was read (None: it stood alone)
 
     @property
     def declined_because(self) -> str:

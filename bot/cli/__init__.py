@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,12 @@ import click
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
 from index.evaluate import compare, load_questions
-from index.jsonl import read_json_lines, text_field
+from index.evaluate_conversations import is_conversation_file, score_file
+from index.jsonl import text_field
 from index.serialize import answer_to_json
 
 from ..logs import configure_logging
+from .batch import echo_json_lines
 from .render import render_answer, render_issues, render_sources
 
 log = logging.getLogger(__name__)
@@ -117,21 +119,12 @@ def ask(question: str, top: int, source: str | None, context: int, as_json: bool
 def _answer_batch(engine: Engine, lines: Iterable[bytes], *, top: int, source: str | None,
                   context: int) -> None:
     """Answer JSON lines one by one; a bad line gets an error object in its place."""
-    failed = []
-    for line in read_json_lines(lines):
-        try:
-            if line.error:
-                raise UsageError(line.error)
-            q = text_field(line.row, "question", required=True)
-            src = text_field(line.row, "source") if "source" in line.row else source
-            out = answer_to_json(engine.ask(str(q), top=top, source=src, context=context))
-        except UsageError as exc:  # this line's mistake: say so in its place, answer the rest
-            failed.append(line.number)
-            out = {"line": line.number, "error": str(exc)}
-        click.echo(json.dumps(out, ensure_ascii=False))
-    if failed:
-        raise UsageError(f"batch line{'s' * (len(failed) > 1)} "
-                         f"{', '.join(map(str, failed))} failed (see the \"error\" objects)")
+    def answer_line(row: Mapping[str, Any]) -> dict[str, Any]:
+        q = text_field(row, "question", required=True)
+        src = text_field(row, "source") if "source" in row else source
+        return answer_to_json(engine.ask(str(q), top=top, source=src, context=context))
+
+    echo_json_lines(lines, answer_line)
 
 
 @main.command("index")
@@ -207,9 +200,18 @@ def issue(key: str, side: str | None, question: str, top: int, as_json: bool,
 @index_option
 def eval_cmd(file: Path, top: int, context: int, sources_dir: Path,
              index_dir: Path | None) -> None:
-    """Score a question file (JSON lines: question, expect) beside plain BM25, as `ask` answers."""
-    questions = load_questions(file)
+    """Score a question file (JSON lines: question, expect) beside plain BM25, as `ask` answers.
+
+    A conversation file (rows with "turns") is scored turn by turn, each follow-up beside the
+    same turn written out in full.
+    """
     engine = open_engine(sources_dir, index_dir)
+    if is_conversation_file(file):
+        click.echo("\n".join(score_file(
+            file, lambda q, h: engine.ask_turn(q, h, top=top, context=context),
+            lambda q: engine.ask(q, top=top, context=context))))
+        return
+    questions = load_questions(file)
     for name, report in compare(engine, questions, top=top, context=context):
         click.echo(f"== {name}")
         click.echo("\n".join(report.lines()))
@@ -240,5 +242,7 @@ def sync(config_path: Path) -> None:
 
 
 from .add import add_cmd  # noqa: E402  (below: it uses the options defined above)
+from .chat import chat  # noqa: E402
 
 main.add_command(add_cmd)
+main.add_command(chat)

@@ -24,6 +24,7 @@ from ..answering import (
 )
 from ..render import cut
 from ..requests import AskRequest
+from .conversation import take_turn, thread_history
 
 if TYPE_CHECKING:
     from ..app import CitebotBot
@@ -57,7 +58,8 @@ class Ask(commands.Cog):
                   source: str | None = None) -> None:
         """Ask a question; the answer quotes the sources, with citations."""
         text, notice = prepare(question, self.bot.config.max_question_chars)
-        request = AskRequest(question=text, source=resolve_source(self.bot, source))
+        request = AskRequest(question=text, source=resolve_source(self.bot, source),
+                             history=await thread_history(self.bot, interaction.channel))
         await respond(interaction, request, cooldown=self.bot.cooldowns.question_wait,
                       notice=notice)
 
@@ -76,6 +78,8 @@ class Ask(commands.Cog):
         """Answer a message in an answer channel, or one that mentions the bot."""
         me = self.bot.user
         if me is None or message.author.bot or message.author.id == me.id:
+            return
+        if await take_turn(self.bot, message):  # a follow-up in a thread or a reply chain
             return
         mentioned = any(u.id == me.id for u in message.mentions)
         if not mentioned and (message.channel.id not in self.bot.config.answer_channels
@@ -103,7 +107,8 @@ class Ask(commands.Cog):
             log.error("answering message %d failed", message.id, exc_info=True)
             await self._reply(message, {"content": SORRY}, "")
             return
-        await self._reply(message, reply.send_kwargs(), text)
+        sent = await self._reply(message, reply.send_kwargs(), text)
+        self.bot.dispatch("answer_sent", sent, AskRequest(question=text), reply.result)
 
     async def _react(self, message: discord.Message, emoji: str) -> None:
         """Add a reaction, if Discord lets us (missing permission is only logged)."""
@@ -112,7 +117,8 @@ class Ask(commands.Cog):
         except discord.HTTPException as exc:
             log.info("could not react to message %d: %s", message.id, exc)
 
-    async def _reply(self, message: discord.Message, kwargs: dict[str, object], title: str) -> None:
+    async def _reply(self, message: discord.Message, kwargs: dict[str, object],
+                     title: str) -> discord.Message:
         """Reply to a message, or post in a thread on it when configured and possible."""
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         in_thread = (self.bot.config.reply_in_thread and title
@@ -120,9 +126,8 @@ class Ask(commands.Cog):
         if in_thread:
             name = cut(" ".join(title.split()), 100) or "Answer"
             thread = await message.create_thread(name=name)
-            await thread.send(**kwargs)  # type: ignore[arg-type]
-            return
-        await message.reply(mention_author=False, **kwargs)  # type: ignore[arg-type]
+            return await thread.send(**kwargs)  # type: ignore[arg-type]
+        return await message.reply(mention_author=False, **kwargs)  # type: ignore[arg-type]
 
 
 async def setup(bot: CitebotBot) -> None:

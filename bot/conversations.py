@@ -1,0 +1,133 @@
+"""Conversation state for follow-ups, in SQLite in the state folder: per thread or reply chain.
+
+Stores nothing but the question text, the issue/party a command set, the channel and thread ids,
+the ids of the bot's answer messages (so a reply to one continues it) and the passage keys shown.
+A conversation idle longer than `follow_up_minutes` is over; only the last few turns are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from index.conversation import MAX_TURNS, Turn
+from index.models import PassageKey
+
+log = logging.getLogger(__name__)
+DB_NAME = "conversations.sqlite3"
+_FAILURES = (sqlite3.Error, OSError, ValueError)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS turns (
+    conversation TEXT NOT NULL, channel_id INTEGER NOT NULL, thread_id INTEGER,
+    question TEXT NOT NULL, issue TEXT, side TEXT, shown TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation, at);
+CREATE TABLE IF NOT EXISTS answers (
+    message_id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, at REAL NOT NULL);
+"""
+
+
+def thread_conversation(thread_id: int) -> str:
+    """The conversation key of a thread: every message in it is a turn."""
+    return f"thread:{thread_id}"
+
+
+def chain_conversation(first_message_id: int) -> str:
+    """The conversation key of a reply chain, named by the message that started it."""
+    return f"chain:{first_message_id}"
+
+
+class ConversationStore:
+    """Turns of conversations in SQLite; use the `a…` methods from the event loop."""
+
+    def __init__(self, state_dir: Path, follow_up_minutes: float = 60.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / DB_NAME
+        self.idle_seconds = follow_up_minutes * 60.0
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    def history(self, conversation: str) -> list[Turn]:
+        """The conversation's last turns, oldest first; none when it has been idle too long."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT question, issue, side, shown, at FROM turns WHERE conversation = ?"
+                " ORDER BY at DESC, rowid DESC LIMIT ?", (conversation, MAX_TURNS)).fetchall()
+        if not rows or self._clock() - rows[0][4] > self.idle_seconds:
+            return []
+        return [Turn(question=q, issue=issue, side=side,
+                     shown=tuple(PassageKey.parse(k) for k in shown.split("\n") if k))
+                for q, issue, side, shown, _ in reversed(rows)]
+
+    def is_active(self, conversation: str) -> bool:
+        """Whether the conversation has a turn recent enough to continue."""
+        return bool(self.history(conversation))
+
+    def add_turn(self, conversation: str, turn: Turn, *, channel_id: int,
+                 thread_id: int | None = None, answer_message_id: int | None = None) -> None:
+        """Remember a turn (dropping turns beyond the last few) and the answer message's id."""
+        now = self._clock()
+        shown = "\n".join(str(k) for k in turn.shown)
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO turns (conversation, channel_id, thread_id, question, issue, side,"
+                " shown, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (conversation, channel_id, thread_id, turn.question, turn.issue, turn.side,
+                 shown, now))
+            self._db.execute(
+                "DELETE FROM turns WHERE conversation = ? AND rowid NOT IN (SELECT rowid FROM"
+                " turns WHERE conversation = ? ORDER BY at DESC, rowid DESC LIMIT ?)",
+                (conversation, conversation, MAX_TURNS))
+            if answer_message_id is not None:
+                self._db.execute("INSERT OR REPLACE INTO answers (message_id, conversation, at)"
+                                 " VALUES (?, ?, ?)", (answer_message_id, conversation, now))
+            self._db.execute("DELETE FROM turns WHERE at < ?", (now - self.idle_seconds,))
+            self._db.execute("DELETE FROM answers WHERE at < ?", (now - self.idle_seconds,))
+
+    def conversation_of_answer(self, message_id: int) -> str | None:
+        """The conversation a bot answer message belongs to (a reply to it continues it)."""
+        with self._lock:
+            row = self._db.execute("SELECT conversation FROM answers WHERE message_id = ?",
+                                   (message_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    # The bot's side: off the event loop, and best effort. A store that cannot be read or written
+    # (disk full, file damaged) turns follow-ups into ordinary questions; it never stops an answer.
+
+    async def ahistory(self, conversation: str) -> list[Turn]:
+        """`history` off the event loop; none when the store fails."""
+        try:
+            return await asyncio.to_thread(self.history, conversation)
+        except _FAILURES as exc:
+            log.warning("conversation store unreadable (%s); answering without context", exc)
+            return []
+
+    async def aadd_turn(self, conversation: str, turn: Turn, *, channel_id: int,
+                        thread_id: int | None = None,
+                        answer_message_id: int | None = None) -> None:
+        """`add_turn` off the event loop; a failure is logged and the turn forgotten."""
+        try:
+            await asyncio.to_thread(self.add_turn, conversation, turn, channel_id=channel_id,
+                                    thread_id=thread_id, answer_message_id=answer_message_id)
+        except _FAILURES as exc:
+            log.warning("conversation store unwritable (%s); turn not kept", exc)
+
+    async def aconversation_of_answer(self, message_id: int) -> str | None:
+        """`conversation_of_answer` off the event loop; None when the store fails."""
+        try:
+            return await asyncio.to_thread(self.conversation_of_answer, message_id)
+        except _FAILURES as exc:
+            log.warning("conversation store unreadable (%s); answering without context", exc)
+            return None

@@ -1,0 +1,75 @@
+"""Follow-up state in SQLite: per conversation, last few turns, idle expiry, survives reopening."""
+
+from pathlib import Path
+
+from bot.conversations import ConversationStore, chain_conversation, thread_conversation
+from index.conversation import MAX_TURNS, Turn
+from index.models import PassageKey
+
+KEY = PassageKey.of("peace-talks-sticking-points", "A sentence.")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_turns_survive_reopening_and_conversations_stay_apart(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    store.add_turn(thread_conversation(1), Turn("first", shown=(KEY,)), channel_id=10,
+                   thread_id=1, answer_message_id=500)
+    store.add_turn(thread_conversation(2), Turn("other"), channel_id=10, thread_id=2)
+    store.close()
+    reopened = ConversationStore(tmp_path)
+    assert reopened.history(thread_conversation(1)) == [Turn("first", shown=(KEY,))]
+    assert reopened.history(thread_conversation(2)) == [Turn("other")]
+    assert reopened.conversation_of_answer(500) == thread_conversation(1)
+    assert reopened.conversation_of_answer(501) is None
+
+
+def test_only_the_last_few_turns_are_kept(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    for i in range(MAX_TURNS + 3):
+        store.add_turn(chain_conversation(7), Turn(f"q{i}", issue="nato", side="russia"),
+                       channel_id=10)
+    history = store.history(chain_conversation(7))
+    assert [t.question for t in history] == [f"q{i}" for i in range(3, MAX_TURNS + 3)]
+    assert history[-1].issue == "nato" and history[-1].side == "russia"
+    rows = store._db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+    assert rows == MAX_TURNS
+
+
+def test_an_idle_conversation_expires(tmp_path: Path) -> None:
+    clock = Clock()
+    store = ConversationStore(tmp_path, follow_up_minutes=60, clock=clock)
+    store.add_turn(thread_conversation(1), Turn("first"), channel_id=10, answer_message_id=9)
+    clock.now += 59 * 60
+    assert store.is_active(thread_conversation(1))
+    clock.now += 2 * 60
+    assert store.history(thread_conversation(1)) == []
+    store.add_turn(thread_conversation(3), Turn("new"), channel_id=10)  # prunes old rows
+    assert store.conversation_of_answer(9) is None
+    assert store._db.execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 1
+
+
+def test_only_questions_ids_and_passage_keys_are_stored(tmp_path: Path) -> None:
+    store = ConversationStore(tmp_path)
+    store.add_turn(thread_conversation(1), Turn("q", understood_as="q — x", shown=(KEY,)),
+                   channel_id=10, thread_id=1)
+    columns = [r[1] for r in store._db.execute("PRAGMA table_info(turns)")]
+    assert columns == ["conversation", "channel_id", "thread_id", "question", "issue", "side",
+                       "shown", "at"]
+    assert store._db.execute("SELECT shown FROM turns").fetchone()[0] == str(KEY)
+
+
+async def test_a_broken_store_means_no_context_never_a_failure(tmp_path: Path, caplog) -> None:
+    store = ConversationStore(tmp_path)
+    store.add_turn(thread_conversation(1), Turn("first"), channel_id=10, answer_message_id=5)
+    store.close()  # every call now fails inside sqlite
+    assert await store.ahistory(thread_conversation(1)) == []
+    assert await store.aconversation_of_answer(5) is None
+    await store.aadd_turn(thread_conversation(1), Turn("second"), channel_id=10)
+    assert [r.levelname for r in caplog.records].count("WARNING") == 3
