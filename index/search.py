@@ -7,7 +7,7 @@ from functools import partial
 
 import numpy as np
 
-from .bounds import bounds
+from .bounds import floor, upper_bounds
 from .corpus import Index
 from .evidence import (
     Columns,
@@ -99,13 +99,17 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
         rows, source, cue, position, is_titled), cols, first)
     if limit is None or len(rows) <= _FULL_BELOW * limit:
         return evaluate(_ALL)
-    upper, lower = bounds(index, query, settings, rows, first, is_titled, cue * position)
-    if np.count_nonzero(lower > -np.inf) < limit:
+    factors = cue * position
+    upper = upper_bounds(index, query, settings, first, factors)
+    # The limit-th best final score is at least the limit-th best lower bound of any candidates:
+    # of those most likely to score high (a few times `limit`, so the bound stays cheap). A
+    # candidate whose upper bound is below that cannot be among the best `limit`.
+    sample = min(len(rows), _SAMPLE * limit)
+    likely = np.argpartition(upper, len(rows) - sample)[len(rows) - sample:]
+    least = floor(index, query, settings, first, is_titled, factors, likely, limit)
+    if least == -np.inf:
         return evaluate(_ALL)
-    # The limit-th best final score is at least the limit-th best lower bound: a candidate whose
-    # upper bound is below that cannot be among the best `limit`.
-    floor = np.partition(lower, len(lower) - limit)[len(lower) - limit]
-    reach = np.flatnonzero(upper >= floor)
+    reach = np.flatnonzero(upper >= least)
     if len(reach) > _PRUNE_SHARE * len(rows):  # pruning would save little: one pass over all
         return evaluate(_ALL)
     return evaluate(reach)
@@ -116,6 +120,7 @@ _ALL = slice(None)  # every candidate (a view, not a copy)
 # candidates left after bounding, one pass over all beats picking them out.
 _FULL_BELOW = 16
 _PRUNE_SHARE = 0.5
+_SAMPLE = 4  # lower bounds for this many times `limit` of the likeliest candidates
 _MARK_ABOVE = 8  # past 1/8 of the candidates, mark a group's paragraphs rather than search
 
 
