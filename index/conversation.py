@@ -91,6 +91,14 @@ _FILLER = frozenset((
     "according", "said", "say", "says", "tell", "know", "sure", "think", "question", "ok"))
 _NEGATION = re.compile(r"n't$|^(?:not|no|never|nor|none)$", re.I)
 _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conversation
+# "who designed those reactors?", "who would organise it?": a "who" question's verb, right after
+# it (auxiliaries aside), is the action whose doer is asked for. When the sources never use that
+# verb they cannot name the doer, however well they cover the thing it was done to (which the
+# conversation carries), so such a follow-up is declined.
+_WHO_ACTION = re.compile(
+    r"^\W*(?:(?:and|but|so|then|ok(?:ay)?)\W+)*who\s+"
+    r"(?:(?:would|will|could|should|can|did|does|do|has|have|had|is|was|were|'d|'ll)\s+)*"
+    r"([^\W\d_]+)", re.I)
 
 
 def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -128,6 +136,12 @@ def needs_context(question: str) -> bool:
     if _CONTINUES.match(question) or words & _POINTERS:
         return True
     return len(content_words(question)) <= _FEW_WORDS
+
+
+def asks_unknown_action(question: str, unknown: Sequence[str]) -> bool:
+    """Whether a "who …?" turn asks for the doer of an action the sources never mention."""
+    match = _WHO_ACTION.match(question)
+    return bool(match) and match.group(1).lower() in {u.lower() for u in unknown}
 
 
 def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:
