@@ -138,6 +138,36 @@ def needs_context(question: str) -> bool:
     return len(content_words(question)) <= _FEW_WORDS
 
 
+# "and the other side's version?", "what does the other party say?": the party the conversation
+# was not about.
+_OTHER_SIDE = re.compile(r"\bother\s+(?:side|party|camp)\b|\bthe\s+others?\b\s*(?:say|think)", re.I)
+
+
+def _parties_named(history: Sequence[Turn], topics: Topics) -> list[tuple[str, str]]:
+    """(party key, the word that named it) in the turns, newest turn first, in reading order."""
+    named: list[tuple[str, str]] = []
+    for turn in reversed(history):
+        for surface, terms in content_words(_own_text(turn.question)):
+            if (party := _party_of(terms, topics)) is not None:
+                named.append((party, surface))
+    return named
+
+
+def other_side(history: Sequence[Turn], question: str,
+               topics: Topics) -> tuple[str, str] | None:
+    """For "and the other side?": the earlier party the conversation was not about, and its word.
+
+    The last turn that named a party was about the first party it named.
+    """
+    if not _OTHER_SIDE.search(question):
+        return None
+    named = _parties_named(history, topics)
+    if not named:
+        return None
+    about = named[0][0]
+    return next(((p, w) for p, w in named if p != about), None)
+
+
 def asks_unknown_action(question: str, unknown: Sequence[str]) -> bool:
     """Whether a "who …?" turn asks for the doer of an action the sources never mention."""
     match = _WHO_ACTION.match(question)
@@ -153,12 +183,13 @@ def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:
 
 
 def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
-             topics: Topics) -> list[CarriedWord]:
+             topics: Topics, swap_to: str | None = None) -> list[CarriedWord]:
     """Earlier turns' content words, newest first, weighted by recency; the turn's party wins."""
     own_terms = {t for _, terms in own for t in terms}
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
     if len(own) > SWAP_MAX_WORDS:
         own_party = None
+    own_party = swap_to or own_party
     weights: dict[str, CarriedWord] = {}
     recent = _in_scope(history)[-MAX_TURNS:]
     for back, turn in enumerate(reversed(recent)):
@@ -211,11 +242,15 @@ def resolve_turn(history: Sequence[Turn], question: str, topics: Topics) -> Reso
     if not history or not needs_context(question):
         return ResolvedTurn(question=question, issue=issue, side=side)
     own = content_words(question)
-    carried = tuple(_carried(history, own, topics))
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
+    other = other_side(history, question, topics) if own_party is None else None
+    carried = tuple(_carried(history, own, topics, swap_to=other[0] if other else None))
     if own_party is not None:
         side = None  # the turn names its own party
     about = _topic(issue, side, topics)
+    if other is not None:  # the other side leads, named by the word an earlier turn used
+        carried = (CarriedWord(other[1], 1.0),
+                   *(c for c in carried if c.surface != other[1]))
     return ResolvedTurn(question=question, carried=carried,
                         understood_as=_understood(question, carried, about)
                         if carried or about else None,

@@ -1,6 +1,13 @@
 """Follow-up quality mechanisms: own words lead, novelty, declining an unknown action."""
 
-from index.conversation import CarriedWord, asks_unknown_action, next_turn
+from index.conversation import (
+    CarriedWord,
+    Turn,
+    asks_unknown_action,
+    next_turn,
+    other_side,
+    resolve_turn,
+)
 from index.conversation_search import asks_new, with_carried
 from index.engine import Engine
 from index.query import parse_query
@@ -52,3 +59,16 @@ def test_carried_words_never_outweigh_the_turns_own_topic_words(engine: Engine) 
     # With few carried words the cap does not bite: each keeps its carried weight.
     one = with_carried(own, carried[:1], snap.topics, settings, required=False)
     assert one.groups[-1].weight == 0.6
+
+
+def test_the_other_side_is_the_party_the_conversation_was_not_about(engine: Engine) -> None:
+    topics = engine.snapshot.topics
+    history = [Turn("what did moscow accuse ukrainian forces of doing at a putin residence"),
+               Turn("any proof?")]
+    assert other_side(history, "and the other side's version?", topics) == ("ukraine", "ukrainian")
+    assert other_side(history, "and what about the reactors?", topics) is None
+    assert other_side([Turn("any proof?")], "and the other side?", topics) is None
+    resolved = resolve_turn(history, "and the other side's version?", topics)
+    surfaces = [c.surface.lower() for c in resolved.carried]
+    assert surfaces[0] == "ukrainian" and not {"moscow", "putin"} & set(surfaces)
+    assert resolved.understood_as is not None and "ukrainian" in resolved.understood_as
