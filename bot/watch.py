@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 800
 IDENTITY_CHECK_S = 1.0
+ARMED_TICK_MS = 200  # the watch wakes this often when idle; its first wake says it is in place
 Identity = tuple[str, int, int]  # the folder's real path, device and inode
 
 
@@ -61,6 +62,7 @@ async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> N
     """Rebuild after each burst of changes in the sources folder until cancelled."""
     folder = bot.config.sources
     identity = folder_identity(folder)
+    catch_up = False  # the first watch starts on the index the bot just opened
     while True:
         if identity is None:
             log.warning("not watching %s: no such folder (checking again every %.0f s)", folder,
@@ -69,25 +71,38 @@ async def watch_sources(bot: CitebotBot, *, debounce_ms: int = DEBOUNCE_MS) -> N
             identity = await _until_changed(folder, None)
         else:
             log.info("watching %s for changes", identity[0])
-            identity = await _watch_until_replaced(bot, folder, identity, debounce_ms)
+            identity = await _watch_until_replaced(bot, folder, identity, debounce_ms,
+                                                   catch_up=catch_up)
         log.warning("sources folder %s was replaced (now %s); watching it again and re-indexing",
                     folder, identity[0] if identity else "missing")
-        if identity is not None:
-            await rebuild_once(bot)
+        catch_up = True
 
 
 async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identity,
-                                debounce_ms: int) -> Identity | None:
-    """Rebuild on each burst of changes in the folder until it is replaced; its new identity."""
+                                debounce_ms: int, *, catch_up: bool) -> Identity | None:
+    """Rebuild on each burst of changes in the folder until it is replaced; its new identity.
+
+    With `catch_up`, re-index once the watch is in place: whatever changed before that (a new
+    release's files, an edit made while the watch was re-armed) is read then, and nothing after
+    it can be missed.
+    """
     stop = asyncio.Event()
     replaced = asyncio.create_task(_until_changed(folder, identity), name="citebot-watch-folder")
     replaced.add_done_callback(lambda _: stop.set())
     ignore = (bot.engine.index_dir, bot.config.state_dir)
     try:
         watcher = awatch(identity[0], watch_filter=SourcesFilter(ignore), debounce=debounce_ms,
-                         step=50, stop_event=stop)
-        bot.watch_ready.set()
+                         step=50, stop_event=stop, rust_timeout=ARMED_TICK_MS,
+                         yield_on_timeout=True)
+        armed = False
         async for changes in watcher:
+            if not armed:  # the first wake: the watch is in place
+                armed = True
+                bot.watch_ready.set()
+                if catch_up:
+                    await rebuild_once(bot)
+            if not changes:
+                continue
             names = sorted({Path(p).name for _, p in changes})
             log.info("sources changed (%s); re-indexing", ", ".join(names))
             await rebuild_once(bot)
