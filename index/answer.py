@@ -53,7 +53,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
     scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
     if prefer:
-        scored = prefer_near(index, scored, prefer, asked)
+        scored = prefer_near(index, scored, prefer, asked, reach=context)
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0

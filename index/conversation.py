@@ -109,7 +109,8 @@ def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     for start, end, terms in spans(text):
         surface = text[start:end]
         lower = surface.lower()
-        if not terms or lower in frame or lower in _FILLER or lower in seen:
+        bare = lower.removesuffix("'s").removesuffix("’s")  # "the other side's": filler too
+        if not terms or lower in frame or bare in _FILLER or lower in seen:
             continue
         seen.add(lower)
         out.append((surface, terms))

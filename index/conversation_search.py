@@ -31,7 +31,6 @@ PREFER_SOURCE = 0.6
 # ("and the other half?") and keeps them.
 NOVELTY = 0.8
 CARRY_SHARE = 1.0
-NOVELTY_REACH = 1  # neighbouring sentences on each side shown with a passage
 
 
 def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
@@ -75,28 +74,28 @@ def _rows_of(index: Index, keys: Sequence[PassageKey]) -> list[int]:
     return rows
 
 
-def _terms_near(index: Index, rows: Sequence[int]) -> set[str]:
-    """The index terms of the sentences at `rows` and the neighbours shown with them."""
+def _terms_near(index: Index, rows: Sequence[int], reach: int) -> set[str]:
+    """The index terms of the sentences at `rows` and the `reach` neighbours shown with them."""
     terms: set[str] = set()
     for row in rows:
-        for near in range(max(0, row - NOVELTY_REACH), min(len(index.sent_para),
-                                                             row + NOVELTY_REACH + 1)):
+        for near in range(max(0, row - reach), min(len(index.sent_para), row + reach + 1)):
             terms.update(t for _, _, ts in spans(index.sentence(near)) for t in ts)
     return terms
 
 
-def asks_new(index: Index, own: Query, shown: Sequence[int]) -> bool:
-    """Whether a follow-up's own words are missing from the passages just shown."""
+def asks_new(index: Index, own: Query, shown: Sequence[int], reach: int = 1) -> bool:
+    """Whether a follow-up's own words are missing from the passages just shown (± reach)."""
     own_terms = {g.term for g in own.groups if g.required}
-    return bool(own_terms) and not own_terms <= _terms_near(index, shown)
+    return bool(own_terms) and not own_terms <= _terms_near(index, shown, reach)
 
 
 def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey],
-                own: Query | None = None) -> Scored:
+                own: Query | None = None, reach: int = 1) -> Scored:
     """Scores with the paragraph, section and source of the passage shown last given a lead.
 
-    With the turn's own query (`own`), the passages just shown step back when it asks for
-    something they do not hold (novelty).
+    With the turn's own query (`own`), the passages just shown (each with `reach` neighbouring
+    sentences, the context the reader saw) step back when it asks for something they do not
+    hold (novelty).
     """
     shown = _rows_of(index, keys)
     if not shown or not len(scored.rows):
@@ -105,10 +104,10 @@ def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey],
     factor = (1.0 + PREFER_PARAGRAPH * (index.sent_para[rows] == index.sent_para[row])
               + PREFER_SECTION * (index.sent_section[rows] == index.sent_section[row])
               + PREFER_SOURCE * (index.sent_source[rows] == index.sent_source[row]))
-    if own is not None and asks_new(index, own, shown):
+    if own is not None and asks_new(index, own, shown, reach):
         near = np.zeros(len(rows), dtype=bool)
         for seen in shown:
-            near |= np.abs(rows.astype(np.int64) - seen) <= NOVELTY_REACH
+            near |= np.abs(rows.astype(np.int64) - seen) <= reach
         factor = np.where(near, factor * NOVELTY, factor)
     return replace(scored, scores=scored.scores * factor)
 
