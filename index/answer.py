@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .conversation import CarriedWord, asks_unknown_action
+from .conversation import CarriedWord, doer_unstated
 from .conversation_search import covered, prefer_near, with_carried
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
@@ -61,8 +61,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
                                                    int(scored.rows[order[0]]), (lo, hi)))
     abstention = _abstention(unknown, bool(passages), best_coverage, settings)
-    if carried and abstention is None and asks_unknown_action(question,
-                                                              [g.surface for g in unknown]):
+    if carried and abstention is None and doer_unstated(
+            question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
     return Answer(question, abstention is None, tuple(passages),
                   tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)

@@ -92,9 +92,9 @@ _FILLER = frozenset((
 _NEGATION = re.compile(r"n't$|^(?:not|no|never|nor|none)$", re.I)
 _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conversation
 # "who designed those reactors?", "who would organise it?": a "who" question's verb, right after
-# it (auxiliaries aside), is the action whose doer is asked for. When the sources never use that
-# verb they cannot name the doer, however well they cover the thing it was done to (which the
-# conversation carries), so such a follow-up is declined.
+# it (auxiliaries aside), is the action whose doer is asked for. When the answer never uses that
+# verb it cannot name the doer, however well it covers the thing it was done to (which the
+# conversation carries), so such a follow-up is declined (see `doer_unstated`).
 _WHO_ACTION = re.compile(
     r"^\W*(?:(?:and|but|so|then|ok(?:ay)?)\W+)*who\s+"
     r"(?:(?:would|will|could|should|can|did|does|do|has|have|had|is|was|were|'d|'ll)\s+)*"
@@ -169,10 +169,24 @@ def other_side(history: Sequence[Turn], question: str,
     return next(((p, w) for p, w in named if p != about), None)
 
 
-def asks_unknown_action(question: str, unknown: Sequence[str]) -> bool:
-    """Whether a "who …?" turn asks for the doer of an action the sources never mention."""
+def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -> bool:
+    """Whether a "who …?" turn asks for the doer of an action the answer never mentions.
+
+    The action is the verb right after "who" (auxiliaries aside): when the sources never use it
+    ("who designed those reactors?"), or none of the passages found holds it ("who built that
+    sub?" answered with the sub's launch), they do not say who did it.
+    """
     match = _WHO_ACTION.match(question)
-    return bool(match) and match.group(1).lower() in {u.lower() for u in unknown}
+    if not match or match.group(1).lower() in _FILLER:
+        return False  # "who is said to …": a word of talk is not the action asked about
+    verb = match.group(1)
+    terms = {t for _, _, ts in spans(verb) for t in ts}
+    if not terms:
+        return False  # "who is against it?": no verb to judge by
+    if verb.lower() in {u.lower() for u in unknown}:
+        return True
+    held = {t for text in shown for _, _, ts in spans(text) for t in ts}
+    return not terms <= held
 
 
 def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:
