@@ -92,6 +92,11 @@ def question_sets(fold: str | None) -> list[QuestionSet]:
         QuestionSet("conv_meant", tuple(conversation_questions(
             SHARED / "conversations_dev.jsonl")), "seed"),
         QuestionSet(f"multi_dev{'_' + fold if fold else ''}", tuple(multi), "multi"),
+        # Written before the abstention work, blind to the engine: never tune on these.
+        QuestionSet("article_heldout", tuple(load_questions(
+            DATA / "article_own_heldout.jsonl")), "seed"),
+        QuestionSet("multi_heldout", tuple(load_questions(
+            DATA / "multi_own_heldout.jsonl")), "multi"),
         QuestionSet("enc_dev", tuple(load_questions(DATA / "encyclopedia_dev.jsonl")),
                     "enc_dev", context=0),
         QuestionSet("blind_all", tuple(load_questions(DATA / "encyclopedia_blind.jsonl")),

@@ -38,6 +38,7 @@ ISSUES = ("territory", "zaporizhzhia", "nato", "referendum", "security")
 SIDES = (None, "russia", "ukraine", "us")
 DROPS = ("abrupt", "reconnect_op7", "close_4000")
 DONE_TIMEOUT = 15.0
+KEEP = 200  # records the fake keeps of each kind (it would otherwise keep everything)
 
 
 def rss_mb() -> float:
@@ -151,17 +152,17 @@ class Soak:
     def trim_fake(self) -> None:
         """Forget the fake's old records, so that RSS measures the bot, not the fake's logs."""
         fake = self.fake
-        del fake.requests[:-500]
-        del fake.posted_messages[:-500]
-        del fake.interactions[:-500]
+        del fake.requests[:-KEEP]
+        del fake.posted_messages[:-KEEP]
+        del fake.interactions[:-KEEP]
+        del fake.gateway.buffer[:-KEEP]  # the RESUME replay buffer: the bot has seen the rest
+        del fake.gateway.received[:-KEEP]
         keep = {ix.id for ix in fake.interactions}
         for ix_id in [i for i in fake.interactions_by_id if i not in keep]:
             token = fake.interactions_by_id.pop(ix_id).token
             fake.interactions_by_token.pop(token, None)
-        recent = {int(m.id) for m in fake.posted_messages} | {int(m.id) for m in
-                                                               self.tally.answers}
-        old = sorted(fake.world.messages)[:-1000]
-        for message_id in old:
+        recent = {int(m.id) for m in (*fake.posted_messages, *self.tally.answers)}
+        for message_id in sorted(fake.world.messages)[:-2 * KEEP]:
             if message_id not in recent:
                 del fake.world.messages[message_id]
         fake._read_cursor.clear()
@@ -210,8 +211,8 @@ async def drive(fake: FakeDiscord, soak: Soak, minutes: float, rate: float) -> i
             gc.collect()
             soak.warm_rss = soak.warm_rss or rss_mb()
             print(f"  {next_minute / 60:.0f} min: answered {soak.tally.answered}, failed "
-                  f"{len(soak.tally.failed)}, resumes {fake.resumes}, RSS {rss_mb():.1f} MB",
-                  flush=True)
+                  f"{len(soak.tally.failed)}, resumes {fake.resumes}, RSS {rss_mb():.1f} MB, "
+                  f"Python objects {len(gc.get_objects())}", flush=True)
             next_minute += 60.0
         await asyncio.sleep(soak.rng.expovariate(rate))
     await asyncio.gather(*tasks)

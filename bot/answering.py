@@ -86,8 +86,7 @@ def resolve_source(bot: CitebotBot, value: str | None) -> str | None:
     """The source id a `source` option names (an id, or the `~hash` of a long one)."""
     if not value:
         return None
-    found = LONG_ID.match(value)
-    if found:
+    if LONG_ID.match(value):
         for info in bot.engine.sources():
             if source_choice_value(info.source_id) == value:
                 return info.source_id
@@ -162,6 +161,9 @@ def answer_view(asked_id: int, *, more: bool, follow: bool = False) -> discord.u
     for vote, emoji in (("up", "👍"), ("down", "👎")):
         view.add_item(discord.ui.Button(emoji=emoji, style=discord.ButtonStyle.secondary,
                                         custom_id=VOTE_ID.format(vote=vote, id=asked_id)))
+    # Clicks are handled by custom id (bot/buttons.py); a live view would be kept by discord.py
+    # for every answer ever sent, so the view is only a layout: stopped before it is sent.
+    view.stop()
     return view
 
 

@@ -87,6 +87,7 @@ class CitebotBot(commands.Bot):
         self.force_sync = force_sync
         self.sync_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        self._sync_retry: asyncio.Task[None] | None = None
         self.watch_ready = asyncio.Event()
 
     async def login(self, token: str) -> None:
@@ -113,7 +114,7 @@ class CitebotBot(commands.Bot):
         if self.force_sync:
             await self.sync_commands(force=True)  # `citebot sync`: a failure is its answer
         elif not await self._try_sync():
-            self._start(self._sync_until_done(), "citebot-sync")
+            self._sync_later()
         if self.watch_enabled:
             from .watch import watch_sources
             self._start(watch_sources(self), "citebot-watch")
@@ -131,6 +132,12 @@ class CitebotBot(commands.Bot):
                         "keep working, and the sync is retried", exc)
             return False
         return True
+
+    def _sync_later(self) -> None:
+        """Retry the sync in the background (once at a time)."""
+        if self._sync_retry is None or self._sync_retry.done():
+            self._sync_retry = asyncio.create_task(self._sync_until_done(), name="citebot-sync")
+            self._tasks.append(self._sync_retry)
 
     async def _sync_until_done(self) -> None:
         """Retry the start-up sync with growing waits until it succeeds."""
@@ -192,7 +199,7 @@ class CitebotBot(commands.Bot):
             if topics is not None:
                 topics.refresh()  # type: ignore[attr-defined]
                 if not await self._try_sync():
-                    self._start(self._sync_until_done(), "citebot-sync")
+                    self._sync_later()
         return report
 
 

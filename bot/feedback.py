@@ -125,11 +125,6 @@ class FeedbackStore:
         self._wake.set()
         return True
 
-    @property
-    def votes_on(self) -> bool:
-        """Whether a vote would be kept now."""
-        return len(self._votes) < PENDING_MAX
-
     async def lookup(self, asked_id: int) -> Asked | None:
         """The answered question with this id; StoreUnavailableError when it cannot be read now."""
         if asked_id in self._asked:
@@ -173,9 +168,11 @@ class FeedbackStore:
             return
         self._closed = True
         try:
-            await asyncio.wait_for(self.flush(), 2 * LOOKUP_TIMEOUT_S)
+            written = await asyncio.wait_for(self.flush(), 2 * LOOKUP_TIMEOUT_S)
         except TimeoutError:
-            log.warning("feedback store: %d answers and %d votes not written at exit",
+            written = False
+        if not written and (self._asked or self._votes):
+            log.warning("feedback store: %d answers and %d votes could not be written at exit",
                         len(self._asked), len(self._votes))
         self._pool.shutdown(wait=False)
 

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import discord
 
 from index.engine import Engine, default_index_dir
@@ -76,7 +75,7 @@ async def _login(bot: CitebotBot, token: str) -> None:
         try:
             await bot.login(token)
             return
-        except (aiohttp.ClientConnectionError, OSError, discord.DiscordServerError) as exc:
+        except (OSError, discord.DiscordServerError) as exc:  # aiohttp's connection errors too
             reason = _reason(exc)
             if wait is None:
                 raise StartupError(f"cannot reach Discord at {bot.config.api_base}: {reason}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,9 @@ class SourcesFilter(DefaultFilter):
 
     def __call__(self, change: Change, path: str) -> bool:
         """Whether a change should trigger a rebuild."""
-        return super().__call__(change, path) and not path.startswith(self.ignore)
+        # Hidden and `_` files are never sources (and /add stages its file as one).
+        hidden = Path(path).name.startswith((".", "_"))
+        return super().__call__(change, path) and not hidden and not path.startswith(self.ignore)
 
 
 def folder_identity(folder: Path) -> Identity | None:
@@ -86,6 +89,10 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
     release's files, an edit made while the watch was re-armed) is read then, and nothing after
     it can be missed.
     """
+    try:  # held open while watched, so that a new folder cannot reuse the old one's inode
+        pin = os.open(identity[0], os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return folder_identity(folder)
     stop = asyncio.Event()
     replaced = asyncio.create_task(_until_changed(folder, identity), name="citebot-watch-folder")
     replaced.add_done_callback(lambda _: stop.set())
@@ -112,6 +119,7 @@ async def _watch_until_replaced(bot: CitebotBot, folder: Path, identity: Identit
         return await replaced
     finally:
         replaced.cancel()
+        os.close(pin)
 
 
 async def rebuild_once(bot: CitebotBot) -> None:

@@ -12,7 +12,9 @@ from .conversation_search import covered, prefer_near, with_carried
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
+from .focus import counted_terms
 from .models import Answer, Citation, Passage, PassageKey
+from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
@@ -38,7 +40,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
-    unknown = _unknown_groups(index, query)
+    unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:
         # One everyday word no source uses (slang, a verb form) cannot veto an answer; several
@@ -60,7 +62,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if carried and len(order):  # a follow-up may also be judged with the words it carries
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
                                                    int(scored.rows[order[0]]), (lo, hi)))
-    abstention = _abstention(unknown, bool(passages), best_coverage, settings)
+    abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings)
     if carried and abstention is None and doer_unstated(
             question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
@@ -68,14 +70,37 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
                   tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
 
 
-def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
+def _abstention(query: Query, unknown: list[TermGroup], found: bool, coverage: float,
                 settings: SearchSettings) -> str | None:
     """Why to decline (off_topic, partly_covered), or None to answer."""
     if not found or (settings.name_abstention and any(g.name for g in unknown)):
         return "off_topic"
     if coverage < settings.min_coverage:
         return "partly_covered" if coverage > 0 else "off_topic"
+    if settings.count_focus and _counts_unknown(query, unknown):
+        return "partly_covered"  # "how many X" where no source mentions X: none counts it
     return None
+
+
+def _rare_as_names(index: Index, unknown: list[TermGroup],
+                   settings: SearchSettings) -> list[TermGroup]:
+    """Unknown words that are not everyday English, as names (unless they misspell a known word).
+
+    So lowercase names ("meloni", "kadyrov") decline like capitalised ones.
+    """
+    if not (settings.name_abstention and settings.rare_word_names):
+        return unknown
+    return [replace(g, name=True) if not g.name and is_rare_word(g.surface)
+            and not misspells(g.term, index.postings.vocab) else g for g in unknown]
+
+
+def _counts_unknown(query: Query, unknown: list[TermGroup]) -> bool:
+    """Whether a "how many X" question counts something no source mentions.
+
+    Such an X is the question's focus, so the one-unknown-everyday-word leniency does not hold.
+    """
+    focus = counted_terms(query.text)
+    return any(g.term in focus for g in unknown)
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:

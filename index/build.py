@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from . import cues, sentences, sources, tokens
+from . import cues, html, sentences, sources, textfiles, tokens
 from .bm25 import Bm25Params, postings_from_ids
 from .corpus import Index, SourceRecord
 from .cues import sentence_features
@@ -39,7 +39,7 @@ PARALLEL_MIN_BYTES = 2_000_000  # the same, in source bytes (before parsing)
 
 def _identity_files() -> list[Path]:
     """The code and data that decide what a file parses and tokenizes to (ours and nltk's)."""
-    ours = [Path(str(m.__file__)) for m in (sources, sentences, tokens, cues)]
+    ours = [Path(str(m.__file__)) for m in (sources, textfiles, html, sentences, tokens, cues)]
     data = sorted((Path(__file__).parent / "data").glob("*"))
     spec = importlib.util.find_spec("nltk")  # finds the package without importing it (~0.12 s)
     nltk_dir = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None

@@ -119,7 +119,7 @@ class Engine:
                 log.warning("index at %s is unusable (%s); rebuilding", self.index_dir, exc)
         return self.rebuild(progress=progress)
 
-    def _load_saved(self) -> BuildReport:
+    def _load_saved(self, *, background_check: bool = True) -> BuildReport:
         """Serve the saved index (its checksums checked now, or in the background if big)."""
         index, manifest = load_index(self.index_dir)
         self._skipped = tuple(SkippedSource(s["source_id"], s["reason"], s.get("sha256", ""))
@@ -128,7 +128,8 @@ class Engine:
         offer_stems(self.index_dir / generation / STEMS, tokenizer_id())
         self._snapshot = Snapshot(index, load_topics(self.sources_dir),
                                   tuple((s.source_id, s.reason) for s in self._skipped))
-        self._check.loaded(generation, verified=not needs_background_check(manifest))
+        self._check.loaded(generation, verified=not needs_background_check(manifest),
+                           background=background_check)
         return BuildReport(sources=len(index.sources), sentences=index.size,
                            skipped=self._snapshot.skipped, rebuilt=False)
 
@@ -165,7 +166,7 @@ class Engine:
             index, skipped = (trust_saved and self._patched()) or self._built(progress)
             skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
                             for s in skipped]
-            self._learn_topic_stems()
+            self._learn_stems()
             generation = save_index(index, self.index_dir, {"skipped": skipped_info})
             self._check.loaded(generation.name, verified=True)
             self._skipped = tuple(skipped)
@@ -182,10 +183,16 @@ class Engine:
             log.info("index rebuilt: %s", report.summary)
             return report
 
-    def _learn_topic_stems(self) -> None:
-        """Stem every word of the topics file, so the saved stems cover issue keys and aliases."""
-        with suppress(OSError, UnicodeError):  # only speed is at stake here
-            tokenize((self.sources_dir / TOPICS_FILE).read_text(encoding="utf-8"))
+    def _learn_stems(self) -> None:
+        """Stem the words questions are expanded with, so the saved stems cover them too.
+
+        Those are the topics file's (issue keys, aliases) and the word lists in index/data
+        (names, demonyms, synonyms), all tokenized when a question is answered.
+        """
+        data = Path(__file__).parent / "data"
+        for path in (self.sources_dir / TOPICS_FILE, *sorted(data.glob("*.txt"))):
+            with suppress(OSError, UnicodeError):  # only speed is at stake here
+                tokenize(path.read_text(encoding="utf-8"))
 
     def _patched(self) -> tuple[Index, Sequence[SkippedSource]] | None:
         """The served (or saved) index patched with the changed sources, if few changed."""
@@ -199,14 +206,18 @@ class Engine:
         changes = plan_changes(index, skipped, scan(self.sources_dir), self.index_dir / "cache")
         if changes is None:
             return None
-        patched = patch_index(index, changes.documents) if changes.documents else index
+        try:
+            patched = patch_index(index, changes.documents) if changes.documents else index
+        except Exception:  # a patch is an optimisation: a full build is always the way back
+            log.exception("patching the index failed; rebuilding it in full")
+            return None
         return (patched, changes.skipped) if patched is not None else None
 
     def _patch_base(self) -> tuple[Index, tuple[SkippedSource, ...]] | None:
         """A verified index built by this tokenizer and these settings to patch, if there is one."""
         if self._snapshot is None:
-            try:
-                self._load_saved()
+            try:  # checked below, before it is used: no background check as well
+                self._load_saved(background_check=False)
             except (IndexFormatError, KeyError, TypeError, ValueError):
                 return None
         assert self._snapshot is not None
@@ -298,9 +309,7 @@ class Engine:
             return run(self.snapshot)
 
     def _force_full_rebuild(self) -> None:
-        """Drop the damaged index and build a new one from the sources."""
-        self._snapshot = None
-        self._check.forget()
+        """Build a new index from the sources, ignoring the damaged one (served till the swap)."""
         self.rebuild(trust_saved=False)
 
     def ask_turn(self, question: str, history: Sequence[Turn], *, top: int = 3,

@@ -37,12 +37,12 @@ class IntegrityCheck:
         self._state = State.UNKNOWN
         self._thread: threading.Thread | None = None
 
-    def loaded(self, generation: str, *, verified: bool) -> None:
-        """A generation is served now: known sound, or to be checked in the background."""
+    def loaded(self, generation: str, *, verified: bool, background: bool = True) -> None:
+        """A generation is served now: known sound, or to be checked (in the background)."""
         with self._lock:
             self._generation = generation
             self._state = State.VERIFIED if verified else State.PENDING
-        if not verified:
+        if not verified and background:
             self._thread = threading.Thread(target=self._verify, args=(generation,),
                                             name="citebot-index-check", daemon=True)
             self._thread.start()
@@ -76,8 +76,3 @@ class IntegrityCheck:
         if state is State.PENDING and generation is not None:
             return self._verify(generation)
         return state is State.VERIFIED
-
-    def forget(self) -> None:
-        """No generation is served (it is being replaced)."""
-        with self._lock:
-            self._generation, self._state = None, State.UNKNOWN

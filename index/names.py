@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from functools import cache
 from importlib import resources
 
 from .tokens import tokenize_phrase
+
+# A word this short may be an acronym typed in lowercase ("isw", "znpp"), not a name.
+_MIN_NAME_LETTERS = 5
+# A word this close to one the sources use misspells it ("zelenksy"); 0.8 took "orban" for "organ".
+_MISSPELLING = 0.85
 
 
 @cache
@@ -55,3 +62,22 @@ def looks_like_name(surface: str, term: str, first: bool) -> bool:
     if not letters or not letters[0].isupper() or first:
         return False
     return any(c.islower() for c in letters[1:])
+
+
+def is_rare_word(surface: str) -> bool:
+    """Whether a word is not everyday English, so (typed in any case) most likely a name.
+
+    Not everyday: absent from wordfreq's "small" list, the words used at least once per million.
+    """
+    word = surface.lower().split("'")[0]
+    if len(word) < _MIN_NAME_LETTERS or not word.isalpha():
+        return False
+    # Imported here: wordfreq takes ~0.1 s to import and only this rare path needs it.
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en", wordlist="small") == 0
+
+
+def misspells(term: str, vocabulary: Collection[str]) -> bool:
+    """Whether a term is a likely misspelling of a term the sources use."""
+    near = [v for v in vocabulary if v[:1] == term[:1] and abs(len(v) - len(term)) <= 2]
+    return bool(difflib.get_close_matches(term, near, n=1, cutoff=_MISSPELLING))

@@ -60,6 +60,11 @@ class SearchSettings:
     # 1 = a question naming someone or something no source mentions is declined as off-topic, and
     # an everyday word no source uses is left out of coverage (it cannot veto an answer).
     name_abstention: float = 1.0
+    # 1 = an unknown word that is not everyday English (wordfreq) is a name too, however typed:
+    # "what did meloni say" is about someone the sources never mention.
+    rare_word_names: float = 1.0
+    # 1 = "how many X" is declined (partly covered) when no source mentions X at all.
+    count_focus: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
@@ -74,4 +79,5 @@ PLAIN_BM25 = SearchSettings().without(
     "alias_weight", "synonym_weight", "section_weight",
     "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
     "title_discount", "title_focus", "coord_weight", "title_rows", "name_cue", "min_coverage",
-    "duplicate_overlap", "place_folding", "name_abstention")
+    "duplicate_overlap", "place_folding", "name_abstention", "rare_word_names",
+    "count_focus")

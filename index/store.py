@@ -139,7 +139,7 @@ def _write_generation(index: Index, tmp: Path, extra: dict[str, object] | None) 
     manifest = {
         "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "tokenizer": index.tokenizer,
         "params": asdict(index.params), "built_at": index.built_at, "sentences": index.size,
-        "sources": [asdict(s) for s in index.sources],
+        "sources": [dict(vars(s)) for s in index.sources],  # asdict is 20× slower
         "section_headings": list(index.section_headings), "files": files, **(extra or {}),
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),

@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 _UNITS = {"bn": "bn", "billion": "bn", "m": "m", "million": "m", "tn": "tn", "trillion": "tn",
           "k": "k", "thousand": "k"}
 _NUM = r"\d[\d,]*(?:\.\d+)?"
+# Combining marks left after NFKC (no precomposed letter has them: "zalgo" text, some scripts'
+# vowel signs) belong to the letter before them, so a word is not cut into fragments there.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0903" \
+    "\u093a-\u093c\u093e-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTERS = rf"(?:[^\W\d_][{_MARKS}]*)+"  # unambiguous (marks are not letters): no backtracking
 _TOKEN_RE = re.compile(
     rf"""
     (?P<usa>\bU\.S\.(?:A\.)?|\bUSA?\b)                                   # the country, not "us"
@@ -28,7 +33,7 @@ _TOKEN_RE = re.compile(
       |{_NUM}\s?(?:bn|billion|tn|trillion|million|thousand)\b)
   | (?P<percent>{_NUM}\s?(?:%|percent\b|per\s?cent\b))
   | (?P<number>{_NUM})
-  | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*)
+  | (?P<word>{_LETTERS}(?:['’]{_LETTERS})*(?:-{_LETTERS}(?:['’]{_LETTERS})*)*)
     """,
     re.VERBOSE,
 )
@@ -127,7 +132,7 @@ def _american(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_terms(word: str) -> tuple[str, ...]:
     """Index terms for one word: parts of a compound and the compound itself, stemmed."""
-    lower = word.lower()
+    lower = "".join(c for c in word.lower() if not unicodedata.combining(c))
     if lower.endswith(("'s", "'")):
         lower = lower.rsplit("'", 1)[0]
     negated = lower.endswith("n't")

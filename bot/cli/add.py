@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, DuplicateSourceError
-from index.fetch import FetchPolicy
-from index.ingest import Extraction, add, extract_path, extract_url
 
 from . import index_option, sources_option
+
+if TYPE_CHECKING:  # imported by the command itself: aiohttp alone costs every command ~0.1 s
+    from index.fetch import FetchPolicy
+    from index.ingest import Extraction
 
 _PREVIEW_CHARS = 240
 
@@ -36,6 +39,8 @@ def describe(extraction: Extraction) -> list[str]:
 
 def _extract(engine: Engine, target: str, policy: FetchPolicy) -> Extraction:
     """A URL is fetched; anything else is a file path."""
+    from index.ingest import extract_path, extract_url
+
     if "://" in target:
         return extract_url(engine, target, policy)
     return extract_path(engine, Path(target))
@@ -52,6 +57,9 @@ def _extract(engine: Engine, target: str, policy: FetchPolicy) -> Extraction:
 def add_cmd(targets: tuple[str, ...], dry_run: bool, allow_private: bool, sources_dir: Path,
             index_dir: Path | None) -> None:
     """Add web pages (URL) or saved .html/.md/.txt files as sources, and update the index."""
+    from index.fetch import FetchPolicy
+    from index.ingest import add
+
     engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir))
     engine.open()
     policy = FetchPolicy(allow_private=allow_private)

@@ -115,3 +115,18 @@ def test_unwritable_cache_home_is_one_error_line(sources_dir: Path, tmp_path: Pa
 def test_undecodable_question_argument(run) -> None:
     line = _one_error_line(run("ask", "Rosatom \udcff"))
     assert line == "Error: the question is not valid text (undecodable bytes)"
+
+
+ZALGO = ("Z\u0334\u0322\u0349a\u0335\u0359\u0313l\u0338\u031b\u033a"
+         "g\u0336\u0354\u0308o\u0337\u032e\u035d")
+
+
+@pytest.mark.parametrize(("question", "reported"), [
+    ("zorg-blat zorg-blat zorg-blat", "zorg-blat"),
+    (f"{ZALGO} {ZALGO}", ZALGO),
+])
+def test_unknown_words_are_named_once_and_whole(run, question: str, reported: str) -> None:
+    result = run("ask", "--json", question)
+    assert json.loads(result.stdout)["unknown_terms"] == [reported]
+    text = run("ask", question).stdout
+    assert text.splitlines()[1] == f"Not found anywhere in the sources: {reported}"

@@ -24,6 +24,7 @@ def test_example_config_parses(monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(REPO / "config.example.toml")
     assert isinstance(config, BotConfig)
     assert config.results_per_answer == 3
+    assert config.keep_questions_days == 30
     assert config.sources == REPO / "sources"
     assert config.secret_token() is None
 
@@ -52,6 +53,7 @@ def test_unknown_key_is_named(tmp_path: Path) -> None:
     ("results_per_answer = 11\n", "results_per_answer"),
     ('log_level = "LOUD"\n', "log_level"),
     ('api_base = "discord.com"\n', "api_base"),
+    ("keep_questions_days = 0\n", "keep_questions_days"),
     ("cooldown_seconds = inf\n", "cooldown_seconds: Input should be a finite number"),
     ("cooldown_seconds = nan\n", "cooldown_seconds: Input should be a finite number"),
     ("cooldown_seconds = -1\n", "cooldown_seconds: Input should be greater than or equal to 0"),

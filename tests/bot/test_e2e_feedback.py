@@ -103,3 +103,17 @@ async def test_the_first_format_is_upgraded_and_its_votes_kept_aside(tmp_path: P
     assert rows(path, "SELECT question, vote FROM votes_v1") == [("q", 1)]
     assert rows(path, "SELECT COUNT(*) FROM votes") == [(0,)]
     assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+async def test_answers_leave_nothing_behind_in_the_bot(running: Running) -> None:
+    fake, bot = running.fake, running.bot
+    for question in ("who runs the plant", "who gets Donetsk", ZAPORIZHZHIA_Q):
+        ix = await running.ask("ask", {"question": question})
+        await click(running, next(m for m in fake.posted_messages if m.interaction_id == ix.id),
+                    "citebot:vote:up:")
+        await fake.send_message(question, channel="answers")
+    await fake.wait_for_messages("answers", 3)
+    store = bot._connection._view_store
+    assert not store._views and not store._synced_message_views, "a view kept per answer"
+    await bot.feedback.flush()
+    assert not bot.feedback._asked and not bot.feedback._votes

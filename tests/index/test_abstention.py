@@ -34,10 +34,10 @@ def test_unknown_country_in_lowercase_is_a_name(engine: Engine) -> None:
 
 
 def test_one_unknown_everyday_word_does_not_veto(engine: Engine) -> None:
-    # "gizmo" occurs nowhere; the rest of the question is plainly about the nuclear plant.
-    result = engine.ask("who should run the gizmo zaporizhzhia nuclear plant")
+    # "umbrella" (everyday English) occurs nowhere; the rest is plainly about the nuclear plant.
+    result = engine.ask("who should run the umbrella zaporizhzhia nuclear plant")
     assert result.answered and result.abstention is None
-    assert result.unknown_terms == ("gizmo",)
+    assert result.unknown_terms == ("umbrella",)
 
 
 def test_partly_covered_is_said(engine: Engine) -> None:

@@ -201,3 +201,8 @@ def test_empty_folder_builds_without_warnings(tmp_path: Path, caplog) -> None:
     with caplog.at_level(logging.WARNING):
         assert Engine(tmp_path / "src", tmp_path / "ix").open().sentences == 0
     assert caplog.records == []
+
+
+def test_a_file_kind_without_a_reader_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"no reader for \.adding files"):
+        _document(tmp_path, "x.md.adding", "Text.\n")

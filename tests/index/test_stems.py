@@ -72,3 +72,23 @@ def test_a_foreign_stem_file_is_ignored(tmp_path: Path) -> None:
     path.write_text(json.dumps({"tokenizer": "other", "stems": {"zorbing": "wrong"}}))
     tokens.offer_stems(path, "this-one")
     assert tokens.stem("zorbing") == SnowballStemmer("english").stem("zorbing")
+
+
+_ASK = """
+import sys
+from bot.cli import main
+sys.argv = ["citebot", "ask", "--sources", sys.argv[1], "--index", sys.argv[2],
+            "what does Russia want on Zaporizhzhia"]
+try:
+    main()
+except SystemExit:
+    pass
+print("nltk imported" if any(m.startswith("nltk") for m in sys.modules) else "no nltk")
+"""
+
+
+def test_asking_a_built_index_imports_no_nltk(engine: Engine) -> None:
+    done = subprocess.run([sys.executable, "-c", _ASK, str(engine.sources_dir),
+                           str(engine.index_dir)], cwd=REPO, capture_output=True, text=True,
+                          check=True)
+    assert "Zaporizhzhia" in done.stdout and done.stdout.rstrip().endswith("no nltk"), done.stderr

@@ -164,7 +164,7 @@ def test_big_index_damage_that_crashes_a_question_is_rebuilt(
 
 
 def _loaded_without_background_check(self: IntegrityCheck, generation: str, *,
-                                     verified: bool) -> None:
+                                     verified: bool, background: bool = True) -> None:
     """IntegrityCheck.loaded, but leaving a big index's check pending (no thread)."""
     from index.integrity import State
 

@@ -1,0 +1,55 @@
+"""Lowercase names through wordfreq, misspellings of known words, and uncounted "how many X"."""
+
+from __future__ import annotations
+
+from index.engine import Engine
+from index.focus import counted_terms
+from index.names import is_rare_word, misspells
+from index.settings import SearchSettings
+
+
+def test_a_lowercase_name_no_source_mentions_is_off_topic(engine: Engine) -> None:
+    result = engine.ask("what did meloni say about the peace plan")
+    assert not result.answered and result.abstention == "off_topic"
+    assert result.unknown_terms == ("meloni",)
+
+
+def test_without_the_word_list_a_lowercase_name_is_answered(engine: Engine) -> None:
+    off = Engine(engine.sources_dir, engine.index_dir,
+                 settings=SearchSettings().without("rare_word_names"))
+    assert off.ask("what did meloni say about the peace plan").answered
+
+
+def test_a_misspelt_known_name_is_not_a_new_name(engine: Engine) -> None:
+    result = engine.ask("what did zelenksy say about the referendum")
+    assert result.answered and result.unknown_terms == ("zelenksy",)
+    assert any("referendum" in p.text for p in result.passages)
+
+
+def test_rare_and_everyday_words() -> None:
+    assert is_rare_word("meloni") and is_rare_word("Kadyrov's")
+    assert not is_rare_word("umbrella") and not is_rare_word("tanks")
+    assert not is_rare_word("znpp")  # short: maybe an acronym typed in lowercase
+    assert misspells("zelenksi", ["zelenski", "zaporizhzhia"])
+    assert not misspells("orban", ["organ"])  # one letter in five is another word
+
+
+def test_counted_terms() -> None:
+    assert counted_terms("how many grain ships left odesa") == ("grain", "ship")
+    assert counted_terms("How many people were killed") == ("peopl",)
+    assert counted_terms("how many of the reactors are working") == ("reactor",)
+    assert counted_terms("how much did it cost") == ()
+
+
+def test_counting_something_no_source_mentions_is_declined(engine: Engine) -> None:
+    result = engine.ask("how many tanks does russia have in donbas")
+    assert not result.answered and result.abstention == "partly_covered"
+    off = Engine(engine.sources_dir, engine.index_dir,
+                 settings=SearchSettings().without("count_focus"))
+    assert off.ask("how many tanks does russia have in donbas").answered
+
+
+def test_counting_what_the_sources_count_is_answered(engine: Engine) -> None:
+    result = engine.ask("how many reactors does the plant have")
+    assert result.answered
+    assert any("six nuclear reactors" in p.text for p in result.passages)
