@@ -36,10 +36,14 @@ def _run(command: str, rows: list[dict[str, Any]], sources: Path, index: Path) -
 
 
 def _right(reply: dict, expect: list[str] | None, k: int) -> bool:
-    """A hit within k passages, or a decline where nothing answers."""
+    """A hit within k passages of an answer, or a decline where nothing answers.
+
+    As acceptance scores it: an answerable turn that is declined is a miss at every rank.
+    """
     if expect is None:
         return not reply["answered"]
-    return any(any(e in p["text"] for e in expect) for p in reply["passages"][:k])
+    shown = reply["passages"][:k]
+    return reply["answered"] and any(any(e in p["text"] for e in expect) for p in shown)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .conversation import CarriedWord
+from .conversation import CarriedWord, doer_unstated
 from .conversation_search import covered, prefer_near, with_carried
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
@@ -55,7 +55,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
     scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
     if prefer:
-        scored = prefer_near(index, scored, prefer)
+        scored = prefer_near(index, scored, prefer, asked, reach=context)
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
@@ -63,6 +63,9 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
                                                    int(scored.rows[order[0]]), (lo, hi)))
     abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings)
+    if carried and abstention is None and doer_unstated(
+            question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
+        abstention = "off_topic"  # "who designed those reactors?": see index/conversation
     return Answer(question, abstention is None, tuple(passages),
                   tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
 

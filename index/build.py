@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -159,7 +159,16 @@ def _map(fn: Callable[[T], R], items: list[T], parallel: bool,
         yield from map(fn, items)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(fn, items, chunksize=max(1, min(16, len(items) // (8 * workers))))
+        chunk = max(1, min(16, len(items) // (8 * workers)))
+        for result, stems in pool.map(partial(_with_stems, fn), items, chunksize=chunk):
+            # A worker's stems come back, so the index saves them: serving it needs no nltk.
+            tokens.learn_stems(stems)
+            yield result
+
+
+def _with_stems(fn: Callable[[T], R], item: T) -> tuple[R, dict[str, str]]:
+    """fn(item), and the stems this worker process computed for it."""
+    return fn(item), tokens.new_stems()
 
 
 def tokenize_documents(documents: Sequence[Document], cache_dir: Path | None = None,

@@ -91,6 +91,14 @@ _FILLER = frozenset((
     "according", "said", "say", "says", "tell", "know", "sure", "think", "question", "ok"))
 _NEGATION = re.compile(r"n't$|^(?:not|no|never|nor|none)$", re.I)
 _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conversation
+# "who designed those reactors?", "who would organise it?": a "who" question's verb, right after
+# it (auxiliaries aside), is the action whose doer is asked for. When the answer never uses that
+# verb it cannot name the doer, however well it covers the thing it was done to (which the
+# conversation carries), so such a follow-up is declined (see `doer_unstated`).
+_WHO_ACTION = re.compile(
+    r"^\W*(?:(?:and|but|so|then|ok(?:ay)?)\W+)*who\s+"
+    r"(?:(?:would|will|could|should|can|did|does|do|has|have|had|is|was|were|'d|'ll)\s+)*"
+    r"([^\W\d_]+)", re.I)
 
 
 def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -101,7 +109,8 @@ def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     for start, end, terms in spans(text):
         surface = text[start:end]
         lower = surface.lower()
-        if not terms or lower in frame or lower in _FILLER or lower in seen:
+        bare = lower.removesuffix("'s").removesuffix("’s")  # "the other side's": filler too
+        if not terms or lower in frame or bare in _FILLER or lower in seen:
             continue
         seen.add(lower)
         out.append((surface, terms))
@@ -130,6 +139,56 @@ def needs_context(question: str) -> bool:
     return len(content_words(question)) <= _FEW_WORDS
 
 
+# "and the other side's version?", "what does the other party say?": the party the conversation
+# was not about.
+_OTHER_SIDE = re.compile(r"\bother\s+(?:side|party|camp)\b|\bthe\s+others?\b\s*(?:say|think)", re.I)
+
+
+def _parties_named(history: Sequence[Turn], topics: Topics) -> list[tuple[str, str]]:
+    """(party key, the word that named it) in the turns, newest turn first, in reading order."""
+    named: list[tuple[str, str]] = []
+    for turn in reversed(history):
+        for surface, terms in content_words(_own_text(turn.question)):
+            if (party := _party_of(terms, topics)) is not None:
+                named.append((party, surface))
+    return named
+
+
+def other_side(history: Sequence[Turn], question: str,
+               topics: Topics) -> tuple[str, str] | None:
+    """For "and the other side?": the earlier party the conversation was not about, and its word.
+
+    The last turn that named a party was about the first party it named.
+    """
+    if not _OTHER_SIDE.search(question):
+        return None
+    named = _parties_named(history, topics)
+    if not named:
+        return None
+    about = named[0][0]
+    return next(((p, w) for p, w in named if p != about), None)
+
+
+def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -> bool:
+    """Whether a "who …?" turn asks for the doer of an action the answer never mentions.
+
+    The action is the verb right after "who" (auxiliaries aside): when the sources never use it
+    ("who designed those reactors?"), or none of the passages found holds it ("who built that
+    sub?" answered with the sub's launch), they do not say who did it.
+    """
+    match = _WHO_ACTION.match(question)
+    if not match or match.group(1).lower() in _FILLER:
+        return False  # "who is said to …": a word of talk is not the action asked about
+    verb = match.group(1)
+    terms = {t for _, _, ts in spans(verb) for t in ts}
+    if not terms:
+        return False  # "who is against it?": no verb to judge by
+    if verb.lower() in {u.lower() for u in unknown}:
+        return True
+    held = {t for text in shown for _, _, ts in spans(text) for t in ts}
+    return not terms <= held
+
+
 def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:
     """The key of the party a word names, if any."""
     for party in topics.parties:
@@ -139,12 +198,13 @@ def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:
 
 
 def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
-             topics: Topics) -> list[CarriedWord]:
+             topics: Topics, swap_to: str | None = None) -> list[CarriedWord]:
     """Earlier turns' content words, newest first, weighted by recency; the turn's party wins."""
     own_terms = {t for _, terms in own for t in terms}
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
     if len(own) > SWAP_MAX_WORDS:
         own_party = None
+    own_party = swap_to or own_party
     weights: dict[str, CarriedWord] = {}
     recent = _in_scope(history)[-MAX_TURNS:]
     for back, turn in enumerate(reversed(recent)):
@@ -197,11 +257,15 @@ def resolve_turn(history: Sequence[Turn], question: str, topics: Topics) -> Reso
     if not history or not needs_context(question):
         return ResolvedTurn(question=question, issue=issue, side=side)
     own = content_words(question)
-    carried = tuple(_carried(history, own, topics))
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
+    other = other_side(history, question, topics) if own_party is None else None
+    carried = tuple(_carried(history, own, topics, swap_to=other[0] if other else None))
     if own_party is not None:
         side = None  # the turn names its own party
     about = _topic(issue, side, topics)
+    if other is not None:  # the other side leads, named by the word an earlier turn used
+        carried = (CarriedWord(other[1], 1.0),
+                   *(c for c in carried if c.surface != other[1]))
     return ResolvedTurn(question=question, carried=carried,
                         understood_as=_understood(question, carried, about)
                         if carried or about else None,

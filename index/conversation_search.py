@@ -25,6 +25,12 @@ from .topics import Topics
 PREFER_PARAGRAPH = 0.15
 PREFER_SECTION = 0.3
 PREFER_SOURCE = 0.6
+# Novelty: a follow-up whose own words the passages just shown do not hold asks for something
+# new ("when would they finish?", "why?"), so those passages (and their neighbours, which were
+# shown as context) step back by this factor; one whose words they hold asks a detail of them
+# ("and the other half?") and keeps them.
+NOVELTY = 0.8
+CARRY_SHARE = 1.0
 
 
 def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
@@ -37,6 +43,11 @@ def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
     """
     groups = list(query.groups)
     terms = {t for g in groups for t, _ in g.terms}
+    own = sum(g.weight for g in groups if g.required and not g.party)
+    total = sum(word.weight for word in carried)
+    # The turn's own topic words lead (a party only narrows: "and the Russian side?"): together
+    # the carried words weigh at most CARRY_SHARE of them.
+    scale = min(1.0, CARRY_SHARE * own / total) if own and total else 1.0
     for word in carried:
         for _, _, word_terms in spans(word.surface):
             for term in word_terms:
@@ -44,7 +55,7 @@ def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
                     continue
                 terms.add(term)
                 groups.append(_group(term, word.surface, terms, topics, settings,
-                                     weight=word.weight, required=required))
+                                     weight=word.weight * scale, required=required))
     return replace(query, groups=tuple(groups))
 
 
@@ -63,15 +74,41 @@ def _rows_of(index: Index, keys: Sequence[PassageKey]) -> list[int]:
     return rows
 
 
-def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey]) -> Scored:
-    """Scores with the paragraph, section and source of the passage shown last given a lead."""
-    shown = _rows_of(index, keys[:1])  # the first passage: what the reader saw first
+def _terms_near(index: Index, rows: Sequence[int], reach: int) -> set[str]:
+    """The index terms of the sentences at `rows` and the `reach` neighbours shown with them."""
+    terms: set[str] = set()
+    for row in rows:
+        for near in range(max(0, row - reach), min(len(index.sent_para), row + reach + 1)):
+            terms.update(t for _, _, ts in spans(index.sentence(near)) for t in ts)
+    return terms
+
+
+def asks_new(index: Index, own: Query, shown: Sequence[int], reach: int = 1) -> bool:
+    """Whether a follow-up's own words are missing from the passages just shown (± reach)."""
+    own_terms = {g.term for g in own.groups if g.required}
+    return bool(own_terms) and not own_terms <= _terms_near(index, shown, reach)
+
+
+def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey],
+                own: Query | None = None, reach: int = 1) -> Scored:
+    """Scores with the paragraph, section and source of the passage shown last given a lead.
+
+    With the turn's own query (`own`), the passages just shown (each with `reach` neighbouring
+    sentences, the context the reader saw) step back when it asks for something they do not
+    hold (novelty).
+    """
+    shown = _rows_of(index, keys)
     if not shown or not len(scored.rows):
         return scored
-    rows, row = scored.rows, shown[0]
+    rows, row = scored.rows, shown[0]  # the first passage: what the reader saw first
     factor = (1.0 + PREFER_PARAGRAPH * (index.sent_para[rows] == index.sent_para[row])
               + PREFER_SECTION * (index.sent_section[rows] == index.sent_section[row])
               + PREFER_SOURCE * (index.sent_source[rows] == index.sent_source[row]))
+    if own is not None and asks_new(index, own, shown, reach):
+        near = np.zeros(len(rows), dtype=bool)
+        for seen in shown:
+            near |= np.abs(rows.astype(np.int64) - seen) <= reach
+        factor = np.where(near, factor * NOVELTY, factor)
     return replace(scored, scores=scored.scores * factor)
 
 

@@ -107,11 +107,14 @@ def evaluate_conversations(conversations: Sequence[EvalConversation], ask_turn: 
 
 
 def _right(outcome: tuple[int | None, bool], expect: tuple[str, ...] | None, k: int) -> bool:
-    """Right at k: a hit within the first k passages, or a decline where nothing answers."""
+    """Right at k: a hit within the first k passages, or a decline where nothing answers.
+
+    As acceptance scores it: an answerable turn that is declined is a miss at every rank.
+    """
     rank, answered = outcome
     if expect is None:
         return not answered
-    return rank is not None and rank <= k
+    return answered and rank is not None and rank <= k
 
 
 def _row(label: str, rows: Sequence[TurnOutcome]) -> str:

@@ -80,8 +80,10 @@ class GroupScore:
 
     tf: np.ndarray  # its (discounted) term count
     bm25: np.ndarray  # its BM25, exactly rank-bm25's for a one-term group
-    in_title: np.ndarray  # whether the candidate's source title holds it
-    title_share: np.ndarray  # … weighted by how much of that title it is (ranking only)
+    # Whether the candidate's source title holds it, and that weighted by how much of the title
+    # it is (ranking only); None where no title holds it.
+    in_title: np.ndarray | None
+    title_share: np.ndarray | None
 
 
 def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
@@ -96,18 +98,20 @@ def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
     return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
 
 
-def first_stage(index: Index, settings: SearchSettings, rows: np.ndarray, group: TermGroup,
-                 group_cols: Columns, work: Scratch, norm: np.ndarray) -> GroupScore:
-    """A group's term count, BM25 and title evidence for every candidate."""
+def first_stage(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Columns,
+                work: Scratch, norm: np.ndarray, source: np.ndarray,
+                focus: np.ndarray) -> GroupScore:
+    """A group's term count, BM25 and title evidence for every candidate.
+
+    `norm` and `source` are the candidates' length normalisation and source, `focus` each
+    source's `title_focus`: computed once per query, not once per group.
+    """
     tf, bm25 = group_bm25(index, group, group_cols, rows, work.position, norm)
-    source = index.sent_source[rows]
-    in_title = present_any(field_hits(index.title_terms, group), work.sources, source)
-    return GroupScore(tf, bm25, in_title, in_title * title_focus(index, settings)[source])
-
-
-def present_any(ids: np.ndarray, marks: np.ndarray, lookup: np.ndarray) -> np.ndarray:
-    """`present`, without touching the candidates when there is nothing to find."""
-    return present(ids, marks, lookup) if len(ids) else np.zeros(len(lookup), dtype=bool)
+    hits = field_hits(index.title_terms, group)
+    if not len(hits):  # no title names it: nothing to look up for every candidate
+        return GroupScore(tf, bm25, None, None)
+    in_title = present(hits, work.sources, source)
+    return GroupScore(tf, bm25, in_title, in_title * focus[source])
 
 
 def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:

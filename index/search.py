@@ -7,7 +7,7 @@ from functools import partial
 
 import numpy as np
 
-from .bounds import bounds
+from .bounds import floor, upper_bounds
 from .corpus import Index
 from .evidence import (
     Columns,
@@ -17,7 +17,7 @@ from .evidence import (
     first_stage,
     group_idf,
     length_norm,
-    present_any,
+    title_focus,
     unseen_weight,
 )
 from .query import Query, TermGroup
@@ -46,9 +46,8 @@ class _Sums:
     matched: np.ndarray  # whether the sentence holds a question term (whatever its idf's sign)
     must: np.ndarray
     party: np.ndarray
-    para: np.ndarray  # each candidate's paragraph, section and source (looked up once)
+    para: np.ndarray  # each candidate's paragraph and section (looked up once)
     section: np.ndarray
-    source: np.ndarray
     headed: np.ndarray  # whether its section has a heading
     unseen: float = 1.0  # the weight of a question word the sources never use
     parties: int = 0
@@ -62,7 +61,6 @@ class _Sums:
         return cls(sent=np.zeros(n), ctx=np.zeros(n), covered=np.zeros(n), close=np.zeros(n),
                    matched=np.zeros(n, dtype=bool), must=np.ones(n, dtype=bool),
                    party=np.zeros(n), para=index.sent_para[rows], section=section,
-                   source=index.sent_source[rows],
                    headed=index.section_has_heading[section], unseen=unseen)
 
 
@@ -89,20 +87,29 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
         return _NO_CANDIDATES
     work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
     norm = length_norm(index, rows)
-    first = [first_stage(index, settings, rows, g, c, work, norm)
+    source = index.sent_source[rows]
+    focus = title_focus(index, settings)
+    first = [first_stage(index, rows, g, c, work, norm, source, focus)
              for g, c in zip(query.groups, cols, strict=True)]
     is_titled = np.zeros(len(rows), dtype=bool)
     is_titled[work.position[titled]] = True
-    evaluate = partial(_second_stage, index, query, settings, rows, cols, first, is_titled)
+    cue = cue_factor(index, rows, query.expects, settings)
+    position = position_factor(index, rows, settings, source)
+    evaluate = partial(_second_stage, index, query, settings, _Candidates(
+        rows, source, cue, position, is_titled), cols, first)
     if limit is None or len(rows) <= _FULL_BELOW * limit:
         return evaluate(_ALL)
-    upper, lower = bounds(index, query, settings, rows, first, is_titled)
-    if np.count_nonzero(lower > -np.inf) < limit:
+    factors = cue * position
+    upper = upper_bounds(index, query, settings, first, factors)
+    # The limit-th best final score is at least the limit-th best lower bound of any candidates:
+    # of those most likely to score high (a few times `limit`, so the bound stays cheap). A
+    # candidate whose upper bound is below that cannot be among the best `limit`.
+    sample = min(len(rows), _SAMPLE * limit)
+    likely = np.argpartition(upper, len(rows) - sample)[len(rows) - sample:]
+    least = floor(index, query, settings, first, is_titled, factors, likely, limit)
+    if least == -np.inf:
         return evaluate(_ALL)
-    # The limit-th best final score is at least the limit-th best lower bound: a candidate whose
-    # upper bound is below that cannot be among the best `limit`.
-    floor = np.partition(lower, len(lower) - limit)[len(lower) - limit]
-    reach = np.flatnonzero(upper >= floor)
+    reach = np.flatnonzero(upper >= least)
     if len(reach) > _PRUNE_SHARE * len(rows):  # pruning would save little: one pass over all
         return evaluate(_ALL)
     return evaluate(reach)
@@ -113,20 +120,37 @@ _ALL = slice(None)  # every candidate (a view, not a copy)
 # candidates left after bounding, one pass over all beats picking them out.
 _FULL_BELOW = 16
 _PRUNE_SHARE = 0.5
+_SAMPLE = 4  # lower bounds for this many times `limit` of the likeliest candidates
 _MARK_ABOVE = 8  # past 1/8 of the candidates, mark a group's paragraphs rather than search
 
 
-def _second_stage(index: Index, query: Query, settings: SearchSettings, rows: np.ndarray,
-                  cols: list[Columns], first: list[GroupScore], is_titled: np.ndarray,
+@dataclass(frozen=True)
+class _Candidates:
+    """A query's candidate rows and what every stage reads of them (looked up once)."""
+
+    rows: np.ndarray
+    source: np.ndarray
+    cue: np.ndarray | float  # signals.cue_factor
+    position: np.ndarray | float  # signals.position_factor
+    is_titled: np.ndarray  # a row of a source whose title names a question term
+
+
+def _pick(values: np.ndarray | float, take: np.ndarray | slice) -> np.ndarray | float:
+    """Some candidates' values of a per-candidate array (a constant factor stays one)."""
+    return values[take] if isinstance(values, np.ndarray) else values
+
+
+def _second_stage(index: Index, query: Query, settings: SearchSettings, cand: _Candidates,
+                  cols: list[Columns], first: list[GroupScore],
                   take: np.ndarray | slice) -> Scored:
     """Every signal on the candidates at positions `take` (ascending, or _ALL)."""
-    picked = rows[take]
+    picked = cand.rows[take]
     sums = _Sums.start(index, picked, unseen_weight(index, query))
     work = scratch(index)
     for group, group_cols, g in zip(query.groups, cols, first, strict=True):
         _add_group(index, settings, picked, group, group_cols, g, take, sums, work)
-    scores = (sums.sent + sums.ctx) * cue_factor(index, picked, query.expects, settings)
-    scores *= position_factor(index, picked, settings)
+    scores = (sums.sent + sums.ctx) * _pick(cand.cue, take)
+    scores *= _pick(cand.position, take)
     if sums.parties and settings.party_focus:  # the share of the named parties it names
         scores *= 1.0 + settings.party_focus * sums.party / sums.parties
     if sums.total and settings.coord_weight:  # more of the question's concepts, close by, first
@@ -134,7 +158,7 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, rows: np
     coverage = sums.covered / sums.total if sums.total else np.ones(len(picked))
     # A sentence holding a question term is a candidate even where BM25Okapi's idf is zero or
     # negative (a corpus of one or two sentences): whether to answer is coverage's call.
-    keep = sums.must & (sums.matched | is_titled[take])
+    keep = sums.must & (sums.matched | cand.is_titled[take])
     if not keep.any():
         return _NO_CANDIDATES
     return Scored(picked[keep], scores[keep], coverage[keep])
@@ -163,19 +187,14 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
                group_cols: Columns, first: GroupScore, take: np.ndarray | slice, sums: _Sums,
                work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
-    tf, g_score, in_title = first.tf[take], first.bm25[take], first.in_title[take]
-    share = first.title_share[take]
+    tf, g_score = first.tf[take], first.bm25[take]
     hit = tf > 0
     sums.matched |= hit
-    ids = [c[0] for c in group_cols]
-    if len(rows) * _MARK_ABOVE > len(first.tf):  # most candidates: marking beats searching
-        posting_rows = np.concatenate(ids) if ids else rows[:0]
-        in_para = present(index.sent_para[posting_rows], work.paragraphs, sums.para)
-        in_section = present(index.sent_section[posting_rows], work.sections, sums.section)
-    else:
-        in_para = _near(ids, index.sent_para, sums.para)
-        in_section = _near(ids, index.sent_section, sums.section)
-    in_heading = present_any(field_hits(index.heading_terms, group), work.sections, sums.section)
+    in_para, in_section = _near_rows(index, rows, group_cols, len(first.tf), sums, work)
+    # None where no heading (title) holds the group: its terms below would all be zero.
+    heading_hits = field_hits(index.heading_terms, group)
+    in_heading = present(heading_hits, work.sections, sums.section) if len(heading_hits) else None
+    in_title = None if first.in_title is None else first.in_title[take]
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
     # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
@@ -183,11 +202,16 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     # at one occurrence (its idf), so a source never loses to other sources for naming its own
     # subject; within the source, the sentences that repeat the title term lead less.
     discount = 0.0 if group.party else settings.title_discount
-    sums.sent += group.weight * g_score * (1.0 - discount * share)
     idf_of_group = group_idf(index, group)
     idf = group.weight * idf_of_group
-    sums.ctx += idf * (discount * share + settings.section_weight * (in_section & ~in_para)
-                       + settings.title_weight * share)
+    section_only = settings.section_weight * (in_section & ~in_para)
+    if first.title_share is None:
+        sums.sent += group.weight * g_score
+        sums.ctx += idf * section_only
+    else:
+        share = first.title_share[take]
+        sums.sent += group.weight * g_score * (1.0 - discount * share)
+        sums.ctx += idf * (discount * share + section_only + settings.title_weight * share)
     if group.must:
         sums.must &= hit | in_para
     if group.party:
@@ -196,11 +220,30 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
     if group.required:
         weight = idf_of_group if idf_of_group > 0 else sums.unseen
         sums.total += weight
-        sums.covered += weight * (hit | in_section | in_heading | in_title)
+        sums.covered += weight * _either(hit | in_section, in_heading, in_title)
         # A headed section declares one topic, so a term anywhere in it is close; a headless
         # body (a plain text, a one-paragraph summary) is not one topic unit.
         headed = in_section & sums.headed
-        sums.close += weight * (hit | in_para | headed | in_heading | in_title)
+        sums.close += weight * _either(hit | in_para | headed, in_heading, in_title)
+
+
+def _either(mask: np.ndarray, *more: np.ndarray | None) -> np.ndarray:
+    """Where `mask` or one of the other masks holds (None: holds nowhere)."""
+    for other in more:
+        if other is not None:
+            mask = mask | other
+    return mask
+
+
+def _near_rows(index: Index, rows: np.ndarray, group_cols: Columns, candidates: int,
+               sums: _Sums, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows`, whether its paragraph and its section hold one of a group's terms."""
+    ids = [c[0] for c in group_cols]
+    if len(rows) * _MARK_ABOVE > candidates:  # most candidates: marking beats searching
+        posting_rows = np.concatenate(ids) if ids else rows[:0]
+        return (present(index.sent_para[posting_rows], work.paragraphs, sums.para),
+                present(index.sent_section[posting_rows], work.sections, sums.section))
+    return _near(ids, index.sent_para, sums.para), _near(ids, index.sent_section, sums.section)
 
 
 def _near(ids: list[np.ndarray], unit_of_row: np.ndarray, units: np.ndarray) -> np.ndarray:

@@ -25,10 +25,14 @@ def cue_factor(index: Index, rows: np.ndarray, expects: Feature,
     return 1.0 + settings.cue_boost * (full + 0.5 * half)
 
 
-def position_factor(index: Index, rows: np.ndarray,
-                    settings: SearchSettings) -> np.ndarray | float:
-    """A small lead for a source's first sentences, which state what matters most."""
+def position_factor(index: Index, rows: np.ndarray, settings: SearchSettings,
+                    source: np.ndarray | None = None) -> np.ndarray | float:
+    """A small lead for a source's first sentences, which state what matters most.
+
+    `source` is each row's source where the caller has it already.
+    """
     if not settings.position_weight:
         return 1.0
-    position = rows - index.source_first[index.sent_source[rows]]
+    source = index.sent_source[rows] if source is None else source
+    position = rows - index.source_first[source]
     return 1.0 + settings.position_weight / (1.0 + position) ** settings.position_decay

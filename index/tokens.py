@@ -66,6 +66,7 @@ _FOLD = {"depth": "deep", "height": "high", "length": "long", "width": "wide", "
 _ISE_RE = re.compile(r"^(\w{3,}[^aeiouy\W])(is|ys)(e|ed|es|ing|ation|ations|er|ers)$")
 _STEMS: dict[str, str] = {}  # word → nltk's stem: computed here, or read from an offered file
 _OFFERED: list[tuple[Path, str]] = []  # (stem file, tokenizer id it must carry), read lazily
+_NEW: dict[str, str] = {}  # stems computed by nltk since `new_stems` last handed them out
 
 
 @cache
@@ -100,8 +101,20 @@ def stem(word: str) -> str:
         _read_offered()
         found = _STEMS.get(word)
     if found is None:
-        found = _STEMS[word] = _snowball()(word)
+        found = _STEMS[word] = _NEW[word] = _snowball()(word)
     return found
+
+
+def new_stems() -> dict[str, str]:
+    """The stems nltk computed here since the last call (a build worker hands them back)."""
+    fresh = dict(_NEW)
+    _NEW.clear()
+    return fresh
+
+
+def learn_stems(stems: dict[str, str]) -> None:
+    """Remember stems another process computed (they are saved with the index)."""
+    _STEMS.update(stems)
 
 
 def known_stems() -> dict[str, str]:

@@ -92,3 +92,21 @@ def test_asking_a_built_index_imports_no_nltk(engine: Engine) -> None:
                            str(engine.index_dir)], cwd=REPO, capture_output=True, text=True,
                           check=True)
     assert "Zaporizhzhia" in done.stdout and done.stdout.rstrip().endswith("no nltk"), done.stderr
+
+
+def test_a_parallel_build_saves_the_stems_its_workers_computed(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    from index import build
+
+    words = ["zorblaxingly", "flibbertigibbeting", "flimflammeries", "gobbledygookers"]
+    src = tmp_path / "src"
+    src.mkdir()
+    for i, word in enumerate(words):
+        (src / f"note{i}.md").write_text(f"# Note {i}\n\nThe {word} were seen.\n\n"
+                                         f"Nothing else happened.\n", encoding="utf-8")
+    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    Engine(src, tmp_path / "idx").rebuild()
+    saved = json.loads(next((tmp_path / "idx").glob(f"gen-*/{STEMS}")).read_text("utf-8"))
+    nltk_stem = SnowballStemmer("english").stem
+    assert {w: saved["stems"].get(w) for w in words} == {w: nltk_stem(w) for w in words}

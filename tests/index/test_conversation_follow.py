@@ -1,0 +1,78 @@
+"""Follow-up quality mechanisms: own words lead, novelty, declining an unknown action."""
+
+from index.conversation import (
+    CarriedWord,
+    Turn,
+    doer_unstated,
+    next_turn,
+    other_side,
+    resolve_turn,
+)
+from index.conversation_search import asks_new, with_carried
+from index.engine import Engine
+from index.query import parse_query
+from index.settings import SearchSettings
+
+REACTORS = "what state are the zaporizhzhia reactors in"
+
+
+def test_who_question_about_an_action_the_sources_never_use_is_declined(engine: Engine) -> None:
+    first = engine.ask_turn(REACTORS, [])
+    history = [next_turn([], REACTORS, first)]
+    designed = engine.ask_turn("who designed those reactors?", history)
+    assert not designed.answered and designed.abstention == "off_topic"
+    # The same carried context with a verb the sources use is answered.
+    restart = engine.ask_turn("what would it take to restart them?", history)
+    assert restart.answered
+
+
+def test_doer_rule_reads_only_the_verb_after_who() -> None:
+    shown = ["Army Secretary Dan Driscoll led the American side in Geneva."]
+    assert doer_unstated("who would organise it, the government?", ["organise"], shown)
+    assert doer_unstated("and who designed those reactors?", ["designed"], shown)
+    assert doer_unstated("who built that sub?", [], shown)  # known verb, not in the answer
+    assert not doer_unstated("who led the american side?", [], shown)
+    assert not doer_unstated("how did kyiv respond?", ["respond"], shown)  # not a "who"
+    assert not doer_unstated("who is said to have organised it?", [], shown)  # talk, not action
+    assert not doer_unstated("who is against it at home?", [], shown)  # no verb to judge by
+
+
+def test_novelty_holds_only_when_the_shown_passage_lacks_the_turns_own_words(
+        engine: Engine) -> None:
+    snap = engine.snapshot
+    first = engine.ask("what state are the zaporizhzhia reactors in", top=1)
+    row = next(r for r in range(len(snap.index.sent_para))
+               if snap.index.sentence(r) in first.passages[0].text)
+    settings = SearchSettings()
+    detail = parse_query("and the reactors?", snap.topics, settings)
+    new = parse_query("who would guard the front?", snap.topics, settings)
+    assert not asks_new(snap.index, detail, [row])
+    assert asks_new(snap.index, new, [row])
+
+
+def test_carried_words_never_outweigh_the_turns_own_topic_words(engine: Engine) -> None:
+    snap = engine.snapshot
+    settings = SearchSettings()
+    own = parse_query("when would they finish?", snap.topics, settings)
+    carried = [CarriedWord(w, 0.6) for w in ("half", "donbas", "luhansk", "russia", "taken")]
+    full = with_carried(own, carried, snap.topics, settings, required=False)
+    own_weight = sum(g.weight for g in own.groups if g.required and not g.party)
+    added = full.groups[len(own.groups):]
+    assert len(added) == len(carried)
+    assert sum(g.weight for g in added) <= own_weight + 1e-9
+    # With few carried words the cap does not bite: each keeps its carried weight.
+    one = with_carried(own, carried[:1], snap.topics, settings, required=False)
+    assert one.groups[-1].weight == 0.6
+
+
+def test_the_other_side_is_the_party_the_conversation_was_not_about(engine: Engine) -> None:
+    topics = engine.snapshot.topics
+    history = [Turn("what did moscow accuse ukrainian forces of doing at a putin residence"),
+               Turn("any proof?")]
+    assert other_side(history, "and the other side's version?", topics) == ("ukraine", "ukrainian")
+    assert other_side(history, "and what about the reactors?", topics) is None
+    assert other_side([Turn("any proof?")], "and the other side?", topics) is None
+    resolved = resolve_turn(history, "and the other side's version?", topics)
+    surfaces = [c.surface.lower() for c in resolved.carried]
+    assert surfaces[0] == "ukrainian" and not {"moscow", "putin"} & set(surfaces)
+    assert resolved.understood_as is not None and "ukrainian" in resolved.understood_as
