@@ -63,6 +63,11 @@ sources_option = click.option(
 index_option = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Folder for the saved index. [default: a folder in your cache]")
+top_option = click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
+                          help="How many passages (a turn, in chat).")
+context_option = click.option("--context", type=click.IntRange(0, 5), default=1,
+                              show_default=True,
+                              help="Neighbouring sentences on each side of the match.")
 
 
 def open_engine(sources_dir: Path, index_dir: Path | None) -> Engine:
@@ -88,11 +93,9 @@ def main(ctx: click.Context, verbose: int) -> None:
 
 @main.command()
 @click.argument("question", required=False, default="")
-@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
-              help="How many passages.")
+@top_option
 @click.option("--source", help="Only this source (an id from `citebot sources`).")
-@click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
-              help="Neighbouring sentences on each side of the match.")
+@context_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--batch", type=click.File("rb"),
               help="With --json: read JSON lines {question, source?}, print one object a line.")
@@ -177,7 +180,7 @@ def issues(sources_dir: Path, index_dir: Path | None) -> None:
 @click.argument("key")
 @click.option("--side", help="Only passages about this party (e.g. russia).")
 @click.option("--question", default="", help="Narrow the issue further.")
-@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True)
+@top_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @sources_option
 @index_option
@@ -192,10 +195,8 @@ def issue(key: str, side: str | None, question: str, top: int, as_json: bool,
 
 @main.command("eval")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
-              help="Passages shown per answer (hit@k looks only at these).")
-@click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
-              help="Neighbouring sentences on each side of the match.")
+@top_option
+@context_option
 @sources_option
 @index_option
 def eval_cmd(file: Path, top: int, context: int, sources_dir: Path,

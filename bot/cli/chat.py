@@ -17,7 +17,7 @@ from index.jsonl import text_field
 from index.models import Answer
 from index.serialize import answer_to_json
 
-from . import index_option, open_engine, sources_option
+from . import context_option, index_option, open_engine, sources_option, top_option
 from .batch import echo_json_lines
 from .render import render_answer, render_passage
 
@@ -116,10 +116,8 @@ def run_interactive(engine: Engine, *, top: int, context: int) -> None:
 
 
 @click.command()
-@click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
-              help="How many passages a turn.")
-@click.option("--context", type=click.IntRange(0, 5), default=1, show_default=True,
-              help="Neighbouring sentences on each side of the match.")
+@top_option
+@context_option
 @click.option("--json", "as_json", is_flag=True, help="With --batch: print JSON lines.")
 @click.option("--batch", type=click.File("rb"),
               help="With --json: read JSON lines {conversation, question}; one object a line out.")
