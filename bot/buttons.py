@@ -20,7 +20,7 @@ BUSY = "I can't look that question up just now: please try again in a moment."
 VOTES_OFF = "Thanks! Votes can't be saved just now, sorry."
 
 
-async def _asked(interaction: discord.Interaction, asked_id: int) -> Asked | None:
+async def stored_question(interaction: discord.Interaction, asked_id: int) -> Asked | None:
     """The stored question behind a button; tells the member (privately) when there is none."""
     bot = cast("CitebotBot", interaction.client)
     try:
@@ -51,7 +51,7 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction) -> None:
         """Ask again with a larger `top` and post the passages not yet shown (rate-limited)."""
         bot = cast("CitebotBot", interaction.client)
-        asked = await _asked(interaction, self.asked_id)
+        asked = await stored_question(interaction, self.asked_id)
         if asked is None:
             return
         top = min(MAX_TOP, asked.shown + bot.config.results_per_answer)
@@ -79,7 +79,7 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         """Keep the vote (written in the background) and thank the voter privately."""
         bot = cast("CitebotBot", interaction.client)
         try:
-            asked = await _asked(interaction, self.asked_id)
+            asked = await stored_question(interaction, self.asked_id)
             if asked is None:
                 return
             vote = Vote(asked=asked, voter=voter_hash(asked.id, interaction.user.id),

@@ -20,9 +20,9 @@ from index.conversation import Turn, next_turn
 from index.errors import UsageError
 from index.models import Answer
 
-from ..answering import SORRY, answer, prepare, send_private, without_mentions
+from ..answering import FOLLOW_ID, SORRY, answer, prepare, send_private, without_mentions
+from ..buttons import stored_question
 from ..conversations import ConversationStore, chain_conversation, thread_conversation
-from ..feedback import StoreUnavailableError
 from ..render import cut
 from ..requests import AskRequest, IssueRequest, Request
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 THREAD_HINT = "Ask your follow-up questions here: every message in this thread is read with " \
               "the conversation so far, no mention needed."
-GONE = "I no longer have that answer's question: please ask again."
 NO_THREAD = "I can't open a thread here (it needs the Create Public Threads permission): reply " \
             "to my answer instead to follow up."
 WAIT_REACTION = "⏳"
@@ -152,7 +151,7 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     def __init__(self, asked_id: int) -> None:
         super().__init__(discord.ui.Button(label="Follow up",
-                                           custom_id=f"citebot:follow:{asked_id}"))
+                                           custom_id=FOLLOW_ID.format(id=asked_id)))
         self.asked_id = asked_id
 
     @classmethod
@@ -168,12 +167,8 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if message is None or not isinstance(interaction.channel, discord.TextChannel):
             await send_private(interaction, "Follow-up threads can be opened in text channels.")
             return
-        try:
-            asked = await bot.feedback.lookup(self.asked_id)
-        except StoreUnavailableError:
-            asked = None
+        asked = await stored_question(interaction, self.asked_id)
         if asked is None:
-            await send_private(interaction, GONE)
             return
         await interaction.response.defer()
         try:
