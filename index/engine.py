@@ -164,6 +164,9 @@ class Engine:
             before = self._served_hashes()
             topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
             index, skipped = (trust_saved and self._patched()) or self._built(progress)
+            if self._unchanged(index, skipped, topics):  # e.g. the watcher after /add's rebuild
+                return BuildReport(skipped=self._snapshot.skipped, sources=len(index.sources),
+                                   sentences=index.size, seconds=time.perf_counter() - started)
             skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
                             for s in skipped]
             self._learn_stems()
@@ -182,6 +185,22 @@ class Engine:
                 sentences=index.size, seconds=time.perf_counter() - started)
             log.info("index rebuilt: %s", report.summary)
             return report
+
+    def _unchanged(self, index: Index, skipped: Sequence[SkippedSource], topics: Topics) -> bool:
+        """Whether the rebuild found nothing new to serve and the saved index is still in place.
+
+        A patch with no changes hands back the served index itself; saving an identical copy
+        would only cost a full write.
+        """
+        snap = self._snapshot
+        if snap is None or index is not snap.index or tuple(skipped) != self._skipped \
+                or topics != snap.topics:
+            return False
+        try:
+            read_manifest(self.index_dir)
+        except IndexFormatError:
+            return False
+        return True
 
     def _learn_stems(self) -> None:
         """Stem the words questions are expanded with, so the saved stems cover them too.

@@ -47,7 +47,7 @@ def test_full_disk_leaves_nothing_and_old_index_serves(engine: Engine,
     before = _generations(engine.index_dir)
     _full_disk_after(monkeypatch, 3)
     with pytest.raises(IndexWriteError, match=r"^no space left on device writing the index"):
-        engine.rebuild()
+        engine.rebuild(trust_saved=False)  # a full build: an unchanged patch writes nothing
     assert _generations(engine.index_dir) == before  # no .tmp-gen-*, no half generation
     monkeypatch.undo()
     assert engine.ask("Rosatom").answered
@@ -202,3 +202,12 @@ def test_scratch_marks_stay_clear_after_a_bad_id() -> None:
         assert not work.rows.any()
     assert union([np.array([1, 5])], work.rows, 10).tolist() == [1, 5]
     assert not work.rows.any()
+
+
+def test_a_rebuild_that_finds_nothing_new_writes_nothing(engine: Engine) -> None:
+    engine.open()
+    before = _generations(engine.index_dir)
+    report = engine.rebuild()  # what the watcher does after /add has already rebuilt
+    assert not report.changed_anything
+    assert _generations(engine.index_dir) == before
+    assert engine.ask("Rosatom").answered
