@@ -82,6 +82,15 @@ def source_choice_value(source_id: str) -> str:
     return "~" + hashlib.sha256(source_id.encode()).hexdigest()[:16]
 
 
+def source_choices(bot: CitebotBot, current: str) -> list[discord.app_commands.Choice[str]]:
+    """Indexed sources whose id or title contains what was typed (at most 25), for autocomplete."""
+    needle = current.lower()
+    return [discord.app_commands.Choice(name=cut(f"{s.title} ({s.source_id})", 100),
+                                        value=source_choice_value(s.source_id))
+            for s in bot.engine.sources()
+            if needle in s.source_id.lower() or needle in s.title.lower()][:25]
+
+
 def resolve_source(bot: CitebotBot, value: str | None) -> str | None:
     """The source id a `source` option names (an id, or the `~hash` of a long one)."""
     if not value:

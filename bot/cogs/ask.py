@@ -19,7 +19,7 @@ from ..answering import (
     prepare,
     resolve_source,
     respond,
-    source_choice_value,
+    source_choices,
     without_mentions,
 )
 from ..render import cut
@@ -67,11 +67,7 @@ class Ask(commands.Cog):
     async def source_autocomplete(self, interaction: discord.Interaction,
                                   current: str) -> list[app_commands.Choice[str]]:
         """Suggest indexed sources whose id or title contains what was typed."""
-        needle = current.lower()
-        return [app_commands.Choice(name=cut(f"{s.title} ({s.source_id})", 100),
-                                    value=source_choice_value(s.source_id))
-                for s in self.bot.engine.sources()
-                if needle in s.source_id.lower() or needle in s.title.lower()][:25]
+        return source_choices(self.bot, current)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

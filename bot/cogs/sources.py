@@ -14,6 +14,7 @@ from index import ingest
 from index.errors import AddSourceError
 from index.fetch import FetchPolicy
 
+from ..answering import resolve_source, source_choices
 from ..render import _SAFE_URL, DESCRIPTION_MAX, TITLE_MAX, Rendered, cut, escape
 from .admin import is_admin
 
@@ -42,15 +43,6 @@ def render_added(added: ingest.Added) -> Rendered:
     embed.set_footer(text=cut(f"Index: {added.report.sources} sources, "
                               f"{added.report.sentences} sentences; searchable now", 200))
     return Rendered("Added a source:", [embed])
-
-
-def source_choices(bot: CitebotBot, current: str) -> list[app_commands.Choice[str]]:
-    """Indexed sources whose id or title contains what was typed (at most 25)."""
-    needle = current.lower()
-    return [app_commands.Choice(name=cut(f"{s.title} ({s.source_id})", 100),
-                                value=s.source_id[:100])
-            for s in bot.engine.sources()
-            if needle in s.source_id.lower() or needle in s.title.lower()][:25]
 
 
 class Sources(commands.Cog):
@@ -105,6 +97,7 @@ class Sources(commands.Cog):
     async def remove(self, interaction: discord.Interaction, source: str) -> None:
         """Take a source out: its file is deleted and the index rebuilt."""
         await interaction.response.defer(thinking=True, ephemeral=True)
+        source = resolve_source(self.bot, source) or source  # the `~hash` of a long id
         log.info("remove of %s requested by user %d", source, interaction.user.id)
         report = await asyncio.to_thread(ingest.remove, self.bot.engine, source)
         await interaction.followup.send(
