@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .cues import frame_words
 from .models import Answer, PassageKey
-from .tokens import spans
+from .tokens import spans, tokenize
 from .topics import Topics
 
 MAX_TURNS = 6  # how many earlier turns a conversation keeps (older ones carry almost nothing)
@@ -180,12 +180,12 @@ def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -
     if not match or match.group(1).lower() in _FILLER:
         return False  # "who is said to …": a word of talk is not the action asked about
     verb = match.group(1)
-    terms = {t for _, _, ts in spans(verb) for t in ts}
+    terms = set(tokenize(verb))
     if not terms:
         return False  # "who is against it?": no verb to judge by
     if verb.lower() in {u.lower() for u in unknown}:
         return True
-    held = {t for text in shown for _, _, ts in spans(text) for t in ts}
+    held = {t for text in shown for t in tokenize(text)}
     return not terms <= held
 
 

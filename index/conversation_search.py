@@ -13,7 +13,7 @@ from .models import PassageKey
 from .query import Query, _group
 from .search import Scored, score_query
 from .settings import SearchSettings
-from .tokens import spans
+from .tokens import tokenize
 from .topics import Topics
 
 # A follow-up mostly stays with what was just shown ("how many?", "who said that?"): sentences of
@@ -49,13 +49,12 @@ def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
     # the carried words weigh at most CARRY_SHARE of them.
     scale = min(1.0, CARRY_SHARE * own / total) if own and total else 1.0
     for word in carried:
-        for _, _, word_terms in spans(word.surface):
-            for term in word_terms:
-                if term in terms:
-                    continue
-                terms.add(term)
-                groups.append(_group(term, word.surface, terms, topics, settings,
-                                     weight=word.weight * scale, required=required))
+        for term in tokenize(word.surface):
+            if term in terms:
+                continue
+            terms.add(term)
+            groups.append(_group(term, word.surface, terms, topics, settings,
+                                 weight=word.weight * scale, required=required))
     return replace(query, groups=tuple(groups))
 
 
@@ -79,7 +78,7 @@ def _terms_near(index: Index, rows: Sequence[int], reach: int) -> set[str]:
     terms: set[str] = set()
     for row in rows:
         for near in range(max(0, row - reach), min(len(index.sent_para), row + reach + 1)):
-            terms.update(t for _, _, ts in spans(index.sentence(near)) for t in ts)
+            terms.update(tokenize(index.sentence(near)))
     return terms
 
 
@@ -123,7 +122,7 @@ def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: 
     # A carried word the sources never use was judged in its own turn; here it would only
     # dilute the share of the follow-up that the passage covers.
     vocab = index.postings.vocab
-    known = [c for c in carried if any(t in vocab for _, _, ts in spans(c.surface) for t in ts)]
+    known = [c for c in carried if any(t in vocab for t in tokenize(c.surface))]
     full = with_carried(query, known, topics, settings, required=True)
     scored = score_query(index, full, settings, *rows)
     at = np.searchsorted(scored.rows, row)
