@@ -124,6 +124,6 @@ def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: 
     vocab = index.postings.vocab
     known = [c for c in carried if any(t in vocab for t in tokenize(c.surface))]
     full = with_carried(query, known, topics, settings, required=True)
-    scored = score_query(index, full, settings, *rows)
+    scored = score_query(index, full, settings, *rows, at_row=row)  # that row's scores only
     at = np.searchsorted(scored.rows, row)
     return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0

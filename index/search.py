@@ -68,12 +68,14 @@ _NO_CANDIDATES = Scored(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
 
 
 def score_query(index: Index, query: Query, settings: SearchSettings,
-                lo: int = 0, hi: int | None = None, limit: int | None = None) -> Scored:
+                lo: int = 0, hi: int | None = None, limit: int | None = None,
+                at_row: int | None = None) -> Scored:
     """Score the sentences in rows [lo, hi) that share a term with the query (or its titles).
 
     Two stages: every candidate's BM25 and title evidence first, which bound its final score;
     then every other signal only on the candidates whose bound can reach the best `limit`
-    (all of them without a limit). The best `limit` are the same either way.
+    (all of them without a limit). The best `limit` are the same either way. With `at_row`,
+    only that sentence's scores (a candidate's signals do not depend on the other candidates).
     """
     hi = index.size if hi is None else hi
     cols = [columns(index, g, lo, hi) for g in query.groups]
@@ -97,6 +99,10 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     position = position_factor(index, rows, settings, source)
     evaluate = partial(_second_stage, index, query, settings, _Candidates(
         rows, source, cue, position, is_titled), cols, first)
+    if at_row is not None:
+        at = int(np.searchsorted(rows, at_row))
+        found = at < len(rows) and rows[at] == at_row
+        return evaluate(np.array([at])) if found else _NO_CANDIDATES
     if limit is None or len(rows) <= _FULL_BELOW * limit:
         return evaluate(_ALL)
     factors = cue * position

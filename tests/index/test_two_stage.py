@@ -86,3 +86,22 @@ def test_same_answers_on_a_large_synthetic_corpus(tmp_path: Path,
     engine = Engine(tmp_path / "src", tmp_path / "index")
     questions = [EvalQuestion(q, None) for q in corpus.questions(150)]
     assert _compare(engine, questions, monkeypatch) == 150
+
+
+def test_one_rows_scores_equal_its_scores_among_all_candidates(tmp_path: Path) -> None:
+    from index.query import parse_query
+
+    engine = Engine(_multi_sources(tmp_path), tmp_path / "index")
+    snap, settings = engine.snapshot, engine.settings
+    checked = 0
+    for q in load_questions(SHARED / "multi_dev" / "questions.jsonl"):
+        query = parse_query(q.question, snap.topics, settings)
+        full = search_module.score_query(snap.index, query, settings)
+        for slot in range(0, len(full.rows), max(1, len(full.rows) // 5)):
+            one = search_module.score_query(snap.index, query, settings,
+                                            at_row=int(full.rows[slot]))
+            assert list(one.rows) == [full.rows[slot]], q.question
+            assert one.scores[0] == full.scores[slot], q.question
+            assert one.coverage[0] == full.coverage[slot], q.question
+            checked += 1
+    assert checked > 200
