@@ -21,7 +21,7 @@ def upper_bounds(index: Index, query: Query, settings: SearchSettings,
     evidence is at most every term in the sentence's section, and coord at most one.
     `factors` are the candidates' answer-kind × position factors (signals.py).
     """
-    base, most, _, factors = _evidence(index, query, settings, first, factors, _ALL)
+    base, most, _, factors = _evidence(index, query, settings, first, factors, ALL_CANDIDATES)
     most = base + most
     return factors * np.where(most > 0, most, most * (1.0 - settings.coord_weight))
 
@@ -59,7 +59,7 @@ def floor(index: Index, query: Query, settings: SearchSettings, first: list[Grou
     return float(np.partition(lower, len(lower) - limit)[len(lower) - limit])
 
 
-_ALL = slice(None)
+ALL_CANDIDATES = slice(None)  # every candidate (a view, not a copy)
 
 
 def _evidence(index: Index, query: Query, settings: SearchSettings, first: list[GroupScore],

@@ -7,7 +7,7 @@ from functools import partial
 
 import numpy as np
 
-from .bounds import floor, upper_bounds
+from .bounds import ALL_CANDIDATES, floor, upper_bounds
 from .corpus import Index
 from .evidence import (
     Columns,
@@ -98,13 +98,13 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     cue = cue_factor(index, rows, query.expects, settings)
     position = position_factor(index, rows, settings, source)
     evaluate = partial(_second_stage, index, query, settings, _Candidates(
-        rows, source, cue, position, is_titled), cols, first)
+        rows, cue, position, is_titled), cols, first)
     if at_row is not None:
         at = int(np.searchsorted(rows, at_row))
         found = at < len(rows) and rows[at] == at_row
         return evaluate(np.array([at])) if found else _NO_CANDIDATES
     if limit is None or len(rows) <= _FULL_BELOW * limit:
-        return evaluate(_ALL)
+        return evaluate(ALL_CANDIDATES)
     factors = cue * position
     upper = upper_bounds(index, query, settings, first, factors)
     # The limit-th best final score is at least the limit-th best lower bound of any candidates:
@@ -114,14 +114,13 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     likely = np.argpartition(upper, len(rows) - sample)[len(rows) - sample:]
     least = floor(index, query, settings, first, is_titled, factors, likely, limit)
     if least == -np.inf:
-        return evaluate(_ALL)
+        return evaluate(ALL_CANDIDATES)
     reach = np.flatnonzero(upper >= least)
     if len(reach) > _PRUNE_SHARE * len(rows):  # pruning would save little: one pass over all
-        return evaluate(_ALL)
+        return evaluate(ALL_CANDIDATES)
     return evaluate(reach)
 
 
-_ALL = slice(None)  # every candidate (a view, not a copy)
 # Below this many candidates per wanted row scoring all beats bounding; above this share of the
 # candidates left after bounding, one pass over all beats picking them out.
 _FULL_BELOW = 16
@@ -135,7 +134,6 @@ class _Candidates:
     """A query's candidate rows and what every stage reads of them (looked up once)."""
 
     rows: np.ndarray
-    source: np.ndarray
     cue: np.ndarray | float  # signals.cue_factor
     position: np.ndarray | float  # signals.position_factor
     is_titled: np.ndarray  # a row of a source whose title names a question term
@@ -149,7 +147,7 @@ def _pick(values: np.ndarray | float, take: np.ndarray | slice) -> np.ndarray | 
 def _second_stage(index: Index, query: Query, settings: SearchSettings, cand: _Candidates,
                   cols: list[Columns], first: list[GroupScore],
                   take: np.ndarray | slice) -> Scored:
-    """Every signal on the candidates at positions `take` (ascending, or _ALL)."""
+    """Every signal on the candidates at positions `take` (ascending, or ALL_CANDIDATES)."""
     picked = cand.rows[take]
     sums = _Sums.start(index, picked, unseen_weight(index, query))
     work = scratch(index)
