@@ -104,7 +104,7 @@ def parse_question(row: Any) -> EvalQuestion:
     if not isinstance(row, dict):
         raise UsageError('expected {"question": …, "expect": […]}')
     return EvalQuestion(str(text_field(row, "question", required=True)),
-                        _expectations(row.get("expect")), text_field(row, "source"))
+                        expectations(row.get("expect")), text_field(row, "source"))
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -124,7 +124,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     return questions
 
 
-def _expectations(value: object) -> tuple[str, ...] | None:
+def expectations(value: object) -> tuple[str, ...] | None:
     """`expect` as a tuple of strings: one string is one expectation, null means unanswerable."""
     if value is None:
         return None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .conversation import Turn, next_turn
 from .errors import UsageError
+from .evaluate import expectations
 from .models import Answer
 
 AskTurn = Callable[[str, Sequence[Turn]], Answer]
@@ -71,12 +72,11 @@ def load_conversations(path: Path) -> list[EvalConversation]:
             continue
         try:
             row = json.loads(line)
-            turns = tuple(EvalTurn(str(t["say"]), None if t.get("expect") is None
-                                   else tuple(map(str, t["expect"])),
+            turns = tuple(EvalTurn(str(t["say"]), expectations(t.get("expect")),
                                    str(t.get("kind", "first" if i == 0 else "follow-up")),
                                    t.get("meant")) for i, t in enumerate(row["turns"]))
             out.append(EvalConversation(str(row["id"]), turns))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, UsageError):
             raise UsageError(f"{path}:{number}: expected {{\"id\": …, \"turns\": [{{\"say\": …, "
                              f"\"expect\": …}}]}}") from None
     return out
