@@ -37,6 +37,7 @@ FOLLOW_ID = "citebot:follow:{id}"
 READING_MAX = 300  # the "Reading this as" line stays short
 SORRY = "Sorry, something went wrong while answering. It has been logged."
 # Discord mention syntax (users, roles, channels, @everyone/@here): not words of a question.
+WAIT_REACTION = "⏳"  # a member asked again within the cooldown
 MENTION_SYNTAX = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@(?:everyone|here)\b")
 # Autocomplete values are at most 100 characters: a longer source id travels as its hash.
 LONG_ID = re.compile(r"^~([0-9a-f]{16})$")
@@ -64,6 +65,14 @@ class Reply:
 def without_mentions(question: str) -> str:
     """The question without Discord mention syntax, which would only count as unknown words."""
     return " ".join(MENTION_SYNTAX.sub(" ", question).split())
+
+
+async def react(message: discord.Message, emoji: str) -> None:
+    """Add a reaction, if Discord lets us (a missing permission is only logged)."""
+    try:
+        await message.add_reaction(emoji)
+    except discord.HTTPException as exc:
+        log.info("could not react to message %d: %s", message.id, exc)
 
 
 def prepare(question: str, limit: int) -> tuple[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,9 +13,11 @@ from index.errors import UsageError
 
 from ..answering import (
     SORRY,
+    WAIT_REACTION,
     Reply,
     answer,
     prepare,
+    react,
     resolve_source,
     respond,
     source_choices,
@@ -31,12 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EMPTY_HINT = "Ask me a question after the mention, for example: “who runs the nuclear plant?”"
-WAIT_REACTION = "⏳"
-
-
-def strip_mentions(content: str, user_id: int) -> str:
-    """Remove mentions of the bot from a message's text."""
-    return re.sub(rf"<@!?{user_id}>", " ", content).strip()
 
 
 def talks_to_others(message: discord.Message, me: int) -> bool:
@@ -83,9 +78,9 @@ class Ask(commands.Cog):
             return
         if self.bot.cooldowns.question_wait(message.author.id):
             if self.bot.cooldowns.may_notify(message.author.id):
-                await self._react(message, WAIT_REACTION)  # once a window; no flood of notices
+                await react(message, WAIT_REACTION)  # once a window; no flood of notices
             return
-        question = without_mentions(strip_mentions(message.content, me.id))
+        question = without_mentions(message.content)  # the bot's mention included
         if not question:
             await self._reply(message, {"content": EMPTY_HINT}, "")
             return
@@ -105,13 +100,6 @@ class Ask(commands.Cog):
             return
         sent = await self._reply(message, reply.send_kwargs(), text)
         self.bot.dispatch("answer_sent", sent, AskRequest(question=text), reply.result)
-
-    async def _react(self, message: discord.Message, emoji: str) -> None:
-        """Add a reaction, if Discord lets us (missing permission is only logged)."""
-        try:
-            await message.add_reaction(emoji)
-        except discord.HTTPException as exc:
-            log.info("could not react to message %d: %s", message.id, exc)
 
     async def _reply(self, message: discord.Message, kwargs: dict[str, object],
                      title: str) -> discord.Message:

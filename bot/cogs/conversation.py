@@ -20,7 +20,16 @@ from index.conversation import Turn, next_turn
 from index.errors import UsageError
 from index.models import Answer
 
-from ..answering import FOLLOW_ID, SORRY, answer, prepare, send_private, without_mentions
+from ..answering import (
+    FOLLOW_ID,
+    SORRY,
+    WAIT_REACTION,
+    answer,
+    prepare,
+    react,
+    send_private,
+    without_mentions,
+)
 from ..buttons import stored_question
 from ..conversations import ConversationStore, chain_conversation, thread_conversation
 from ..render import cut
@@ -34,7 +43,6 @@ THREAD_HINT = "Ask your follow-up questions here: every message in this thread i
               "the conversation so far, no mention needed."
 NO_THREAD = "I can't open a thread here (it needs the Create Public Threads permission): reply " \
             "to my answer instead to follow up."
-WAIT_REACTION = "⏳"
 
 
 def _enabled(bot: CitebotBot) -> bool:
@@ -81,12 +89,12 @@ async def take_turn(bot: CitebotBot, message: discord.Message) -> bool:
     history = await store.ahistory(key) if key else []
     mentioned = any(u.id == me.id for u in message.mentions)
     others = any(u.id != me.id for u in message.mentions if not _replied_to(message, u.id))
-    question = without_mentions(re.sub(rf"<@!?{me.id}>", " ", message.content))
+    question = without_mentions(message.content)  # the bot's mention included
     if not history or not question or (others and not mentioned) or message.role_mentions:
         return False
     if bot.cooldowns.question_wait(message.author.id):
         if bot.cooldowns.may_notify(message.author.id):
-            await _react(message, WAIT_REACTION)
+            await react(message, WAIT_REACTION)
         return True
     text, notice = prepare(question, bot.config.max_question_chars)
     thread = isinstance(message.channel, discord.Thread)
@@ -113,14 +121,6 @@ def _replied_to(message: discord.Message, user_id: int) -> bool:
     """Whether the user is mentioned only because the message replies to them (Discord's ping)."""
     resolved = message.reference.resolved if message.reference else None
     return isinstance(resolved, discord.Message) and resolved.author.id == user_id
-
-
-async def _react(message: discord.Message, emoji: str) -> None:
-    """Add a reaction if Discord lets us."""
-    try:
-        await message.add_reaction(emoji)
-    except discord.HTTPException as exc:
-        log.info("could not react to message %d: %s", message.id, exc)
 
 
 class Conversation(commands.Cog):
