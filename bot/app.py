@@ -20,7 +20,7 @@ from index.engine import Engine
 from index.errors import CitebotError
 from index.models import BuildReport
 
-from .answering import send_private
+from .answering import SORRY, send_private
 from .config import BotConfig
 from .conversations import ConversationStore
 from .cooldowns import Cooldowns
@@ -55,7 +55,7 @@ class CitebotTree(app_commands.CommandTree):
         if message is None:
             name = interaction.command.name if interaction.command else "?"
             log.error("app command /%s failed", name, exc_info=error)
-            message = "Sorry, something went wrong while answering. It has been logged."
+            message = SORRY
         await send_private(interaction, message)
 
 

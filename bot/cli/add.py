@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from index.engine import Engine, default_index_dir
+from index.engine import Engine
 from index.errors import CitebotError, DuplicateSourceError
 
-from . import index_option, sources_option
+from . import index_option, open_engine, sources_option
 
 if TYPE_CHECKING:  # imported by the command itself: aiohttp alone costs every command ~0.1 s
     from index.fetch import FetchPolicy
@@ -60,8 +60,7 @@ def add_cmd(targets: tuple[str, ...], dry_run: bool, allow_private: bool, source
     from index.fetch import FetchPolicy
     from index.ingest import add
 
-    engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir))
-    engine.open()
+    engine = open_engine(sources_dir, index_dir)
     policy = FetchPolicy(allow_private=allow_private)
     failed = 0
     for target in targets:
