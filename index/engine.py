@@ -48,7 +48,12 @@ class Snapshot:
 
     index: Index
     topics: Topics
-    skipped: tuple[tuple[str, str], ...] = ()
+    skipped_sources: tuple[SkippedSource, ...] = ()  # with their hashes, for the next patch
+
+    @property
+    def skipped(self) -> tuple[tuple[str, str], ...]:
+        """The sources skipped, each with why: (source id, reason)."""
+        return tuple((s.source_id, s.reason) for s in self.skipped_sources)
 
 
 @contextmanager
@@ -98,7 +103,6 @@ class Engine:
         self.settings = settings or SearchSettings()
         self.params = params or Bm25Params()
         self._snapshot: Snapshot | None = None
-        self._skipped: tuple[SkippedSource, ...] = ()  # with hashes, for the next patch
         self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
         self._check = IntegrityCheck(index_dir)
 
@@ -122,12 +126,11 @@ class Engine:
     def _load_saved(self, *, background_check: bool = True) -> BuildReport:
         """Serve the saved index (its checksums checked now, or in the background if big)."""
         index, manifest = load_index(self.index_dir)
-        self._skipped = tuple(SkippedSource(s["source_id"], s["reason"], s.get("sha256", ""))
-                              for s in manifest["skipped"])
+        skipped = tuple(SkippedSource(s["source_id"], s["reason"], s.get("sha256", ""))
+                        for s in manifest["skipped"])
         generation = str(manifest["generation"])
         offer_stems(self.index_dir / generation / STEMS, tokenizer_id())
-        self._snapshot = Snapshot(index, load_topics(self.sources_dir),
-                                  tuple((s.source_id, s.reason) for s in self._skipped))
+        self._snapshot = Snapshot(index, load_topics(self.sources_dir), skipped)
         self._check.loaded(generation, verified=not needs_background_check(manifest),
                            background=background_check)
         return BuildReport(sources=len(index.sources), sentences=index.size,
@@ -172,9 +175,7 @@ class Engine:
             self._learn_stems()
             generation = save_index(index, self.index_dir, {"skipped": skipped_info})
             self._check.loaded(generation.name, verified=True)
-            self._skipped = tuple(skipped)
-            self._snapshot = Snapshot(index, topics, tuple((s.source_id, s.reason)
-                                                           for s in skipped))
+            self._snapshot = Snapshot(index, topics, tuple(skipped))
             after = {s.source_id: s.sha256 for s in index.sources}
             report = BuildReport(
                 added=tuple(sorted(after.keys() - before.keys())),
@@ -193,7 +194,7 @@ class Engine:
         would only cost a full write.
         """
         snap = self._snapshot
-        if snap is None or index is not snap.index or tuple(skipped) != self._skipped \
+        if snap is None or index is not snap.index or tuple(skipped) != snap.skipped_sources \
                 or topics != snap.topics:
             return False
         try:
@@ -243,7 +244,7 @@ class Engine:
         index = self._snapshot.index
         if index.tokenizer != tokenizer_id() or index.params != self.params:
             return None
-        return (index, self._skipped) if self._check.verified_now() else None
+        return (index, self._snapshot.skipped_sources) if self._check.verified_now() else None
 
     def _built(self, progress: Progress | None) -> tuple[Index, list[SkippedSource]]:
         """A full build from every source file."""
