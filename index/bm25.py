@@ -66,6 +66,13 @@ class Postings:
         return slice(0, 0) if t is None else slice(int(self.ptr[t]), int(self.ptr[t + 1]))
 
     @cached_property
+    def row_norm(self) -> np.ndarray:
+        """Each row's length normalisation, k1 · (1 − b + b · len / avgdl) (derived, not saved)."""
+        k1, b = self.params.k1, self.params.b
+        # avgdl is 0 only when no row has an indexable word (candidates from titles alone).
+        return k1 * (1 - b + b * self.doc_len / (self.avgdl or 1.0))
+
+    @cached_property
     def weights(self) -> np.ndarray:
         """Each posting's BM25Okapi weight, float64 [P] (derived on first use, never saved)."""
         if not self.n_rows:

@@ -31,19 +31,21 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
 
 
 def group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.ndarray,
-                position: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A group's (discounted) term count per row, and its BM25 as one term of that count.
+               norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A group's (discounted) term count in each of `rows` (ascending), and its BM25 as one term.
 
     For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
-    count the way a search engine's synonym query does, with the name's own idf. Only the rows
-    holding a term are computed (the rest are 0): a question's rare words cost what they match.
+    count the way a search engine's synonym query does, with the name's own idf. Each term's
+    postings are searched for the rows (a few binary searches), never walked.
     """
     tf, bm25 = np.zeros(len(rows)), np.zeros(len(rows))
+    held = np.zeros(len(rows), dtype=bool)
+    keys = rows.astype(index.postings.ids.dtype)  # wider keys would copy the postings first
     for ids, counts, factor in group_cols:
-        tf[position[ids]] += factor * counts  # a term's rows are distinct: no lost updates
-    held = position[np.concatenate([c[0] for c in group_cols])] if group_cols else rows[:0]
-    if len(group_cols) > 1:
-        held = np.unique(held)
+        at = np.minimum(np.searchsorted(ids, keys), len(ids) - 1)
+        found = ids[at] == keys
+        tf[found] += factor * counts[at[found]]
+        held |= found
     k1 = index.params.k1
     found = tf[held]
     bm25[held] = group_idf(index, group) * (found * (k1 + 1) / (found + norm[held]))
@@ -52,9 +54,7 @@ def group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.nda
 
 def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
     """BM25's length normalisation of each candidate (k1 · (1 − b + b · len / avgdl))."""
-    p, params = index.postings, index.params
-    # avgdl is 0 only when no sentence has an indexable word (candidates from titles alone).
-    return params.k1 * (1 - params.b + params.b * p.doc_len[rows] / (p.avgdl or 1.0))
+    return index.postings.row_norm[rows]
 
 
 def group_idf(index: Index, group: TermGroup) -> float:
@@ -76,7 +76,7 @@ def unseen_weight(index: Index, query: Query) -> float:
 
 @dataclass(frozen=True)
 class GroupScore:
-    """One group's sentence evidence for every candidate (the first stage)."""
+    """One group's sentence evidence for some candidates."""
 
     tf: np.ndarray  # its (discounted) term count
     bm25: np.ndarray  # its BM25, exactly rank-bm25's for a one-term group
@@ -98,17 +98,17 @@ def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
     return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
 
 
-def first_stage(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Columns,
-                work: Scratch, norm: np.ndarray, source: np.ndarray,
-                focus: np.ndarray) -> GroupScore:
-    """A group's term count, BM25 and title evidence for every candidate.
+def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Columns,
+                   work: Scratch, norm: np.ndarray, source: np.ndarray,
+                   focus: np.ndarray) -> GroupScore:
+    """A group's term count, BM25 and title evidence for each of `rows` (ascending).
 
-    `norm` and `source` are the candidates' length normalisation and source, `focus` each
-    source's `title_focus`: computed once per query, not once per group.
+    `norm` and `source` are the rows' length normalisation and source, `focus` each source's
+    `title_focus`: computed once per query, not once per group.
     """
-    tf, bm25 = group_bm25(index, group, group_cols, rows, work.position, norm)
+    tf, bm25 = group_bm25(index, group, group_cols, rows, norm)
     hits = field_hits(index.title_terms, group)
-    if not len(hits):  # no title names it: nothing to look up for every candidate
+    if not len(hits):  # no title names it: nothing to look up for every row
         return GroupScore(tf, bm25, None, None)
     in_title = present(hits, work.sources, source)
     return GroupScore(tf, bm25, in_title, in_title * focus[source])

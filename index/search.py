@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
-from .bounds import ALL_CANDIDATES, floor, upper_bounds
 from .corpus import Index
 from .evidence import (
     Columns,
     GroupScore,
     columns,
     field_hits,
-    first_stage,
+    group_evidence,
     group_idf,
     length_norm,
     title_focus,
     unseen_weight,
 )
 from .query import Query, TermGroup
-from .scratch import Scratch, present, scratch, union
+from .scratch import Scratch, present, scratch
 from .settings import SearchSettings
+from .shortlist import candidates, first_scores, shortlist
 from .signals import cue_factor, position_factor
 
 
@@ -46,8 +45,7 @@ class _Sums:
     matched: np.ndarray  # whether the sentence holds a question term (whatever its idf's sign)
     must: np.ndarray
     party: np.ndarray
-    para: np.ndarray  # each candidate's paragraph and section (looked up once)
-    section: np.ndarray
+    section: np.ndarray  # each candidate's section (looked up once)
     headed: np.ndarray  # whether its section has a heading
     unseen: float = 1.0  # the weight of a question word the sources never use
     parties: int = 0
@@ -60,7 +58,7 @@ class _Sums:
         section = index.sent_section[rows]
         return cls(sent=np.zeros(n), ctx=np.zeros(n), covered=np.zeros(n), close=np.zeros(n),
                    matched=np.zeros(n, dtype=bool), must=np.ones(n, dtype=bool),
-                   party=np.zeros(n), para=index.sent_para[rows], section=section,
+                   party=np.zeros(n), section=section,
                    headed=index.section_has_heading[section], unseen=unseen)
 
 
@@ -72,105 +70,60 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
                 at_row: int | None = None) -> Scored:
     """Score the sentences in rows [lo, hi) that share a term with the query (or its titles).
 
-    Two stages: every candidate's BM25 and title evidence first, which bound its final score;
-    then every other signal only on the candidates whose bound can reach the best `limit`
-    (all of them without a limit). The best `limit` are the same either way. With `at_row`,
-    only that sentence's scores (a candidate's signals do not depend on the other candidates).
+    Two stages: every candidate's score from its own words and title first (index/shortlist);
+    then every signal only on the best few hundred of them (shortlist.SHORTLIST_ROWS;
+    all of them without a limit). With `at_row`, only that sentence's scores (a candidate's
+    signals do not depend on the other candidates).
     """
     hi = index.size if hi is None else hi
     cols = [columns(index, g, lo, hi) for g in query.groups]
-    all_ids = [c[0] for group_cols in cols for c in group_cols]
-    if not all_ids and not (settings.title_rows and settings.title_weight):
+    if not any(cols) and not (settings.title_rows and settings.title_weight):
         return _NO_CANDIDATES
-    titled = _titled_rows(index, query, settings, lo, hi)
-    work = scratch(index)
-    rows = union([*all_ids, titled], work.rows, index.size)
-    if not len(rows):
-        return _NO_CANDIDATES
-    work.position[rows] = np.arange(len(rows))  # row → candidate slot, for this query
-    norm = length_norm(index, rows)
-    source = index.sent_source[rows]
-    focus = title_focus(index, settings)
-    first = [first_stage(index, rows, g, c, work, norm, source, focus)
-             for g, c in zip(query.groups, cols, strict=True)]
-    is_titled = np.zeros(len(rows), dtype=bool)
-    is_titled[work.position[titled]] = True
-    cue = cue_factor(index, rows, query.expects, settings)
-    position = position_factor(index, rows, settings, source)
-    evaluate = partial(_second_stage, index, query, settings, _Candidates(
-        rows, cue, position, is_titled), cols, first)
+    titled = _titled_sources(index, query, settings)
     if at_row is not None:
-        at = int(np.searchsorted(rows, at_row))
-        found = at < len(rows) and rows[at] == at_row
-        return evaluate(np.array([at])) if found else _NO_CANDIDATES
-    if limit is None or len(rows) <= _FULL_BELOW * limit:
-        return evaluate(ALL_CANDIDATES)
-    factors = cue * position
-    upper = upper_bounds(index, query, settings, first, factors)
-    # The limit-th best final score is at least the limit-th best lower bound of any candidates:
-    # of those most likely to score high (a few times `limit`, so the bound stays cheap). A
-    # candidate whose upper bound is below that cannot be among the best `limit`.
-    sample = min(len(rows), _SAMPLE * limit)
-    likely = np.argpartition(upper, len(rows) - sample)[len(rows) - sample:]
-    least = floor(index, query, settings, first, is_titled, factors, likely, limit)
-    if least == -np.inf:
-        return evaluate(ALL_CANDIDATES)
-    reach = np.flatnonzero(upper >= least)
-    if len(reach) > _PRUNE_SHARE * len(rows):  # pruning would save little: one pass over all
-        return evaluate(ALL_CANDIDATES)
-    return evaluate(reach)
-
-
-# Below this many candidates per wanted row scoring all beats bounding; above this share of the
-# candidates left after bounding, one pass over all beats picking them out.
-_FULL_BELOW = 16
-_PRUNE_SHARE = 0.5
-_SAMPLE = 4  # lower bounds for this many times `limit` of the likeliest candidates
-_MARK_ABOVE = 8  # past 1/8 of the candidates, mark a group's paragraphs rather than search
-
-
-@dataclass(frozen=True)
-class _Candidates:
-    """A query's candidate rows and what every stage reads of them (looked up once)."""
-
-    rows: np.ndarray
-    cue: np.ndarray | float  # signals.cue_factor
-    position: np.ndarray | float  # signals.position_factor
-    is_titled: np.ndarray  # a row of a source whose title names a question term
-
-
-def _pick(values: np.ndarray | float, take: np.ndarray | slice) -> np.ndarray | float:
-    """Some candidates' values of a per-candidate array (a constant factor stays one)."""
-    return values[take] if isinstance(values, np.ndarray) else values
-
-
-def _second_stage(index: Index, query: Query, settings: SearchSettings, cand: _Candidates,
-                  cols: list[Columns], first: list[GroupScore],
-                  take: np.ndarray | slice) -> Scored:
-    """Every signal on the candidates at positions `take` (ascending, or ALL_CANDIDATES)."""
-    picked = cand.rows[take]
-    sums = _Sums.start(index, picked, unseen_weight(index, query))
+        return _second_stage(index, query, settings, cols, titled, (lo, hi), np.array([at_row]))
     work = scratch(index)
-    for group, group_cols, g in zip(query.groups, cols, first, strict=True):
-        _add_group(index, settings, picked, group, group_cols, g, take, sums, work)
-    scores = (sums.sent + sums.ctx) * _pick(cand.cue, take)
-    scores *= _pick(cand.position, take)
+    rows = _titled_rows(index, titled, lo, hi)
+    if limit is None:
+        every = np.concatenate([c[0] for group_cols in cols for c in group_cols] + [rows])
+        picked = np.sort(candidates(every.astype(np.intp), work)[0])
+    else:
+        rows, estimate = first_scores(index, query, settings, cols, rows, work)
+        picked = shortlist(rows, estimate, limit)
+    if not len(picked):
+        return _NO_CANDIDATES
+    return _second_stage(index, query, settings, cols, titled, (lo, hi), picked)
+
+
+def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
+                  titled: np.ndarray, span: tuple[int, int], rows: np.ndarray) -> Scored:
+    """Every signal on some candidate rows (ascending); a row's scores need only the row."""
+    work = scratch(index)
+    source = index.sent_source[rows]
+    norm, focus = length_norm(index, rows), title_focus(index, settings)
+    sums = _Sums.start(index, rows, unseen_weight(index, query))
+    units = _Units.around(index, rows)
+    for group, group_cols in zip(query.groups, cols, strict=True):
+        g = group_evidence(index, rows, group, group_cols, work, norm, source, focus)
+        _add_group(index, settings, group, group_cols, g, sums, units, work)
+    scores = (sums.sent + sums.ctx) * cue_factor(index, rows, query.expects, settings)
+    scores *= position_factor(index, rows, settings, source)
     if sums.parties and settings.party_focus:  # the share of the named parties it names
         scores *= 1.0 + settings.party_focus * sums.party / sums.parties
     if sums.total and settings.coord_weight:  # more of the question's concepts, close by, first
         scores *= 1.0 - settings.coord_weight + settings.coord_weight * sums.close / sums.total
-    coverage = sums.covered / sums.total if sums.total else np.ones(len(picked))
+    coverage = sums.covered / sums.total if sums.total else np.ones(len(rows))
     # A sentence holding a question term is a candidate even where BM25Okapi's idf is zero or
     # negative (a corpus of one or two sentences): whether to answer is coverage's call.
-    keep = sums.must & (sums.matched | cand.is_titled[take])
+    is_titled = present(titled, work.sources, source) & (rows >= span[0]) & (rows < span[1])
+    keep = sums.must & (sums.matched | is_titled)
     if not keep.any():
         return _NO_CANDIDATES
-    return Scored(picked[keep], scores[keep], coverage[keep])
+    return Scored(rows[keep], scores[keep], coverage[keep])
 
 
-def _titled_rows(index: Index, query: Query, settings: SearchSettings, lo: int,
-                 hi: int) -> np.ndarray:
-    """Rows [lo, hi) of sources whose title names a question term (title_rows), sorted.
+def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:
+    """The sources whose title names a required question term (title_rows), each once.
 
     A summary's later sentences say "it" or "the mountain" for the title's subject: they answer
     questions about it without naming it, so the title names them (scored as context only).
@@ -179,26 +132,61 @@ def _titled_rows(index: Index, query: Query, settings: SearchSettings, lo: int,
         return np.zeros(0, dtype=np.int64)
     hits = [field_hits(index.title_terms, g) for g in query.groups if g.required]
     hits = [h for h in hits if len(h)]
-    if not hits:
-        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
+
+
+def _titled_rows(index: Index, titled: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The rows [lo, hi) of the titled sources."""
     spans = [np.arange(max(rec.first, lo), min(rec.first + rec.count, hi))
-             for rec in (index.sources[int(i)] for i in np.unique(np.concatenate(hits)))]
+             for rec in (index.sources[int(i)] for i in titled)]
     spans = [r for r in spans if len(r)]
     return np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
 
 
-def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: TermGroup,
-               group_cols: Columns, first: GroupScore, take: np.ndarray | slice, sums: _Sums,
-               work: Scratch) -> None:
+@dataclass(frozen=True)
+class _Units:
+    """The first and past-the-last rows of some rows' paragraphs and sections, in one array.
+
+    [paragraph starts, paragraph ends, section starts, section ends]: one binary search of a
+    term's rows into it tells which of those paragraphs and sections hold the term.
+    """
+
+    bounds: np.ndarray
+    count: int
+
+    @classmethod
+    def around(cls, index: Index, rows: np.ndarray) -> _Units:
+        """The paragraphs and sections of these rows (sent_para and sent_section never fall)."""
+        para, section = index.sent_para[rows], index.sent_section[rows]
+        bounds = np.concatenate([np.searchsorted(index.sent_para, para, "left"),
+                                 np.searchsorted(index.sent_para, para, "right"),
+                                 np.searchsorted(index.sent_section, section, "left"),
+                                 np.searchsorted(index.sent_section, section, "right")])
+        # In the postings' own type: a search with wider keys would copy the postings first.
+        return cls(bounds.astype(index.postings.ids.dtype), len(rows))
+
+    def holding(self, group_cols: Columns) -> tuple[np.ndarray, np.ndarray]:
+        """For each row, whether its paragraph and its section hold one of a group's terms."""
+        n = self.count
+        in_para, in_section = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        for term_rows, _, _ in group_cols:
+            at = np.searchsorted(term_rows, self.bounds)
+            in_para |= at[:n] < at[n:2 * n]
+            in_section |= at[2 * n:3 * n] < at[3 * n:]
+        return in_para, in_section
+
+
+def _add_group(index: Index, settings: SearchSettings, group: TermGroup, group_cols: Columns,
+               first: GroupScore, sums: _Sums, units: _Units, work: Scratch) -> None:
     """Add one term group's sentence score, context evidence and coverage to the sums."""
-    tf, g_score = first.tf[take], first.bm25[take]
+    tf, g_score = first.tf, first.bm25
     hit = tf > 0
     sums.matched |= hit
-    in_para, in_section = _near_rows(index, rows, group_cols, len(first.tf), sums, work)
+    in_para, in_section = units.holding(group_cols)
     # None where no heading (title) holds the group: its terms below would all be zero.
     heading_hits = field_hits(index.heading_terms, group)
     in_heading = present(heading_hits, work.sections, sums.section) if len(heading_hits) else None
-    in_title = None if first.in_title is None else first.in_title[take]
+    in_title = first.in_title
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
     # A party is exempt: "what does Russia want" asks for Russia's own words (party_focus).
@@ -213,7 +201,7 @@ def _add_group(index: Index, settings: SearchSettings, rows: np.ndarray, group: 
         sums.sent += group.weight * g_score
         sums.ctx += idf * section_only
     else:
-        share = first.title_share[take]
+        share = first.title_share
         sums.sent += group.weight * g_score * (1.0 - discount * share)
         sums.ctx += idf * (discount * share + section_only + settings.title_weight * share)
     if group.must:
@@ -239,31 +227,6 @@ def _either(mask: np.ndarray, *more: np.ndarray | None) -> np.ndarray:
     return mask
 
 
-def _near_rows(index: Index, rows: np.ndarray, group_cols: Columns, candidates: int,
-               sums: _Sums, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
-    """For each of `rows`, whether its paragraph and its section hold one of a group's terms."""
-    ids = [c[0] for c in group_cols]
-    if len(rows) * _MARK_ABOVE > candidates:  # most candidates: marking beats searching
-        posting_rows = np.concatenate(ids) if ids else rows[:0]
-        return (present(index.sent_para[posting_rows], work.paragraphs, sums.para),
-                present(index.sent_section[posting_rows], work.sections, sums.section))
-    return _near(ids, index.sent_para, sums.para), _near(ids, index.sent_section, sums.section)
-
-
-def _near(ids: list[np.ndarray], unit_of_row: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """For each unit (a paragraph or section: a run of rows), whether one of the rows holds a term.
-
-    `unit_of_row` never decreases, so a unit is the rows between two binary searches, and a term's
-    rows (ascending) fall inside it or not by two more.
-    """
-    starts = np.searchsorted(unit_of_row, units, "left")
-    ends = np.searchsorted(unit_of_row, units, "right")
-    found = np.zeros(len(units), dtype=bool)
-    for term_rows in ids:
-        found |= np.searchsorted(term_rows, starts) < np.searchsorted(term_rows, ends)
-    return found
-
-
 def rank(scored: Scored, limit: int | None = None) -> np.ndarray:
     """Candidate positions, best first, equal scores in sentence order; the best `limit` only."""
     scores = scored.scores
@@ -273,3 +236,4 @@ def rank(scored: Scored, limit: int | None = None) -> np.ndarray:
         keep = np.flatnonzero(scores >= kth)
         return keep[np.lexsort((scored.rows[keep], -scores[keep]))][:limit]
     return np.lexsort((scored.rows, -scores))[:limit]
+

@@ -1,5 +1,6 @@
-"""The two-stage answer path gives the same answers as scoring every candidate, on every public
-question set (and on a synthetic corpus large enough to prune hard)."""
+"""The two-stage answer path (a shortlist from the first stage, every signal on it) gives the same
+answers as scoring every candidate, on every public question set and on a synthetic corpus large
+enough to cut hard. benchmarks/shortlist_size.py prints how small the shortlist could be."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import index.answer as answer_module
 import index.search as search_module
 from index.engine import Engine
 from index.evaluate import EvalQuestion, load_questions
@@ -18,34 +18,11 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from quality import conversation_questions  # noqa: E402
+from shortlist_size import answer_shape, exhaustive_shapes, public_sets  # noqa: E402
 from synthetic import Corpus  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval"
 DATA = REPO / "tests" / "index" / "data"
-
-
-def _shape(engine: Engine, q: EvalQuestion) -> tuple:
-    result = engine.ask(q.question, source=q.source)
-    return (result.answered, result.abstention, result.unknown_terms,
-            [(p.rank, p.score, p.sentence_ids, p.also_reported_by) for p in result.passages])
-
-
-def _compare(engine: Engine, questions: list[EvalQuestion],
-             monkeypatch: pytest.MonkeyPatch) -> int:
-    """Ask each question two-stage (pruning on every question) and scoring all; count them."""
-    monkeypatch.setattr(search_module, "_FULL_BELOW", 0)  # prune even small candidate sets
-    monkeypatch.setattr(search_module, "_PRUNE_SHARE", 1.0)  # whatever the bound leaves
-    pruned = [_shape(engine, q) for q in questions]
-    full_score = search_module.score_query
-
-    def score_all(*args, limit=None, **kwargs):
-        return full_score(*args, **kwargs)
-
-    monkeypatch.setattr(answer_module, "score_query", score_all)
-    full = [_shape(engine, q) for q in questions]
-    for q, a, b in zip(questions, pruned, full, strict=True):
-        assert a == b, q.question
-    return len(questions)
 
 
 def _multi_sources(tmp_path: Path) -> Path:
@@ -69,23 +46,52 @@ def _sets(tmp_path: Path) -> list[tuple[Path, list[EvalQuestion]]]:
               load_questions(DATA / "encyclopedia_blind.jsonl")])]
 
 
+def _compare(engine: Engine, questions: list[EvalQuestion], context: int) -> int:
+    """Ask each question through the shortlist and scoring every candidate; count them."""
+    full = exhaustive_shapes(engine, questions, context)
+    for q, want in zip(questions, full, strict=True):
+        assert answer_shape(engine, q, context) == want, q.question
+    return len(questions)
+
+
+def _counting_cuts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record, for every shortlisted question, how many candidates the shortlist left out."""
+    cuts: list[int] = []
+    real = search_module.shortlist
+
+    def counted(rows, scores, limit):
+        picked = real(rows, scores, limit)
+        cuts.append(len(rows) - len(picked))
+        return picked
+
+    monkeypatch.setattr(search_module, "shortlist", counted)
+    return cuts
+
+
 def test_same_answers_on_every_public_set(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every public question set (WikiQA's test split too), with context 0 and 1."""
+    if not SHARED.is_dir():
+        pytest.fail("the shared eval folder (../shared/eval) is missing")
+    cuts = _counting_cuts(monkeypatch)
     asked = 0
-    for number, (sources, questions) in enumerate(_sets(tmp_path)):
+    for number, (_, sources, questions) in enumerate(public_sets(tmp_path)):
         engine = Engine(sources, tmp_path / f"index-{number}")
-        asked += _compare(engine, questions, monkeypatch)
-        monkeypatch.undo()
-    assert asked > 300
+        asked += sum(_compare(engine, questions, context) for context in (0, 1))
+    assert asked > 2000
+    # The shortlist really is shorter than the candidates on some of them (WikiQA's corpus).
+    assert sum(1 for c in cuts if c > 0) > 20
 
 
 def test_same_answers_on_a_large_synthetic_corpus(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cuts = _counting_cuts(monkeypatch)
     corpus = Corpus(4000)
     corpus.write(tmp_path / "src")
     engine = Engine(tmp_path / "src", tmp_path / "index")
     questions = [EvalQuestion(q, None) for q in corpus.questions(150)]
-    assert _compare(engine, questions, monkeypatch) == 150
+    assert _compare(engine, questions, 1) == 150
+    assert sum(1 for c in cuts if c > 0) > 50
 
 
 def test_one_rows_scores_equal_its_scores_among_all_candidates(tmp_path: Path) -> None:

@@ -1,0 +1,153 @@
+"""The first stage: every candidate sentence's score from its own words and its title, cheaply.
+
+A candidate is a sentence in rows [lo, hi) holding a question term, or of a source whose title
+names one (title_rows). The first stage gives each its BM25 and title evidence, the factors that
+need only the sentence (answer kind, position, named parties) and coord as far as the sentence
+and its title hold the question — all from one pass over the query's postings, never a pass over
+every row. The second stage (index/search.py) scores the structure around a sentence
+(paragraph, section, heading) and every signal exactly, only for the best SHORTLIST_ROWS of
+them. That size is not a proven bound: tests/index/test_two_stage.py checks, on every
+public question set, that the answers equal those of scoring every candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import Index
+from .evidence import Columns, field_hits, group_idf, title_focus, unseen_weight
+from .query import Query
+from .scratch import Scratch, present
+from .settings import SearchSettings
+from .signals import cue_factor, position_factor
+
+# How many candidates the second stage scores: the best SHORTLIST_ROWS by first-stage score, or
+# SHORTLIST_PER_ROW times the rows answer.py wants (24 for three passages with context 1) when
+# more. The exhaustive answers on every public question set need 96 rows, the synthetic
+# benchmark corpus (20k sentences) 384: measured by benchmarks/shortlist_size.py.
+SHORTLIST_ROWS = 384
+SHORTLIST_PER_ROW = 16
+
+
+@dataclass(frozen=True)
+class _Entries:
+    """The query's postings, one entry per (term, row), with what each adds to its row."""
+
+    rows: np.ndarray  # intp: the posting's row (a row recurs once per term it holds)
+    bm25: np.ndarray  # its term's BM25 (as one group of the question, title discount applied)
+    close: np.ndarray  # its group's question weight (coord), 0 for an expansion
+    named: np.ndarray  # 1 where its group names a party
+
+
+def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct row once (in no particular order), and each entry's slot among them.
+
+    No sort and no pass over all rows: the position scratch array records, for every row, the
+    last entry written for it; the entries that find themselves there are one per row.
+    """
+    entry = np.arange(len(rows))
+    work.position[rows] = entry
+    distinct = rows[work.position[rows] == entry]
+    work.position[distinct] = np.arange(len(distinct))
+    return distinct, work.position[rows]
+
+
+def first_scores(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
+                 titled: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate rows (in no particular order) and each one's first-stage score."""
+    entries = _entries(index, query, settings, cols, work)
+    rows, slot = candidates(np.concatenate([entries.rows, titled.astype(np.intp)]), work)
+    slot = slot[:len(entries.rows)]
+    n = len(rows)
+    base, close = _sums(slot, entries.bm25, n), _sums(slot, entries.close, n)
+    source = index.sent_source[rows]
+    title_base, title_close = _title_evidence(index, query, settings)
+    if title_base is not None:
+        base += title_base[source]
+        close += title_close[source]
+    base *= cue_factor(index, rows, query.expects, settings)
+    base *= position_factor(index, rows, settings, source)
+    parties = sum(1 for g in query.groups if g.party)
+    if parties and settings.party_focus:
+        named = _sums(slot, entries.named, n)
+        base *= 1.0 + settings.party_focus * named / parties
+    total = _total_weight(index, query)
+    if total and settings.coord_weight:
+        base *= 1.0 - settings.coord_weight + settings.coord_weight * np.minimum(
+            close, total) / total
+    return rows, base
+
+
+def shortlist(rows: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """The rows with the best scores (enough for `limit` rows shown), ascending."""
+    size = max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
+    if len(rows) > size:
+        rows = rows[np.argpartition(scores, len(scores) - size)[len(scores) - size:]]
+    return np.sort(rows)
+
+
+def _sums(slot: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per candidate slot, the sum of its entries' values (float even with no entries)."""
+    return np.bincount(slot, weights=values, minlength=n).astype(np.float64, copy=False)
+
+
+def _total_weight(index: Index, query: Query) -> float:
+    """The question weight coord and coverage divide by."""
+    unseen = unseen_weight(index, query)
+    return sum(w if (w := group_idf(index, g)) > 0 else unseen
+               for g in query.groups if g.required)
+
+
+def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
+             work: Scratch) -> _Entries:
+    """Every posting of the query's terms with its BM25, coord weight and party mark."""
+    k1, unseen = index.params.k1, unseen_weight(index, query)
+    ids, counts, per_term, titled = [], [], [], []
+    for group, group_cols in zip(query.groups, cols, strict=True):
+        idf = group_idf(index, group)
+        weight = (idf if idf > 0 else unseen) if group.required else 0.0
+        hits = field_hits(index.title_terms, group) if not group.party else ()
+        for term_ids, term_counts, factor in group_cols:
+            if len(hits):
+                titled.append((len(ids), hits))
+            ids.append(term_ids)
+            counts.append(term_counts)
+            per_term.append((factor, group.weight * idf, weight, float(group.party)))
+    if not ids:
+        empty = np.zeros(0)
+        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, empty)
+    lengths = [len(i) for i in ids]
+    factor, scale, close, named = (np.repeat(v, lengths) for v in zip(*per_term, strict=True))
+    rows = np.concatenate(ids, dtype=np.intp)
+    tf = np.concatenate(counts) * factor
+    bm25 = scale * (tf * (k1 + 1) / (tf + index.postings.row_norm[rows]))
+    ends = np.cumsum(lengths)
+    for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
+        segment = slice(ends[term] - lengths[term], ends[term])
+        source = index.sent_source[rows[segment]]
+        share = present(hits, work.sources, source) * title_focus(index, settings)[source]
+        bm25[segment] *= 1.0 - settings.title_discount * share
+    return _Entries(rows, bm25, close, named)
+
+
+def _title_evidence(index: Index, query: Query, settings: SearchSettings,
+                    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Per source: the title evidence every sentence of it gets, and its coord weight."""
+    evidence = close = None
+    focus = title_focus(index, settings)
+    unseen = unseen_weight(index, query)
+    for group in query.groups:
+        hits = field_hits(index.title_terms, group)
+        if not len(hits):
+            continue
+        if evidence is None or close is None:
+            evidence, close = np.zeros(len(index.sources)), np.zeros(len(index.sources))
+        hits = np.unique(hits)
+        idf = group_idf(index, group)
+        discount = 0.0 if group.party else settings.title_discount
+        evidence[hits] += group.weight * idf * (discount + settings.title_weight) * focus[hits]
+        if group.required:
+            close[hits] += idf if idf > 0 else unseen
+    return evidence, close
