@@ -67,6 +67,21 @@ class Index:
                            count=len(self.sources))
 
     @cached_property
+    def para_first(self) -> np.ndarray:
+        """Each paragraph's first row, and the row count last, as int64 [paragraphs + 1]."""
+        return np.searchsorted(self.sent_para, np.arange(len(self.para_number) + 1))
+
+    @cached_property
+    def section_first(self) -> np.ndarray:
+        """Each section's first row, and the row count last, as int64 [sections + 1]."""
+        return np.searchsorted(self.sent_section, np.arange(len(self.section_headings) + 1))
+
+    @cached_property
+    def derived(self) -> dict[object, np.ndarray]:
+        """Per-row arrays derived for a query's settings, kept while the index is served."""
+        return {}
+
+    @cached_property
     def section_has_heading(self) -> np.ndarray:
         """Whether each section has a heading, as bool [sections] (computed once per index)."""
         return np.fromiter((h is not None for h in self.section_headings), dtype=bool,

@@ -21,7 +21,7 @@ from .evidence import (
 from .query import Query, TermGroup
 from .scratch import Scratch, present, scratch
 from .settings import SearchSettings
-from .shortlist import candidates, first_scores, shortlist
+from .shortlist import shortlisted
 from .signals import cue_factor, position_factor
 
 
@@ -82,14 +82,8 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     titled = _titled_sources(index, query, settings)
     if at_row is not None:
         return _second_stage(index, query, settings, cols, titled, (lo, hi), np.array([at_row]))
-    work = scratch(index)
     rows = _titled_rows(index, titled, lo, hi)
-    if limit is None:
-        every = np.concatenate([c[0] for group_cols in cols for c in group_cols] + [rows])
-        picked = np.sort(candidates(every.astype(np.intp), work)[0])
-    else:
-        rows, estimate = first_scores(index, query, settings, cols, rows, work)
-        picked = shortlist(rows, estimate, limit)
+    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit)
     if not len(picked):
         return _NO_CANDIDATES
     return _second_stage(index, query, settings, cols, titled, (lo, hi), picked)
@@ -156,12 +150,10 @@ class _Units:
 
     @classmethod
     def around(cls, index: Index, rows: np.ndarray) -> _Units:
-        """The paragraphs and sections of these rows (sent_para and sent_section never fall)."""
+        """The paragraphs and sections of these rows (each a run of rows)."""
         para, section = index.sent_para[rows], index.sent_section[rows]
-        bounds = np.concatenate([np.searchsorted(index.sent_para, para, "left"),
-                                 np.searchsorted(index.sent_para, para, "right"),
-                                 np.searchsorted(index.sent_section, section, "left"),
-                                 np.searchsorted(index.sent_section, section, "right")])
+        bounds = np.concatenate([index.para_first[para], index.para_first[para + 1],
+                                 index.section_first[section], index.section_first[section + 1]])
         # In the postings' own type: a search with wider keys would copy the postings first.
         return cls(bounds.astype(index.postings.ids.dtype), len(rows))
 

@@ -54,38 +54,67 @@ def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]
     return distinct, work.position[rows]
 
 
-def first_scores(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-                 titled: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
-    """The candidate rows (in no particular order) and each one's first-stage score."""
+def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
+                titled: np.ndarray, work: Scratch, limit: int | None) -> np.ndarray:
+    """The candidates with the best first-stage scores, ascending (every one without a limit)."""
     entries = _entries(index, query, settings, cols, work)
     rows, slot = candidates(np.concatenate([entries.rows, titled.astype(np.intp)]), work)
+    size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
+    if len(rows) <= size:
+        return np.sort(rows)
     slot = slot[:len(entries.rows)]
     n = len(rows)
     base, close = _sums(slot, entries.bm25, n), _sums(slot, entries.close, n)
-    source = index.sent_source[rows]
+    parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
+    named = _sums(slot, entries.named, n) if parties else None
     title_base, title_close = _title_evidence(index, query, settings)
     if title_base is not None:
+        source = index.sent_source[rows]
         base += title_base[source]
         close += title_close[source]
-    base *= cue_factor(index, rows, query.expects, settings)
-    base *= position_factor(index, rows, settings, source)
-    parties = sum(1 for g in query.groups if g.party)
-    if parties and settings.party_focus:
-        named = _sums(slot, entries.named, n)
+    factors, least, most = _row_factors(index, query, settings)
+    # The factors below multiply `base` by `least` × (1 - coord_weight) at least and `most` ×
+    # (1 + party_focus) at most: a candidate whose best is below the least of the size-th best
+    # base cannot make the shortlist, so it is dropped before they are computed.
+    kth, lowest = np.partition(base, n - size)[n - size], least * (1.0 - settings.coord_weight)
+    if kth > 0 and lowest > 0:
+        spread = most * (1.0 + max(settings.party_focus, 0.0)) / lowest
+        keep = np.flatnonzero(base >= kth / spread)
+        rows, base, close = rows[keep], base[keep], close[keep]
+        named = None if named is None else named[keep]
+    base *= factors[rows]
+    if named is not None:
         base *= 1.0 + settings.party_focus * named / parties
     total = _total_weight(index, query)
     if total and settings.coord_weight:
         base *= 1.0 - settings.coord_weight + settings.coord_weight * np.minimum(
             close, total) / total
-    return rows, base
-
-
-def shortlist(rows: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
-    """The rows with the best scores (enough for `limit` rows shown), ascending."""
-    size = max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
     if len(rows) > size:
-        rows = rows[np.argpartition(scores, len(scores) - size)[len(scores) - size:]]
+        rows = rows[np.argpartition(base, len(base) - size)[len(base) - size:]]
     return np.sort(rows)
+
+
+def _row_factors(index: Index, query: Query, settings: SearchSettings,
+                 ) -> tuple[np.ndarray, float, float]:
+    """Every row's answer-kind × position factor for this kind of question, the least, the most.
+
+    One pass over all rows the first time a kind of question is asked, one look-up per
+    candidate after that; at most _KEPT_FACTORS kinds are kept (8 bytes a row each).
+    """
+    key = ("factors", int(query.expects), settings)
+    kept: dict = index.derived
+    if key not in kept:
+        if len(kept) >= _KEPT_FACTORS:
+            kept.pop(next(iter(kept)))
+        every = np.arange(index.size)
+        factors = cue_factor(index, every, query.expects, settings) * position_factor(
+            index, every, settings)
+        factors = np.broadcast_to(np.asarray(factors, dtype=np.float64), (index.size,))
+        kept[key] = factors, float(factors.min(initial=1.0)), float(factors.max(initial=1.0))
+    return kept[key]
+
+
+_KEPT_FACTORS = 8
 
 
 def _sums(slot: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

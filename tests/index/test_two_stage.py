@@ -57,14 +57,15 @@ def _compare(engine: Engine, questions: list[EvalQuestion], context: int) -> int
 def _counting_cuts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Record, for every shortlisted question, how many candidates the shortlist left out."""
     cuts: list[int] = []
-    real = search_module.shortlist
+    real = search_module.shortlisted
 
-    def counted(rows, scores, limit):
-        picked = real(rows, scores, limit)
-        cuts.append(len(rows) - len(picked))
+    def counted(*args, **kwargs):
+        picked = real(*args, **kwargs)
+        everyone = real(*args[:-1], None)
+        cuts.append(len(everyone) - len(picked))
         return picked
 
-    monkeypatch.setattr(search_module, "shortlist", counted)
+    monkeypatch.setattr(search_module, "shortlisted", counted)
     return cuts
 
 
