@@ -11,8 +11,8 @@ import importlib.util
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from . import cues, html, sentences, sources, textfiles, tokens
+from . import tokens
 from .bm25 import Bm25Params, postings_from_ids
 from .corpus import Index, SourceRecord
 from .cues import sentence_features
@@ -39,13 +39,23 @@ PARALLEL_MIN_BYTES = 2_000_000  # the same, in source bytes (before parsing)
 
 def _identity_files() -> list[Path]:
     """The code and data that decide what a file parses and tokenizes to (ours and nltk's)."""
-    ours = [Path(str(m.__file__)) for m in (sources, textfiles, html, sentences, tokens, cues)]
+    ours = [_module_file(name)
+            for name in ("sources", "textfiles", "html", "sentences", "tokens", "cues")]
     data = sorted((Path(__file__).parent / "data").glob("*"))
     spec = importlib.util.find_spec("nltk")  # finds the package without importing it (~0.12 s)
     nltk_dir = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
     theirs = [nltk_dir / "stem" / "snowball.py", nltk_dir / "tokenize" / "punkt.py"] \
         if nltk_dir else []
     return ours + data + theirs
+
+
+def _module_file(name: str) -> Path:
+    """One of our modules' file, found without importing it (answering needs no YAML parser)."""
+    module = sys.modules.get(f"{__package__}.{name}")
+    if module is not None:
+        return Path(str(module.__file__))
+    spec = importlib.util.find_spec(f"{__package__}.{name}")
+    return Path(str(spec.origin if spec else name))
 
 
 @cache
@@ -158,6 +168,8 @@ def _map(fn: Callable[[T], R], items: list[T], parallel: bool,
     if not parallel or workers <= 1 or len(items) < 2:
         yield from map(fn, items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only a large build needs workers
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunk = max(1, min(16, len(items) // (8 * workers)))
         for result, stems in pool.map(partial(_with_stems, fn), items, chunksize=chunk):

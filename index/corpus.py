@@ -10,6 +10,7 @@ import numpy as np
 
 from .bm25 import Bm25Params, Postings
 from .models import Citation, SourceInfo
+from .scratch import distinct
 
 FORMAT_VERSION = 2  # 2: weights derived, not saved; sources record their section and ¶ counts
 
@@ -92,7 +93,7 @@ class Index:
         """How many distinct terms each source's title has, as float [sources] (computed once)."""
         counts = np.zeros(len(self.sources))
         for ids in self.title_terms.values():
-            np.add.at(counts, np.unique(ids), 1)
+            np.add.at(counts, distinct(ids), 1)
         return counts
 
     def sentence(self, row: int) -> str:

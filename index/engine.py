@@ -130,11 +130,15 @@ class Engine:
                         for s in manifest["skipped"])
         generation = str(manifest["generation"])
         offer_stems(self.index_dir / generation / STEMS, tokenizer_id())
-        self._snapshot = Snapshot(index, load_topics(self.sources_dir), skipped)
+        self._snapshot = Snapshot(index, self._topics(), skipped)
         self._check.loaded(generation, verified=not needs_background_check(manifest),
                            background=background_check)
         return BuildReport(sources=len(index.sources), sentences=index.size,
                            skipped=self._snapshot.skipped, rebuilt=False)
+
+    def _topics(self) -> Topics:
+        """The sources folder's topics (validated once per content, kept in the index cache)."""
+        return load_topics(self.sources_dir, self.index_dir / "cache")
 
     def _is_fresh(self) -> bool:
         """Whether the saved index was built from exactly the current sources, same tokenizer."""
@@ -165,7 +169,7 @@ class Engine:
                 except IndexFormatError:
                     pass
             before = self._served_hashes()
-            topics = load_topics(self.sources_dir)  # a bad issues.toml fails before any swap
+            topics = self._topics()  # a bad issues.toml fails before any swap
             index, skipped = (trust_saved and self._patched()) or self._built(progress)
             if self._unchanged(index, skipped, topics):  # e.g. the watcher after /add's rebuild
                 return BuildReport(skipped=self._snapshot.skipped, sources=len(index.sources),

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
+if TYPE_CHECKING:  # only annotations: lxml comes with trafilatura, when a page is read
+    from lxml import etree
 
 from .models import Document, Paragraph, Section
 from .sentences import split_sentences

@@ -19,7 +19,7 @@ from .evidence import (
     unseen_weight,
 )
 from .query import Query, TermGroup
-from .scratch import Scratch, present, scratch
+from .scratch import Scratch, distinct, present, scratch
 from .settings import SearchSettings
 from .shortlist import shortlisted
 from .signals import cue_factor, position_factor
@@ -126,7 +126,7 @@ def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.
         return np.zeros(0, dtype=np.int64)
     hits = [field_hits(index.title_terms, g) for g in query.groups if g.required]
     hits = [h for h in hits if len(h)]
-    return np.unique(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
+    return distinct(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
 
 
 def _titled_rows(index: Index, titled: np.ndarray, lo: int, hi: int) -> np.ndarray:

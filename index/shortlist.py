@@ -19,7 +19,7 @@ import numpy as np
 from .corpus import Index
 from .evidence import Columns, field_hits, group_idf, title_focus, unseen_weight
 from .query import Query
-from .scratch import Scratch, present
+from .scratch import Scratch, distinct, present
 from .settings import SearchSettings
 from .signals import cue_factor, position_factor
 
@@ -173,7 +173,7 @@ def _title_evidence(index: Index, query: Query, settings: SearchSettings,
             continue
         if evidence is None or close is None:
             evidence, close = np.zeros(len(index.sources)), np.zeros(len(index.sources))
-        hits = np.unique(hits)
+        hits = distinct(hits)
         idf = group_idf(index, group)
         discount = 0.0 if group.party else settings.title_discount
         evidence[hits] += group.weight * idf * (discount + settings.title_weight) * focus[hits]

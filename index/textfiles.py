@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
-
-import yaml
 
 from .models import Paragraph, Section
 from .sentences import split_sentences
@@ -58,15 +57,23 @@ def read_plain_text(raw: bytes) -> ParsedSource:
 
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML's safe loader without anchors and aliases (a few bytes could expand to gigabytes)."""
+@cache
+def _no_alias_loader() -> type:
+    """YAML's safe loader without anchors and aliases (a few bytes could expand to gigabytes).
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        """Refuse an alias (`*name`) instead of expanding it."""
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
-                                              self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+    Made on first use: yaml is imported only when a front matter is read, not to answer.
+    """
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            """Refuse an alias (`*name`) instead of expanding it."""
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -79,8 +86,10 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
     block = "\n".join(lines[1:end])
     if len(block) > MAX_FRONT_MATTER_CHARS:
         raise ValueError(f"front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
+    import yaml
+
     try:
-        meta = yaml.load(block, Loader=_NoAliasLoader) or {}  # a SafeLoader subclass
+        meta = yaml.load(block, Loader=_no_alias_loader()) or {}  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ValueError("front matter is not valid YAML: " + " ".join(str(exc).split())) \
             from None

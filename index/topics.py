@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-import tomllib
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import TopicsFileError, UnknownIssueError, UnknownPartyError
 from .tokens import tokenize_phrase
@@ -78,29 +79,16 @@ class Topics:
         raise UnknownPartyError(f"no party {key!r}; the parties are: {valid}")
 
 
-class _IssueModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=256)
-    description: str = Field(min_length=1, max_length=100)
-    terms: list[str] = Field(min_length=1)
-
-
-class _PartyModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
-    aliases: list[str] = []
-
-
-class _TopicsModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    issues: dict[str, _IssueModel] = {}
-    parties: dict[str, _PartyModel] = {}
-
-
 def parse_topics(text: str, origin: str = TOPICS_FILE) -> Topics:
     """Parse and validate the TOML text of an issues file."""
+    import tomllib
+
+    from pydantic import ValidationError  # ~0.1 s of imports: only when a file is parsed
+
+    from .topics_schema import TopicsModel
+
     try:
-        model = _TopicsModel.model_validate(tomllib.loads(text))
+        model = TopicsModel.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise TopicsFileError(f"{origin}: not valid TOML: {exc}") from None
     except ValidationError as exc:
@@ -119,8 +107,12 @@ def parse_topics(text: str, origin: str = TOPICS_FILE) -> Topics:
     )
 
 
-def load_topics(sources_dir: Path) -> Topics:
-    """The topics of a sources folder; none when it has no issues file."""
+def load_topics(sources_dir: Path, cache: Path | None = None) -> Topics:
+    """The topics of a sources folder; none when it has no issues file.
+
+    With a `cache` folder, a file is validated once per content: the result is kept there as
+    JSON named by the content's hash, so serving an unchanged file needs no parser or schema.
+    """
     path = sources_dir / TOPICS_FILE
     if not path.is_file():
         return Topics()
@@ -128,7 +120,30 @@ def load_topics(sources_dir: Path) -> Topics:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TopicsFileError(f"{path}: cannot be read: {exc}") from None
-    return parse_topics(text, str(path))
+    if cache is None:
+        return parse_topics(text, str(path))
+    kept = cache / f"topics-{_CACHE_VERSION}-{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+    with suppress(OSError, ValueError, KeyError, TypeError):
+        return _topics_from_json(json.loads(kept.read_text(encoding="utf-8")))
+    topics = parse_topics(text, str(path))
+    with suppress(OSError):  # only speed is at stake: the next run validates again
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(asdict(topics)), encoding="utf-8")
+        os.replace(partial, kept)
+    return topics
+
+
+_CACHE_VERSION = 1  # bump when Topics, Issue or Party change shape
+
+
+def _topics_from_json(data: dict) -> Topics:
+    """Topics from the JSON of `dataclasses.asdict(topics)`."""
+    return Topics(
+        issues=tuple(Issue(i["key"], i["title"], i["description"], tuple(i["terms"]))
+                     for i in data["issues"]),
+        parties=tuple(Party(p["key"], p["name"], tuple(p["aliases"])) for p in data["parties"]),
+    )
 
 
 def _valid_key(key: str) -> bool:

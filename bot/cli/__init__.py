@@ -14,8 +14,6 @@ import click
 
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
-from index.evaluate import compare, load_questions
-from index.evaluate_conversations import is_conversation_file, score_file
 from index.jsonl import text_field
 from index.serialize import answer_to_json
 
@@ -207,6 +205,9 @@ def eval_cmd(file: Path, top: int, context: int, sources_dir: Path,
     same turn written out in full.
     """
     engine = open_engine(sources_dir, index_dir)
+    from index.evaluate import compare, load_questions  # only `eval` scores question files
+    from index.evaluate_conversations import is_conversation_file, score_file
+
     if is_conversation_file(file):
         click.echo("\n".join(score_file(
             file, lambda q, h: engine.ask_turn(q, h, top=top, context=context),

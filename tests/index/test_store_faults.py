@@ -18,7 +18,7 @@ from index import build, store, tokens
 from index.engine import Engine
 from index.errors import IndexWriteError
 from index.integrity import IntegrityCheck
-from index.scratch import Scratch, present, union
+from index.scratch import Scratch, present
 from index.store import POINTER, load_index, writer_lock
 
 from ..conftest import REPO
@@ -194,14 +194,12 @@ def test_editing_the_tokenizer_makes_every_command_rebuild(
 
 def test_scratch_marks_stay_clear_after_a_bad_id() -> None:
     work = Scratch()
-    work.rows = np.zeros(10, dtype=bool)
-    for call in (lambda: union([np.array([1, 2]), np.array([3, 99])], work.rows, 10),
-                 lambda: present(np.array([4, 99]), work.rows, np.array([4]))):
-        with pytest.raises(IndexError):
-            call()
-        assert not work.rows.any()
-    assert union([np.array([1, 5])], work.rows, 10).tolist() == [1, 5]
-    assert not work.rows.any()
+    work.sources = np.zeros(10, dtype=bool)
+    with pytest.raises(IndexError):
+        present(np.array([4, 99]), work.sources, np.array([4]))
+    assert not work.sources.any()
+    assert present(np.array([1, 5]), work.sources, np.array([5, 6])).tolist() == [True, False]
+    assert not work.sources.any()
 
 
 def test_a_rebuild_that_finds_nothing_new_writes_nothing(engine: Engine) -> None:
