@@ -137,8 +137,8 @@ class Engine:
                            skipped=self._snapshot.skipped, rebuilt=False)
 
     def _topics(self) -> Topics:
-        """The sources folder's topics (validated once per content, kept in the index cache)."""
-        return load_topics(self.sources_dir, self.index_dir / "cache")
+        """The sources folder's topics (validated once per content, kept beside the index)."""
+        return load_topics(self.sources_dir, self.index_dir / "topics")
 
     def _is_fresh(self) -> bool:
         """Whether the saved index was built from exactly the current sources, same tokenizer."""

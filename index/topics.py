@@ -131,6 +131,9 @@ def load_topics(sources_dir: Path, cache: Path | None = None) -> Topics:
         partial = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
         partial.write_text(json.dumps(asdict(topics)), encoding="utf-8")
         os.replace(partial, kept)
+        for stale in cache.glob("topics-*.json"):  # earlier contents of the file
+            if stale != kept:
+                stale.unlink(missing_ok=True)
     return topics
 
 
