@@ -101,14 +101,15 @@ def _row_factors(index: Index, query: Query, settings: SearchSettings,
     One pass over all rows the first time a kind of question is asked, one look-up per
     candidate after that; at most _KEPT_FACTORS kinds are kept (8 bytes a row each).
     """
-    key = ("factors", int(query.expects), settings)
     kept: dict = index.derived
+    key = ("factors", int(query.expects), settings)
     if key not in kept:
         if len(kept) >= _KEPT_FACTORS:
             kept.pop(next(iter(kept)))
         every = np.arange(index.size)
-        factors = cue_factor(index, every, query.expects, settings) * position_factor(
-            index, every, settings)
+        if ("position", settings) not in kept:  # the same for every kind of question
+            kept[("position", settings)] = position_factor(index, every, settings)
+        factors = cue_factor(index, every, query.expects, settings) * kept[("position", settings)]
         factors = np.broadcast_to(np.asarray(factors, dtype=np.float64), (index.size,))
         kept[key] = factors, float(factors.min(initial=1.0)), float(factors.max(initial=1.0))
     return kept[key]
