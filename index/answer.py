@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .conversation import CarriedWord, doer_unstated
+from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import covered, prefer_near, with_carried
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
@@ -47,6 +47,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         # say the question is about something else, so they keep their weight.
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
+    if carried:  # a follow-up's words of talk ("the other side", "the job") are not its topic
+        query = without_filler(query)
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not own_words)

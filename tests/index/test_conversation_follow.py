@@ -1,5 +1,7 @@
 """Follow-up quality mechanisms: own words lead, novelty, declining an unknown action."""
 
+from pathlib import Path
+
 from index.conversation import (
     CarriedWord,
     Turn,
@@ -7,6 +9,7 @@ from index.conversation import (
     next_turn,
     other_side,
     resolve_turn,
+    without_filler,
 )
 from index.conversation_search import asks_new, with_carried
 from index.engine import Engine
@@ -76,3 +79,42 @@ def test_the_other_side_is_the_party_the_conversation_was_not_about(engine: Engi
     surfaces = [c.surface.lower() for c in resolved.carried]
     assert surfaces[0] == "ukrainian" and not {"moscow", "putin"} & set(surfaces)
     assert resolved.understood_as is not None and "ukrainian" in resolved.understood_as
+
+
+def test_words_of_talk_are_not_a_follow_ups_topic(engine: Engine) -> None:
+    topics, settings = engine.snapshot.topics, SearchSettings()
+    query = without_filler(parse_query("and the russian side?", topics, settings))
+    assert [g.surface.lower() for g in query.groups] == ["russian"]
+    # A turn made only of such words keeps them: there is nothing else to ask with.
+    alone = parse_query("which side?", topics, settings)
+    assert without_filler(alone) == alone
+    # "side" would otherwise find "Both sides are … suffering from exhaustion".
+    history: list[Turn] = []
+    for question in ("what has washington proposed for the nuclear plant",
+                     "and how would the output be shared?"):
+        history.append(next_turn(history, question, engine.ask_turn(question, history)))
+    russian = engine.ask_turn("and the russian side?", history)
+    assert "only one entity - Russia - can run it" in russian.passages[0].text
+
+
+def test_a_full_question_mid_conversation_stands_alone_near_what_was_shown(
+        tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    fact = "The envoy said the deadline for the reply can be extended by a week."
+    other = "Grain prices rose in May.\n\nThe harbour reopened after repairs.\n\nSnow fell early."
+    for name, topic in (("a-report", "Tankers were hit off Turkey by sea drones."),
+                        ("b-report", "Trump told Kyiv to respond by Thursday.")):
+        (sources / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n\n{topic}\n\n{fact}\n\n{other}\n")
+    engine = Engine(sources, tmp_path / "index")
+    engine.open()
+    question = "when must kyiv respond to trump"
+    history = [next_turn([], question, engine.ask_turn(question, []))]
+    assert history[0].shown[0].source_id == "b-report"
+    full = "can the deadline for the reply be extended"
+    resolved = resolve_turn(history, full, engine.snapshot.topics)
+    assert resolved.understood_as is None and not resolved.carried  # it stands alone …
+    assert resolved.prefer == history[0].shown  # … near the report the conversation is in
+    assert engine.ask(full).passages[0].citation.source_id == "a-report"  # a tie, alone
+    assert engine.ask_turn(full, history).passages[0].citation.source_id == "b-report"
