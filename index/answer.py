@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from .conversation import CarriedWord, doer_unstated, without_filler
-from .conversation_search import covered, prefer_near, with_carried
+from .conversation_search import covered, prefer_near, with_carried, with_neighbourhood
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
@@ -57,6 +57,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
     scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
     if prefer:
+        scored = with_neighbourhood(index, query, settings, scored, prefer, (lo, hi))
         scored = prefer_near(index, scored, prefer, asked, reach=context)
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)

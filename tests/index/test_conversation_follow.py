@@ -11,9 +11,10 @@ from index.conversation import (
     resolve_turn,
     without_filler,
 )
-from index.conversation_search import asks_new, with_carried
+from index.conversation_search import asks_new, with_carried, with_neighbourhood
 from index.engine import Engine
 from index.query import parse_query
+from index.search import Scored, score_query
 from index.settings import SearchSettings
 
 REACTORS = "what state are the zaporizhzhia reactors in"
@@ -118,3 +119,20 @@ def test_a_full_question_mid_conversation_stands_alone_near_what_was_shown(
     assert resolved.prefer == history[0].shown  # … near the report the conversation is in
     assert engine.ask(full).passages[0].citation.source_id == "a-report"  # a tie, alone
     assert engine.ask_turn(full, history).passages[0].citation.source_id == "b-report"
+
+
+def test_rows_next_to_the_shown_passage_are_scored_even_when_the_search_left_them_out(
+        engine: Engine) -> None:
+    snap, settings = engine.snapshot, SearchSettings()
+    first = engine.ask(REACTORS, top=1)
+    query = with_carried(parse_query("for how long now?", snap.topics, settings),
+                         [CarriedWord("reactors", 0.6)], snap.topics, settings, required=True)
+    full = score_query(snap.index, query, settings)
+    shown = first.passages[0].sentence_ids[first.passages[0].match_offset]
+    dropped = [i for i, r in enumerate(full.rows) if r != shown]  # as a pruned search might
+    assert len(dropped) < len(full.rows)
+    pruned = Scored(full.rows[dropped], full.scores[dropped], full.coverage[dropped])
+    back = with_neighbourhood(snap.index, query, settings, pruned, [first.passages[0].key],
+                              (0, snap.index.size))
+    assert list(back.rows) == list(full.rows)
+    assert list(back.scores) == list(full.scores)
