@@ -118,6 +118,20 @@ def with_neighbourhood(index: Index, query: Query, settings: SearchSettings, sco
                   np.concatenate([p.coverage for p in parts])[order])
 
 
+def same_subject(index: Index, own: Query, keys: Sequence[PassageKey]) -> bool:
+    """Whether a full question mid-conversation names something the section just shown holds.
+
+    One that names nothing there starts a new subject without saying so: the passage shown
+    last then leads nothing.
+    """
+    shown = _rows_of(index, keys[:1])
+    if not shown:
+        return False
+    section, p = index.sent_section[shown[0]], index.postings
+    return any(np.any(index.sent_section[p.ids[p.span(g.term)]] == section)
+               for g in own.groups if g.required and not g.party)
+
+
 def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey],
                 own: Query | None = None, reach: int = 1) -> Scored:
     """Scores with the paragraph, section and source of the passage shown last given a lead.

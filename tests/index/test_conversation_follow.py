@@ -11,7 +11,12 @@ from index.conversation import (
     resolve_turn,
     without_filler,
 )
-from index.conversation_search import asks_new, with_carried, with_neighbourhood
+from index.conversation_search import (
+    asks_new,
+    same_subject,
+    with_carried,
+    with_neighbourhood,
+)
 from index.engine import Engine
 from index.query import parse_query
 from index.search import Scored, score_query
@@ -98,8 +103,11 @@ def test_words_of_talk_are_not_a_follow_ups_topic(engine: Engine) -> None:
     assert "only one entity - Russia - can run it" in russian.passages[0].text
 
 
-def test_a_full_question_mid_conversation_stands_alone_near_what_was_shown(
-        tmp_path: Path) -> None:
+def _two_reports(tmp_path: Path) -> tuple[Engine, list[Turn]]:
+    """Two reports telling the same facts in the same words, and a conversation about the second.
+
+    Each has a deadline section and a harbour section, so only a lead can tell them apart.
+    """
     sources = tmp_path / "sources"
     sources.mkdir()
     fact = "The envoy said the deadline for the reply can be extended by a week."
@@ -107,18 +115,36 @@ def test_a_full_question_mid_conversation_stands_alone_near_what_was_shown(
     for name, topic in (("a-report", "Tankers were hit off Turkey by sea drones."),
                         ("b-report", "Trump told Kyiv to respond by Thursday.")):
         (sources / f"{name}.md").write_text(
-            f"---\ntitle: {name}\n---\n\n{topic}\n\n{fact}\n\n{other}\n")
+            f"---\ntitle: {name}\n---\n\n## Talks\n\n{topic}\n\n{fact}\n\n## Home\n\n{other}\n")
     engine = Engine(sources, tmp_path / "index")
     engine.open()
     question = "when must kyiv respond to trump"
     history = [next_turn([], question, engine.ask_turn(question, []))]
     assert history[0].shown[0].source_id == "b-report"
+    return engine, history
+
+
+def test_a_full_question_mid_conversation_stands_alone_near_what_was_shown(
+        tmp_path: Path) -> None:
+    engine, history = _two_reports(tmp_path)
     full = "can the deadline for the reply be extended"
     resolved = resolve_turn(history, full, engine.snapshot.topics)
     assert resolved.understood_as is None and not resolved.carried  # it stands alone …
     assert resolved.prefer == history[0].shown  # … near the report the conversation is in
     assert engine.ask(full).passages[0].citation.source_id == "a-report"  # a tie, alone
     assert engine.ask_turn(full, history).passages[0].citation.source_id == "b-report"
+
+
+def test_a_full_question_about_nothing_just_shown_is_a_new_subject(tmp_path: Path) -> None:
+    engine, history = _two_reports(tmp_path)
+    snap, settings = engine.snapshot, SearchSettings()
+    new = "when did the harbour reopen after repairs"  # nothing of the section shown: no lead
+    assert not same_subject(snap.index, parse_query(new, snap.topics, settings),
+                            history[0].shown)
+    assert engine.ask_turn(new, history) == engine.ask(new)
+    assert engine.ask(new).passages[0].citation.source_id == "a-report"
+    near = "who extended the deadline for the reply"
+    assert same_subject(snap.index, parse_query(near, snap.topics, settings), history[0].shown)
 
 
 def test_rows_next_to_the_shown_passage_are_scored_even_when_the_search_left_them_out(
