@@ -7,6 +7,10 @@ both, per kind, first turns against `ask`, how many uncovered follow-ups were de
 fold (crc32 of the conversation id, mod 2), and follow-ups after a right or a wrong turn.
 
     .venv/bin/python benchmarks/conversations.py FILE [--sources DIR] [--extra-sources DIR]
+                                                     [--shifts]
+
+`--shifts` checks that a new subject asked without "different question:" is not pulled toward
+the conversation it interrupts: its chat@1 should match its ask@1.
 
 `--extra-sources` copies a folder's reports next to the sources (shared/eval/multi_dev/sources).
 """
@@ -54,8 +58,13 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--sources", type=Path, default=Path("sources"))
     parser.add_argument("--extra-sources", type=Path)
+    parser.add_argument("--shifts", action="store_true",
+                        help="score unmarked new subjects: each conversation's first turn asked "
+                             "after two turns of every other one (kind 'shift')")
     args = parser.parse_args()
     conversations = [json.loads(line) for line in args.file.read_text().splitlines() if line]
+    if args.shifts:
+        conversations = _shifts(conversations)
     with tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources"
         shutil.copytree(args.sources, sources)
@@ -69,6 +78,19 @@ def main() -> None:
         plain = _run("ask", [{"question": t.get("meant") or t["say"]} for _, t in turns], sources,
                      Path(tmp) / "index")
     _report(_outcomes(turns, chat, plain))
+
+
+def _shifts(conversations: list[dict]) -> list[dict]:
+    """Conversations that change the subject without saying so: two turns of one, then the
+    first turn of another (kind "shift"; written out, it is itself)."""
+    out = []
+    for talk in conversations:
+        for other in conversations:
+            if other is not talk:
+                shift = {**other["turns"][0], "kind": "shift", "meant": other["turns"][0]["say"]}
+                out.append({"id": f"{talk['id']}>{other['id']}",
+                            "turns": [*talk["turns"][:2], shift]})
+    return out
 
 
 Hits = tuple[bool, bool, bool, bool]  # chat@1, chat@3, ask@1, ask@3
