@@ -104,9 +104,15 @@ def with_neighbourhood(index: Index, query: Query, settings: SearchSettings, sco
         return scored
     row, (lo, hi) = shown[0], rows
     section = index.sent_section[row]
-    near = [r for r in range(max(lo, row - NEAR_ROWS), min(hi, row + NEAR_ROWS + 1))
-            if index.sent_section[r] == section]
-    missing = np.setdiff1d(np.array(near, dtype=scored.rows.dtype), scored.rows)
+    near = np.array([r for r in range(max(lo, row - NEAR_ROWS), min(hi, row + NEAR_ROWS + 1))
+                     if index.sent_section[r] == section], dtype=np.int64)
+    # Only rows holding a query term can be candidates: the others are not worth a search each.
+    p = index.postings
+    held = np.zeros(len(near), dtype=bool)
+    for group in query.groups:
+        for term, _ in group.terms:
+            held |= np.isin(near, p.ids[p.span(term)])
+    missing = np.setdiff1d(near[held], scored.rows)
     extra = [score_query(index, query, settings, lo, hi, at_row=int(r)) for r in missing]
     extra = [e for e in extra if len(e.rows)]
     if not extra:
