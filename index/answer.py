@@ -7,8 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from .conversation import CarriedWord, doer_unstated
-from .conversation_search import covered, prefer_near, with_carried
+from .conversation import CarriedWord, doer_unstated, without_filler
+from .conversation_search import (
+    covered,
+    prefer_near,
+    same_subject,
+    with_carried,
+    with_neighbourhood,
+)
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
@@ -47,6 +53,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         # say the question is about something else, so they keep their weight.
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
+    if carried:  # a follow-up's words of talk ("the other side", "the job") are not its topic
+        query = without_filler(query)
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not own_words)
@@ -54,7 +62,10 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     limit = 2 * top * (2 * context + 2)
     # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
     scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
+    if prefer and not carried and not same_subject(index, asked, prefer):
+        prefer = ()  # a full question about nothing just shown: a new subject, unmarked
     if prefer:
+        scored = with_neighbourhood(index, query, settings, scored, prefer, (lo, hi))
         scored = prefer_near(index, scored, prefer, asked, reach=context)
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)

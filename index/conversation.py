@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cues import frame_words
 from .models import Answer, PassageKey
+from .query import Query
 from .tokens import spans, tokenize
 from .topics import Topics
 
@@ -63,7 +64,7 @@ class ResolvedTurn:
     understood_as: str | None = None  # None: the turn stands alone
     issue: str | None = None
     side: str | None = None
-    prefer: tuple[PassageKey, ...] = ()  # the passages shown last (detail follow-ups)
+    prefer: tuple[PassageKey, ...] = ()  # the passages shown last (unless a new subject)
     standalone: bool = True
     own_words: bool = True  # whether the turn has topic words of its own
 
@@ -115,6 +116,13 @@ def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
         seen.add(lower)
         out.append((surface, terms))
     return out
+
+
+def without_filler(query: Query) -> Query:
+    """A follow-up's query without its words of talk ("the other side", "any idea", "the job")."""
+    kept = tuple(g for g in query.groups
+                 if g.surface.lower().removesuffix("'s").removesuffix("’s") not in _FILLER)
+    return replace(query, groups=kept) if kept else query
 
 
 def starts_new_subject(question: str) -> str | None:
@@ -254,8 +262,12 @@ def resolve_turn(history: Sequence[Turn], question: str, topics: Topics) -> Reso
     issue, side = (last.issue, last.side) if last else (None, None)
     if fresh is not None:
         return ResolvedTurn(question=fresh)
-    if not history or not needs_context(question):
+    if last is None:
         return ResolvedTurn(question=question, issue=issue, side=side)
+    if not needs_context(question):
+        # A full question mid-conversation stands alone, but with no new-subject marker it most
+        # likely stays with the report and section just shown: they keep their lead.
+        return ResolvedTurn(question=question, issue=issue, side=side, prefer=last.shown)
     own = content_words(question)
     own_party = next((p for _, terms in own if (p := _party_of(terms, topics))), None)
     other = other_side(history, question, topics) if own_party is None else None
@@ -270,7 +282,7 @@ def resolve_turn(history: Sequence[Turn], question: str, topics: Topics) -> Reso
                         understood_as=_understood(question, carried, about)
                         if carried or about else None,
                         issue=issue, side=side,
-                        prefer=last.shown if last else (), standalone=False,
+                        prefer=last.shown, standalone=False,
                         own_words=bool(own))
 
 

@@ -1,5 +1,7 @@
 """Follow-up quality mechanisms: own words lead, novelty, declining an unknown action."""
 
+from pathlib import Path
+
 from index.conversation import (
     CarriedWord,
     Turn,
@@ -7,10 +9,17 @@ from index.conversation import (
     next_turn,
     other_side,
     resolve_turn,
+    without_filler,
 )
-from index.conversation_search import asks_new, with_carried
+from index.conversation_search import (
+    asks_new,
+    same_subject,
+    with_carried,
+    with_neighbourhood,
+)
 from index.engine import Engine
 from index.query import parse_query
+from index.search import Scored, score_query
 from index.settings import SearchSettings
 
 REACTORS = "what state are the zaporizhzhia reactors in"
@@ -76,3 +85,80 @@ def test_the_other_side_is_the_party_the_conversation_was_not_about(engine: Engi
     surfaces = [c.surface.lower() for c in resolved.carried]
     assert surfaces[0] == "ukrainian" and not {"moscow", "putin"} & set(surfaces)
     assert resolved.understood_as is not None and "ukrainian" in resolved.understood_as
+
+
+def test_words_of_talk_are_not_a_follow_ups_topic(engine: Engine) -> None:
+    topics, settings = engine.snapshot.topics, SearchSettings()
+    query = without_filler(parse_query("and the russian side?", topics, settings))
+    assert [g.surface.lower() for g in query.groups] == ["russian"]
+    # A turn made only of such words keeps them: there is nothing else to ask with.
+    alone = parse_query("which side?", topics, settings)
+    assert without_filler(alone) == alone
+    # "side" would otherwise find "Both sides are … suffering from exhaustion".
+    history: list[Turn] = []
+    for question in ("what has washington proposed for the nuclear plant",
+                     "and how would the output be shared?"):
+        history.append(next_turn(history, question, engine.ask_turn(question, history)))
+    russian = engine.ask_turn("and the russian side?", history)
+    assert "only one entity - Russia - can run it" in russian.passages[0].text
+
+
+def _two_reports(tmp_path: Path) -> tuple[Engine, list[Turn]]:
+    """Two reports telling the same facts in the same words, and a conversation about the second.
+
+    Each has a deadline section and a harbour section, so only a lead can tell them apart.
+    """
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    fact = "The envoy said the deadline for the reply can be extended by a week."
+    other = "Grain prices rose in May.\n\nThe harbour reopened after repairs.\n\nSnow fell early."
+    for name, topic in (("a-report", "Tankers were hit off Turkey by sea drones."),
+                        ("b-report", "Trump told Kyiv to respond by Thursday.")):
+        (sources / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n\n## Talks\n\n{topic}\n\n{fact}\n\n## Home\n\n{other}\n")
+    engine = Engine(sources, tmp_path / "index")
+    engine.open()
+    question = "when must kyiv respond to trump"
+    history = [next_turn([], question, engine.ask_turn(question, []))]
+    assert history[0].shown[0].source_id == "b-report"
+    return engine, history
+
+
+def test_a_full_question_mid_conversation_stands_alone_near_what_was_shown(
+        tmp_path: Path) -> None:
+    engine, history = _two_reports(tmp_path)
+    full = "can the deadline for the reply be extended"
+    resolved = resolve_turn(history, full, engine.snapshot.topics)
+    assert resolved.understood_as is None and not resolved.carried  # it stands alone …
+    assert resolved.prefer == history[0].shown  # … near the report the conversation is in
+    assert engine.ask(full).passages[0].citation.source_id == "a-report"  # a tie, alone
+    assert engine.ask_turn(full, history).passages[0].citation.source_id == "b-report"
+
+
+def test_a_full_question_about_nothing_just_shown_is_a_new_subject(tmp_path: Path) -> None:
+    engine, history = _two_reports(tmp_path)
+    snap, settings = engine.snapshot, SearchSettings()
+    new = "when did the harbour reopen after repairs"  # nothing of the section shown: no lead
+    assert not same_subject(snap.index, parse_query(new, snap.topics, settings),
+                            history[0].shown)
+    assert engine.ask_turn(new, history) == engine.ask(new)
+    assert engine.ask(new).passages[0].citation.source_id == "a-report"
+    near = "who extended the deadline for the reply"
+    assert same_subject(snap.index, parse_query(near, snap.topics, settings), history[0].shown)
+
+
+def test_rows_next_to_the_shown_passage_are_scored_even_when_the_search_left_them_out(
+        engine: Engine) -> None:
+    snap, settings = engine.snapshot, SearchSettings()
+    first = engine.ask(REACTORS, top=1)
+    query = with_carried(parse_query("for how long now?", snap.topics, settings),
+                         [CarriedWord("reactors", 0.6)], snap.topics, settings, required=True)
+    full = score_query(snap.index, query, settings)
+    shown = first.passages[0].sentence_ids[first.passages[0].match_offset]
+    dropped = [i for i, r in enumerate(full.rows) if r != shown]  # as a pruned search might
+    assert len(dropped) < len(full.rows)
+    pruned = Scored(full.rows[dropped], full.scores[dropped], full.coverage[dropped])
+    back = with_neighbourhood(snap.index, query, settings, pruned, [first.passages[0].key],
+                              (0, snap.index.size))
+    assert list(back.rows) == list(full.rows)
+    assert list(back.scores) == list(full.scores)
