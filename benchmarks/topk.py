@@ -14,7 +14,37 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.bm25 import Postings
+from index.bm25 import Bm25Params, Postings
+
+
+def term_weights(tf: np.ndarray, doc_len: np.ndarray, idf: np.ndarray, avgdl: float,
+                 params: Bm25Params) -> np.ndarray:
+    """Each posting's contribution, computed in the same order of operations as rank-bm25."""
+    k1, b = params.k1, params.b
+    tf = tf.astype(np.float64)
+    return idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
+
+
+_WEIGHTS: dict[int, tuple[Postings, np.ndarray]] = {}
+
+
+def posting_weights(postings: Postings) -> np.ndarray:
+    """Each posting's BM25Okapi weight, float64 [P], derived on first use for these postings.
+
+    Only this module needs them (the answer path scores from counts): not part of the index.
+    """
+    kept = _WEIGHTS.get(id(postings))
+    if kept is None or kept[0] is not postings:
+        if not postings.n_rows:
+            weights = np.zeros(len(postings.tf), dtype=np.float64)
+        else:
+            terms = np.repeat(np.arange(len(postings.idf)), np.diff(postings.ptr))
+            weights = term_weights(postings.tf, postings.doc_len[postings.ids],
+                                   postings.idf[terms], postings.avgdl, postings.params)
+        _WEIGHTS.clear()  # one index at a time: a benchmark's, or a test's
+        kept = _WEIGHTS[id(postings)] = (postings, weights)
+    return kept[1]
+
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float64)
@@ -43,7 +73,7 @@ def _totals(postings: Postings, spans: list[tuple[int, int]]) -> tuple[np.ndarra
     """The columns' rows, and every row's sum over them (0.0 for rows in none), in their order."""
     # Widened while copying: bincount would otherwise make its own intp copy (~25% of a query).
     ids = np.concatenate([postings.ids[a:b] for a, b in spans], dtype=np.intp)
-    weights = np.concatenate([postings.weights[a:b] for a, b in spans])
+    weights = np.concatenate([posting_weights(postings)[a:b] for a, b in spans])
     # bincount adds in array order, i.e. query-term order: the same sums rank-bm25 makes.
     return ids, np.bincount(ids, weights=weights, minlength=postings.n_rows)
 
@@ -76,7 +106,7 @@ DENSE_FRACTION = 1 / 16
 def _column(postings: Postings, term: str) -> tuple[np.ndarray, np.ndarray]:
     """The rows and weights of one term (empty for an unknown term)."""
     where = postings.span(term)
-    return postings.ids[where], postings.weights[where]
+    return postings.ids[where], posting_weights(postings)[where]
 
 
 def score(postings: Postings, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -30,14 +30,6 @@ def okapi_idf(doc_freq: Mapping[str, int], n_docs: int, params: Bm25Params) -> d
     return model.idf
 
 
-def term_weights(tf: np.ndarray, doc_len: np.ndarray, idf: np.ndarray, avgdl: float,
-                 params: Bm25Params) -> np.ndarray:
-    """Each posting's contribution, computed in the same order of operations as rank-bm25."""
-    k1, b = params.k1, params.b
-    tf = tf.astype(np.float64)
-    return idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
-
-
 @dataclass(frozen=True)
 class Postings:
     """Per-term columns: the rows (sentences) a term occurs in and its BM25 weight in each."""
@@ -71,15 +63,6 @@ class Postings:
         k1, b = self.params.k1, self.params.b
         # avgdl is 0 only when no row has an indexable word (candidates from titles alone).
         return k1 * (1 - b + b * self.doc_len / (self.avgdl or 1.0))
-
-    @cached_property
-    def weights(self) -> np.ndarray:
-        """Each posting's BM25Okapi weight, float64 [P] (derived on first use, never saved)."""
-        if not self.n_rows:
-            return np.zeros(len(self.tf), dtype=np.float64)
-        terms = np.repeat(np.arange(len(self.idf)), np.diff(self.ptr))
-        return term_weights(self.tf, self.doc_len[self.ids], self.idf[terms], self.avgdl,
-                            self.params)
 
 
 def build_postings(rows: Sequence[Sequence[str]], params: Bm25Params) -> Postings:

@@ -4,6 +4,7 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.engine import Engine
@@ -41,7 +42,8 @@ def test_saved_index_round_trips(engine: Engine) -> None:
     assert manifest["sources"][0]["sha256"] == built.sources[0].sha256
     assert [loaded.sentence(i) for i in range(loaded.size)] == \
         [built.sentence(i) for i in range(built.size)]
-    assert (loaded.postings.weights == built.postings.weights).all()
+    for name in ("ptr", "ids", "tf", "idf", "doc_len"):  # what every BM25 weight is made of
+        assert np.array_equal(getattr(loaded.postings, name), getattr(built.postings, name))
     assert loaded.postings.vocab == built.postings.vocab
 
 
