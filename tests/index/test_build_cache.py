@@ -120,7 +120,7 @@ def test_cached_build_equals_fresh_build(folder: Path, tmp_path: Path) -> None:
     load_tokenized(folder, cache)
     cached = build_index(load_tokenized(folder, cache)[0])
     assert cached.postings.vocab == fresh.postings.vocab
-    for name in ("ptr", "ids", "weights", "tf", "idf", "doc_len"):
+    for name in ("ptr", "ids", "tf", "idf", "doc_len"):
         assert np.array_equal(getattr(cached.postings, name), getattr(fresh.postings, name))
     assert cached.text == fresh.text and cached.sources == fresh.sources
 

@@ -48,7 +48,7 @@ def assert_same_index(got: Index, want: Index) -> None:
     """Every array, record, vocabulary and field-term map of two indexes is equal."""
     assert got.sources == want.sources and got.section_headings == want.section_headings
     assert list(got.postings.vocab.items()) == list(want.postings.vocab.items())
-    for name in ("ptr", "ids", "tf", "idf", "doc_len", "weights"):
+    for name in ("ptr", "ids", "tf", "idf", "doc_len", "row_norm"):
         a, b = getattr(got.postings, name), getattr(want.postings, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
     for name in ("sent_source", "sent_section", "sent_para", "para_number", "features",
