@@ -12,7 +12,9 @@ public question set, that the answers equal those of scoring every candidate.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,6 +24,8 @@ from .query import Query
 from .scratch import Scratch, distinct, present
 from .settings import SearchSettings
 from .signals import cue_factor, position_factor
+
+T = TypeVar("T")
 
 # How many candidates the second stage scores: the best SHORTLIST_ROWS by first-stage score, or
 # SHORTLIST_PER_ROW times the rows answer.py wants (24 for three passages with context 1) when
@@ -103,18 +107,31 @@ def _row_factors(index: Index, query: Query, settings: SearchSettings,
     """
     kept: dict = index.derived
     key = ("factors", int(query.expects), settings)
-    if key not in kept:
-        if len(kept) >= _KEPT_FACTORS:
-            kept.pop(next(iter(kept)))
+    found = kept.get(key)
+    if found is None:
         every = np.arange(index.size)
-        if ("position", settings) not in kept:  # the same for every kind of question
-            kept[("position", settings)] = position_factor(index, every, settings)
-        factors = cue_factor(index, every, query.expects, settings) * kept[("position", settings)]
-        factors = np.broadcast_to(np.asarray(factors, dtype=np.float64), (index.size,))
-        kept[key] = factors, float(factors.min(initial=1.0)), float(factors.max(initial=1.0))
-    return kept[key]
+        position = kept.get(("position", settings))
+        if position is None:  # the same for every kind of question
+            position = _keep(kept, ("position", settings),
+                             position_factor(index, every, settings))
+        factors = np.broadcast_to(np.asarray(
+            cue_factor(index, every, query.expects, settings) * position, dtype=np.float64),
+            (index.size,))
+        found = _keep(kept, key, (factors, float(factors.min(initial=1.0)),
+                                  float(factors.max(initial=1.0))))
+    return found
 
 
+def _keep(kept: dict, key: object, value: T) -> T:
+    """Keep a derived value (the oldest goes past _KEPT_FACTORS); answering threads share it."""
+    with _KEEPING:
+        while len(kept) >= _KEPT_FACTORS:
+            kept.pop(next(iter(kept)))
+        kept[key] = value
+    return value
+
+
+_KEEPING = threading.Lock()
 _KEPT_FACTORS = 8
 
 

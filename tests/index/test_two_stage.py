@@ -112,3 +112,18 @@ def test_one_rows_scores_equal_its_scores_among_all_candidates(tmp_path: Path) -
             assert one.coverage[0] == full.coverage[slot], q.question
             checked += 1
     assert checked > 200
+
+
+def test_answers_from_several_threads_at_once_equal_one_at_a_time(tmp_path: Path) -> None:
+    """The per-index caches (row factors of each kind of question) fill while threads answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = load_questions(SHARED / "multi_dev" / "questions.jsonl")
+    sources = _multi_sources(tmp_path)
+    alone = Engine(sources, tmp_path / "index")
+    expected = [answer_shape(alone, q, 1) for q in questions]
+    shared = Engine(sources, tmp_path / "index")  # a new process's engine: nothing derived yet
+    shared.open()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda q: answer_shape(shared, q, 1), questions * 3))
+    assert got == expected * 3
