@@ -42,7 +42,7 @@ class _Entries:
     rows: np.ndarray  # intp: the posting's row (a row recurs once per term it holds)
     bm25: np.ndarray  # its term's BM25 (as one group of the question, title discount applied)
     close: np.ndarray  # its group's question weight (coord), 0 for an expansion
-    named: np.ndarray  # 1 where its group names a party
+    named: np.ndarray | None  # 1 where its group names a party (None: no group does)
 
 
 def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
@@ -70,37 +70,24 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     n = len(rows)
     base, close = _sums(slot, entries.bm25, n), _sums(slot, entries.close, n)
     parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
-    named = _sums(slot, entries.named, n) if parties else None
+    named = _sums(slot, entries.named, n) if parties and entries.named is not None else None
     title_base, title_close = _title_evidence(index, query, settings)
     if title_base is not None:
         source = index.sent_source[rows]
         base += title_base[source]
         close += title_close[source]
-    factors, least, most = _row_factors(index, query, settings)
-    # The factors below multiply `base` by `least` × (1 - coord_weight) at least and `most` ×
-    # (1 + party_focus) at most: a candidate whose best is below the least of the size-th best
-    # base cannot make the shortlist, so it is dropped before they are computed.
-    kth, lowest = np.partition(base, n - size)[n - size], least * (1.0 - settings.coord_weight)
-    if kth > 0 and lowest > 0:
-        spread = most * (1.0 + max(settings.party_focus, 0.0)) / lowest
-        keep = np.flatnonzero(base >= kth / spread)
-        rows, base, close = rows[keep], base[keep], close[keep]
-        named = None if named is None else named[keep]
-    base *= factors[rows]
+    base *= _row_factors(index, query, settings)[rows]
     if named is not None:
         base *= 1.0 + settings.party_focus * named / parties
     total = _total_weight(index, query)
     if total and settings.coord_weight:
         base *= 1.0 - settings.coord_weight + settings.coord_weight * np.minimum(
             close, total) / total
-    if len(rows) > size:
-        rows = rows[np.argpartition(base, len(base) - size)[len(base) - size:]]
-    return np.sort(rows)
+    return np.sort(rows[np.argpartition(base, n - size)[n - size:]])
 
 
-def _row_factors(index: Index, query: Query, settings: SearchSettings,
-                 ) -> tuple[np.ndarray, float, float]:
-    """Every row's answer-kind × position factor for this kind of question, the least, the most.
+def _row_factors(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:
+    """Every row's answer-kind × position factor for this kind of question.
 
     One pass over all rows the first time a kind of question is asked, one look-up per
     candidate after that; at most _KEPT_FACTORS kinds are kept (8 bytes a row each).
@@ -114,11 +101,9 @@ def _row_factors(index: Index, query: Query, settings: SearchSettings,
         if position is None:  # the same for every kind of question
             position = _keep(kept, ("position", settings),
                              position_factor(index, every, settings))
-        factors = np.broadcast_to(np.asarray(
+        found = _keep(kept, key, np.broadcast_to(np.asarray(
             cue_factor(index, every, query.expects, settings) * position, dtype=np.float64),
-            (index.size,))
-        found = _keep(kept, key, (factors, float(factors.min(initial=1.0)),
-                                  float(factors.max(initial=1.0))))
+            (index.size,)))
     return found
 
 
@@ -164,19 +149,24 @@ def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Co
             per_term.append((factor, group.weight * idf, weight, float(group.party)))
     if not ids:
         empty = np.zeros(0)
-        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, empty)
+        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, None)
     lengths = [len(i) for i in ids]
-    factor, scale, close, named = (np.repeat(v, lengths) for v in zip(*per_term, strict=True))
+    factor, scale, close, named = zip(*per_term, strict=True)
     rows = np.concatenate(ids, dtype=np.intp)
-    tf = np.concatenate(counts) * factor
-    bm25 = scale * (tf * (k1 + 1) / (tf + index.postings.row_norm[rows]))
+    tf = np.concatenate(counts).astype(np.float64)
+    if any(f != 1.0 for f in factor):  # an alternative counts at its factor
+        tf *= np.repeat(factor, lengths)
+    # (k1 + 1) · idf · tf / (tf + norm): the same value as BM25 up to rounding (a ranking only)
+    bm25 = np.repeat(np.asarray(scale) * (k1 + 1), lengths) * tf
+    bm25 /= tf + index.postings.row_norm[rows]
     ends = np.cumsum(lengths)
     for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
         segment = slice(ends[term] - lengths[term], ends[term])
         source = index.sent_source[rows[segment]]
         share = present(hits, work.sources, source) * title_focus(index, settings)[source]
         bm25[segment] *= 1.0 - settings.title_discount * share
-    return _Entries(rows, bm25, close, named)
+    return _Entries(rows, bm25, np.repeat(close, lengths),
+                    np.repeat(named, lengths) if any(named) else None)
 
 
 def _title_evidence(index: Index, query: Query, settings: SearchSettings,
