@@ -53,9 +53,9 @@ def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]
     """
     entry = np.arange(len(rows))
     work.position[rows] = entry
-    distinct = rows[work.position[rows] == entry]
-    work.position[distinct] = np.arange(len(distinct))
-    return distinct, work.position[rows]
+    each_once = rows[work.position[rows] == entry]
+    work.position[each_once] = np.arange(len(each_once))
+    return each_once, work.position[rows]
 
 
 def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
