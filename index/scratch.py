@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 class Scratch(threading.local):
     """Marker arrays sized for the largest index seen; every user leaves them cleared."""
 
-    position: np.ndarray = np.zeros(0, dtype=np.int64)  # row → candidate slot (never cleared)
+    position: np.ndarray = np.zeros(0, dtype=np.int32)  # row → candidate slot (never cleared)
     sections: np.ndarray = np.zeros(0, dtype=bool)
     sources: np.ndarray = np.zeros(0, dtype=bool)
 

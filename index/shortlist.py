@@ -51,10 +51,10 @@ def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]
     No sort and no pass over all rows: the position scratch array records, for every row, the
     last entry written for it; the entries that find themselves there are one per row.
     """
-    entry = np.arange(len(rows))
+    entry = np.arange(len(rows), dtype=work.position.dtype)
     work.position[rows] = entry
     each_once = rows[work.position[rows] == entry]
-    work.position[each_once] = np.arange(len(each_once))
+    work.position[each_once] = np.arange(len(each_once), dtype=work.position.dtype)
     return each_once, work.position[rows]
 
 
@@ -90,7 +90,7 @@ def _row_factors(index: Index, query: Query, settings: SearchSettings) -> np.nda
     """Every row's answer-kind × position factor for this kind of question.
 
     One pass over all rows the first time a kind of question is asked, one look-up per
-    candidate after that; at most _KEPT_FACTORS kinds are kept (8 bytes a row each).
+    candidate after that; at most _KEPT_FACTORS kinds are kept (4 bytes a row each).
     """
     kept: dict = index.derived
     key = ("factors", int(query.expects), settings)
@@ -102,8 +102,20 @@ def _row_factors(index: Index, query: Query, settings: SearchSettings) -> np.nda
             position = _keep(kept, ("position", settings),
                              position_factor(index, every, settings))
         found = _keep(kept, key, np.broadcast_to(np.asarray(
-            cue_factor(index, every, query.expects, settings) * position, dtype=np.float64),
+            cue_factor(index, every, query.expects, settings) * position, dtype=np.float32),
             (index.size,)))
+    return found
+
+
+def _estimate_norm(index: Index) -> np.ndarray:
+    """Every row's BM25 length normalisation in single precision (half the memory to read).
+
+    Enough to rank by: the second stage computes every score from the exact float64 one.
+    """
+    kept: dict = index.derived
+    found = kept.get("norm32")
+    if found is None:
+        found = _keep(kept, "norm32", index.postings.row_norm.astype(np.float32))
     return found
 
 
@@ -117,7 +129,7 @@ def _keep(kept: dict, key: object, value: T) -> T:
 
 
 _KEEPING = threading.Lock()
-_KEPT_FACTORS = 8
+_KEPT_FACTORS = 16  # every kind of question (8 today), the position factors, the norms
 
 
 def _sums(slot: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -158,7 +170,7 @@ def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Co
         tf *= np.repeat(factor, lengths)
     # (k1 + 1) · idf · tf / (tf + norm): the same value as BM25 up to rounding (a ranking only)
     bm25 = np.repeat(np.asarray(scale) * (k1 + 1), lengths) * tf
-    bm25 /= tf + index.postings.row_norm[rows]
+    bm25 /= tf + _estimate_norm(index)[rows]
     ends = np.cumsum(lengths)
     for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
         segment = slice(ends[term] - lengths[term], ends[term])
