@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .answer_type import lacks_kind, unnamed_speaker
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
@@ -73,7 +74,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if carried and len(order):  # a follow-up may also be judged with the words it carries
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
                                                    int(scored.rows[order[0]]), (lo, hi)))
-    abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings)
+    abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings) \
+        or _unanswered(index, asked, unknown, passages, settings)
     if carried and abstention is None and doer_unstated(
             question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
@@ -90,6 +92,18 @@ def _abstention(query: Query, unknown: list[TermGroup], found: bool, coverage: f
         return "partly_covered" if coverage > 0 else "off_topic"
     if settings.count_focus and _counts_unknown(query, unknown):
         return "partly_covered"  # "how many X" where no source mentions X: none counts it
+    return None
+
+
+def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
+                settings: SearchSettings) -> str | None:
+    """Why no shown passage can be the answer (index/answer_type), or None."""
+    speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
+    if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
+        return "off_topic" if {g.term for g in speaker} & {g.term for g in unknown} \
+            else "partly_covered"
+    if settings.answer_kind and lacks_kind(index, query, passages, settings.min_coverage):
+        return "partly_covered"
     return None
 
 

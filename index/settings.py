@@ -65,6 +65,11 @@ class SearchSettings:
     rare_word_names: float = 1.0
     # 1 = "how many X" is declined (partly covered) when no source mentions X at all.
     count_focus: float = 1.0
+    # 1 = a question asking for a kind of answer (how many → a count, when → a date) is declined
+    # when no shown passage covering min_coverage of its words holds one (index/answer_type).
+    answer_kind: float = 1.0
+    # 1 = "what did X say …" is declined when no shown passage names X (index/answer_type).
+    speaker_check: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
@@ -80,4 +85,4 @@ PLAIN_BM25 = SearchSettings().without(
     "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
     "title_discount", "title_focus", "coord_weight", "title_rows", "name_cue", "min_coverage",
     "duplicate_overlap", "place_folding", "name_abstention", "rare_word_names",
-    "count_focus")
+    "count_focus", "answer_kind", "speaker_check")

@@ -16,7 +16,7 @@ def test_a_lowercase_name_no_source_mentions_is_off_topic(engine: Engine) -> Non
 
 def test_without_the_word_list_a_lowercase_name_is_answered(engine: Engine) -> None:
     off = Engine(engine.sources_dir, engine.index_dir,
-                 settings=SearchSettings().without("rare_word_names"))
+                 settings=SearchSettings().without("rare_word_names", "speaker_check"))
     assert off.ask("what did meloni say about the peace plan").answered
 
 

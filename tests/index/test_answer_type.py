@@ -1,0 +1,57 @@
+"""Declining what no shown passage answers: the kind of answer asked for, the speaker named."""
+
+from __future__ import annotations
+
+from index.answer_type import answer_kind
+from index.engine import Engine
+from index.settings import SearchSettings
+
+
+def _without(engine: Engine, name: str) -> Engine:
+    return Engine(engine.sources_dir, engine.index_dir, settings=SearchSettings().without(name))
+
+
+def test_a_date_the_sources_never_give_is_declined_as_partly_covered(engine: Engine) -> None:
+    # The article says the Kakhovka dam was destroyed, never when.
+    question = "when was the kakhovka dam destroyed"
+    result = engine.ask(question)
+    assert not result.answered and result.abstention == "partly_covered"
+    assert result.unknown_terms == ()
+    assert _without(engine, "answer_kind").ask(question).answered
+
+
+def test_a_count_the_sources_give_is_answered(engine: Engine) -> None:
+    result = engine.ask("how many reactors does the plant have")
+    assert result.answered
+    assert any("six nuclear reactors" in p.text for p in result.passages)
+
+
+def test_a_speaker_no_source_names_is_off_topic(engine: Engine) -> None:
+    # "pope" is everyday English, so alone it could not veto; as the speaker it decides.
+    question = "what did the pope say about the referendum"
+    result = engine.ask(question)
+    assert not result.answered and result.abstention == "off_topic"
+    assert result.unknown_terms == ("pope",)
+    assert _without(engine, "speaker_check").ask(question).answered
+
+
+def test_a_speaker_the_passages_name_is_answered(engine: Engine) -> None:
+    result = engine.ask("what did zelensky say about the referendum")
+    assert result.answered
+    assert any("Zelensky" in p.text and "vote" in p.text for p in result.passages)
+
+
+def test_the_kind_of_answer_a_question_asks_for() -> None:
+    count = answer_kind("how many grain ships left chornomorsk in december")
+    assert count is not None
+    assert not count("On 12 December drones struck Chornomorsk and Odesa in 2025.")
+    assert not count("Russian forces hold 75% of Donetsk.")
+    assert count("Six ships left the port.") and count("More than 600 drones were launched.")
+    length = answer_kind("how long is the danube river")  # a length, not a span of time
+    assert length is not None and length("It is 2,850 km long.")
+    date = answer_kind("when was the dam destroyed")
+    assert date is not None and date("It was destroyed in June 2023.")
+    assert not date("It was destroyed by an explosion.")
+    time = answer_kind("what time did the meeting start")
+    assert time is not None and time("It began at 17:00.") and not time("It began late.")
+    assert answer_kind("who runs the plant") is None
