@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .answer_type import lacks_kind, unnamed_speaker
+from .answer_type import lacks_kind, relation_verb, unnamed_speaker
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
@@ -74,6 +74,9 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if carried and len(order):  # a follow-up may also be judged with the words it carries
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
                                                    int(scored.rows[order[0]]), (lo, hi)))
+    if settings.relation_leniency and len(order) and best_coverage < settings.min_coverage:
+        best_coverage = max(best_coverage, _coverage_but_verb(
+            index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
     abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings) \
         or _unanswered(index, asked, unknown, passages, settings)
     if carried and abstention is None and doer_unstated(
@@ -105,6 +108,23 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
     if settings.answer_kind and lacks_kind(index, query, passages, settings.min_coverage):
         return "partly_covered"
     return None
+
+
+def _coverage_but_verb(index: Index, query: Query, settings: SearchSettings, row: int,
+                       rows: tuple[int, int]) -> float:
+    """How much of the question the sentence at `row` covers, the relation's verb left out.
+
+    "Who created Linux?" is answered by "Linux was developed by …": the verb asked with is
+    often not the answer's (index/answer_type.relation_verb).
+    """
+    verb = relation_verb(query)
+    if verb is None:
+        return 0.0
+    lenient = replace(query, groups=tuple(replace(g, required=False) if g is verb else g
+                                          for g in query.groups))
+    scored = score_query(index, lenient, settings, *rows, at_row=row)  # that row's scores only
+    at = int(np.searchsorted(scored.rows, row))
+    return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0
 
 
 def _rare_as_names(index: Index, unknown: list[TermGroup],

@@ -147,3 +147,23 @@ def unnamed_speaker(index: Index, query: Query,
     if any(all(_has(g, s.terms) for g in speaker) for s in shown):
         return ()
     return speaker
+
+
+_AUXILIARY = r"(?:is|was|are|were|has|have|had|does|did|do|will|would|could|should|can|s)\b"
+# "who created Linux", "what did Darwin discover": the verb names the relation asked about, and an
+# answer often says it in other words ("developed by", "his theory of").
+_RELATION_RES = (
+    re.compile(rf"^\s*who\s+(?:first\s+)?(?!{_AUXILIARY})(\w+)", re.I),
+    re.compile(rf"^\s*what\s+{_AUXILIARY}\s+\w+(?:\s+\w+)?\s+(?!{_AUXILIARY})(\w+)\s*\??\s*$",
+               re.I),
+)
+
+
+def relation_verb(query: Query) -> TermGroup | None:
+    """The verb of "who created X" / "what did X discover" (None: the question has no such verb)."""
+    for pattern in _RELATION_RES:
+        match = pattern.search(query.text)
+        if match:
+            verb = match.group(1).lower()
+            return next((g for g in query.groups if g.surface.lower() == verb), None)
+    return None

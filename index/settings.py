@@ -70,6 +70,9 @@ class SearchSettings:
     answer_kind: float = 1.0
     # 1 = "what did X say …" is declined when no shown passage names X (index/answer_type).
     speaker_check: float = 1.0
+    # 1 = "who created X", "what did X discover": the relation's verb does not count toward the
+    # coverage a question needs (an answer says it in other words: "developed by").
+    relation_leniency: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""

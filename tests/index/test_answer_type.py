@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from index.answer_type import answer_kind
+from pathlib import Path
+
+from index.answer_type import answer_kind, relation_verb
 from index.engine import Engine
+from index.query import parse_query
 from index.settings import SearchSettings
+from index.topics import Topics
+
+ENCYCLOPEDIA = Path(__file__).parent / "data" / "encyclopedia_dev"
 
 
 def _without(engine: Engine, name: str) -> Engine:
@@ -55,3 +61,27 @@ def test_the_kind_of_answer_a_question_asks_for() -> None:
     time = answer_kind("what time did the meeting start")
     assert time is not None and time("It began at 17:00.") and not time("It began late.")
     assert answer_kind("who runs the plant") is None
+
+
+def test_the_relation_asked_in_other_words_is_answered(tmp_path: Path) -> None:
+    # "created" occurs in the encyclopedia, but the answer says "developed" / "first released".
+    question = "who created linux"
+    engine = Engine(ENCYCLOPEDIA, tmp_path / "index")
+    result = engine.ask(question, context=0)
+    assert result.answered and result.abstention is None
+    assert any("Linus Torvalds" in p.text for p in result.passages)
+    strict = Engine(ENCYCLOPEDIA, tmp_path / "index",
+                    settings=SearchSettings().without("relation_leniency"))
+    assert strict.ask(question, context=0).abstention == "partly_covered"
+
+
+def test_the_verb_of_the_relation_asked() -> None:
+    def verb(question: str) -> str | None:
+        group = relation_verb(parse_query(question, Topics(), SearchSettings()))
+        return group.surface if group else None
+
+    assert verb("who created linux") == "created"
+    assert verb("who first climbed kilimanjaro") == "climbed"
+    assert verb("what did darwin discover") == "discover"
+    assert verb("who is the president of france") is None
+    assert verb("what did the pope say about the plan") is None
