@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .corpus import Index
-from .cues import _MONTHS, _NUMBER_WORDS
+from .cues import _MONTHS, _NUMBER_WORDS, frame_words
 from .evidence import group_idf
 from .models import Passage
 from .names import misspells
@@ -138,7 +138,9 @@ def unnamed_speaker(index: Index, query: Query,
     match = _SPEAKER_RE.search(query.text)
     if match is None or not passages:
         return ()
-    words = {t for _, _, ts in spans(match.group(1)) for t in ts}
+    framing = frame_words(query.text)  # "did X really say": "really" hedges, it names no one
+    words = {t for a, b, ts in spans(match.group(1)) for t in ts
+             if match.group(1)[a:b].lower() not in framing}
     vocab = index.postings.vocab
     # A misspelt name ("zelenksy") cannot be found by its spelling: it does not decide.
     speaker = tuple(g for g in query.groups if g.term in words

@@ -45,9 +45,12 @@ def test_a_speaker_no_source_names_is_off_topic(engine: Engine) -> None:
 
 
 def test_a_speaker_the_passages_name_is_answered(engine: Engine) -> None:
-    result = engine.ask("what did zelensky say about the referendum")
-    assert result.answered
-    assert any("Zelensky" in p.text and "vote" in p.text for p in result.passages)
+    # "really" hedges: it is no part of the speaker a passage must name.
+    for question in ("what did zelensky say about the referendum",
+                     "what did zelensky really say about the referendum"):
+        result = engine.ask(question)
+        assert result.answered, question
+        assert any("Zelensky" in p.text and "vote" in p.text for p in result.passages)
 
 
 def test_the_kind_of_answer_a_question_asks_for() -> None:
