@@ -1,9 +1,11 @@
-"""Whether the passages shown can answer what the question asks: the kind of answer, the speaker.
+"""What a question asks for, read against the passages shown: the kind of answer, the speaker.
 
 A question on the story's topic can ask for a fact no source gives ("how many grain ships left
 Chornomorsk in December", "what did the Pentagon say about …"): its words match, so coverage
 alone answers it. Two checks read the passages the user would see (each matched sentence ±1,
 with its source's title and section heading) and decline when none of them can be the answer.
+The other way round, the verb of "who created X" is found here, so that an answer saying it in
+other words ("developed by") is not declined for lacking it.
 """
 
 from __future__ import annotations

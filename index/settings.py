@@ -84,8 +84,8 @@ class SearchSettings:
 
 
 PLAIN_BM25 = SearchSettings().without(
-    "alias_weight", "synonym_weight", "section_weight",
-    "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
-    "title_discount", "title_focus", "coord_weight", "title_rows", "name_cue", "min_coverage",
-    "duplicate_overlap", "place_folding", "name_abstention", "rare_word_names",
-    "count_focus", "answer_kind", "speaker_check")
+    "alias_weight", "synonym_weight", "title_weight", "cue_boost", "position_weight",
+    "frame_discount",
+    "title_discount", "coord_weight", "title_rows", "min_coverage", "duplicate_overlap",
+    "place_folding", "name_abstention", "rare_word_names", "answer_kind", "speaker_check",
+    "relation_leniency")
