@@ -95,8 +95,9 @@ def test_the_verb_of_the_relation_asked() -> None:
 
 def test_held_out_news_questions_declined_both_ways(tmp_path: Path) -> None:
     # Our own held-out questions over the article and the multi_dev reports (written before the
-    # abstention work): 24 that nothing answers, 26 that something does. Measured: 9/24 declined,
-    # 1 wrongly (6/24, 0 wrongly without the two checks of this module).
+    # abstention work): 24 that nothing answers, 26 that something does. Measured: 11/24 declined,
+    # 1 wrongly (8/24, 0 wrongly without the two checks of this module; on main's ranking 10/24
+    # and 7/24).
     folder = tmp_path / "sources"
     shutil.copytree(REPO / "sources", folder)
     for md in (REPO.parent / "shared" / "eval" / "multi_dev" / "sources").glob("*.md"):
@@ -106,5 +107,6 @@ def test_held_out_news_questions_declined_both_ways(tmp_path: Path) -> None:
     report = evaluate(ask_json(engine, SearchSettings()), questions)
     without = evaluate(ask_json(engine, SearchSettings().without(
         "answer_kind", "speaker_check")), questions)
-    assert report.abstained_unanswerable >= 9 > without.abstained_unanswerable, report.lines()
+    assert report.abstained_unanswerable >= 10, report.lines()
+    assert without.abstained_unanswerable < report.abstained_unanswerable
     assert report.wrongful_abstentions <= 1, report.lines()
