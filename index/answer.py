@@ -23,6 +23,7 @@ from .focus import counted_terms
 from .models import Answer, Citation, Passage, PassageKey
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
+from .respell import with_respellings
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
@@ -47,6 +48,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
+    if settings.respelling:
+        query = with_respellings(index, query, settings.alias_weight)
     unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:

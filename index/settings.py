@@ -73,6 +73,9 @@ class SearchSettings:
     # 1 = "who created X", "what did X discover": the relation's verb does not count toward the
     # coverage a question needs (an answer says it in other words: "developed by").
     relation_leniency: float = 1.0
+    # 1 = a word no source uses, not everyday English, that misspells one they do ("zelenksy",
+    # "kharkov") searches for the sources' spelling too, as a name's other form (alias_weight).
+    respelling: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
@@ -88,4 +91,4 @@ PLAIN_BM25 = SearchSettings().without(
     "frame_discount",
     "title_discount", "coord_weight", "title_rows", "min_coverage", "duplicate_overlap",
     "place_folding", "name_abstention", "rare_word_names", "answer_kind", "speaker_check",
-    "relation_leniency")
+    "relation_leniency", "respelling")
