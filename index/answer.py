@@ -80,13 +80,15 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if settings.relation_leniency and len(order) and best_coverage < settings.min_coverage:
         best_coverage = max(best_coverage, _coverage_but_verb(
             index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
-    abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings) \
-        or _unanswered(index, asked, unknown, passages, settings)
+    abstention, missing = _abstention(asked, unknown, bool(passages), best_coverage, settings), None
+    if abstention is None:
+        abstention, missing = _unanswered(index, asked, unknown, passages, settings)
     if carried and abstention is None and doer_unstated(
             question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
     return Answer(question, abstention is None, tuple(passages),
-                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
+                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention,
+                  missing=missing)
 
 
 def _abstention(query: Query, unknown: list[TermGroup], found: bool, coverage: float,
@@ -102,15 +104,16 @@ def _abstention(query: Query, unknown: list[TermGroup], found: bool, coverage: f
 
 
 def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
-                settings: SearchSettings) -> str | None:
-    """Why no shown passage can be the answer (index/answer_type), or None."""
+                settings: SearchSettings) -> tuple[str | None, str | None]:
+    """Why no shown passage can be the answer, and what none holds (index/answer_type)."""
     speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
     if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
-        return "off_topic" if {g.term for g in speaker} & {g.term for g in unknown} \
-            else "partly_covered"
-    if settings.answer_kind and lacks_kind(index, query, passages, settings.min_coverage):
-        return "partly_covered"
-    return None
+        said = f"what {' '.join(g.surface for g in speaker)} said"
+        return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
+                else "partly_covered"), said
+    kind = lacks_kind(index, query, passages, settings.min_coverage) \
+        if settings.answer_kind else None
+    return ("partly_covered", kind) if kind else (None, None)
 
 
 def _coverage_but_verb(index: Index, query: Query, settings: SearchSettings, row: int,

@@ -61,18 +61,22 @@ def _duration(text: str) -> bool:
     return bool(_DURATION_RE.search(text)) or _date(text)
 
 
-# Question cue → what an answer must hold. First match wins; order matters ("how long is the
-# Danube" asks for a length, "how long did they talk" for a duration).
-_KINDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
-    (re.compile(r"\bhow long (?:is|was|are|were)\b", re.I), _amount),
-    (re.compile(r"\bwhat time\b", re.I), lambda text: bool(_TIME_RE.search(text))),
-    (re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours)\b", re.I), _duration),
+# Question cue → what an answer must hold, and its name in the message. First match wins; order
+# matters ("how long is the Danube" asks for a length, "how long did they talk" for a duration).
+_KINDS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str], ...] = (
+    (re.compile(r"\bhow long (?:is|was|are|were)\b", re.I), _amount, "the measure asked for"),
+    (re.compile(r"\bwhat time\b", re.I), lambda text: bool(_TIME_RE.search(text)),
+     "the time asked for"),
+    (re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours)\b", re.I), _duration,
+     "how long"),
     (re.compile(r"\b(?:what|which) (?:share|percentage|proportion|fraction)\b|\bpercent", re.I),
-     lambda text: bool(_SHARE_RE.search(text))),
-    (re.compile(r"\bhow many\b|\bwhat number\b|\bpopulation\b", re.I), _count),
+     lambda text: bool(_SHARE_RE.search(text)), "the share asked for"),
+    (re.compile(r"\bhow many\b|\bwhat number\b|\bpopulation\b", re.I), _count,
+     "the number asked for"),
     (re.compile(r"\bhow (?:much|big|large|old|far|high|tall|deep|wide|heavy|fast|expensive)\b|"
-                r"\bwhat (?:amount|sum|price|cost)\b", re.I), _amount),
-    (re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), _date),
+                r"\bwhat (?:amount|sum|price|cost)\b", re.I), _amount, "the amount asked for"),
+    (re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), _date,
+     "the date asked for"),
 )
 
 # "what did the pope say about …", "how has the Kremlin responded": the words between are the
@@ -93,7 +97,7 @@ class ShownText:
 
 def answer_kind(question: str) -> Callable[[str], bool] | None:
     """What the question's wording asks for, as a test of a passage's text (None: no kind)."""
-    return next((test for pattern, test in _KINDS if pattern.search(question)), None)
+    return next((test for pattern, test, _ in _KINDS if pattern.search(question)), None)
 
 
 def shown_text(index: Index, passage: Passage) -> ShownText:
@@ -121,17 +125,20 @@ def _covers(index: Index, groups: Sequence[TermGroup], shown: ShownText, share: 
     return total == 0 or held >= share * total
 
 
-def lacks_kind(index: Index, query: Query, passages: Sequence[Passage], share: float) -> bool:
-    """Whether the question asks for a kind of answer no shown passage near its words holds.
+def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
+               share: float) -> str | None:
+    """The kind of answer asked for, when no shown passage near the question's words holds one.
 
     Near its words: the passage covers `share` of the weight of the question's known words.
     """
-    test = answer_kind(query.text)
-    if test is None or not passages:
-        return False
+    kind = next(((test, name) for pattern, test, name in _KINDS if pattern.search(query.text)),
+                None)
+    if kind is None or not passages:
+        return None
     known = [g for g in query.groups if g.required and group_idf(index, g) > 0]
     shown = (shown_text(index, p) for p in passages)
-    return not any(test(s.text) and _covers(index, known, s, share) for s in shown)
+    return None if any(kind[0](s.text) and _covers(index, known, s, share) for s in shown) \
+        else kind[1]
 
 
 def unnamed_speaker(index: Index, query: Query,

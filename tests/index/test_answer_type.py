@@ -9,6 +9,7 @@ from index.answer_type import answer_kind, relation_verb
 from index.engine import Engine
 from index.evaluate import ask_json, evaluate, load_questions
 from index.query import parse_query
+from index.serialize import answer_to_json
 from index.settings import SearchSettings
 from index.topics import Topics
 
@@ -26,6 +27,10 @@ def test_a_date_the_sources_never_give_is_declined_as_partly_covered(engine: Eng
     result = engine.ask(question)
     assert not result.answered and result.abstention == "partly_covered"
     assert result.unknown_terms == ()
+    assert result.missing == "the date asked for"
+    assert result.declined_because == (
+        "The sources touch on this question, but no passage gives the date asked for.")
+    assert answer_to_json(result)["missing"] == "the date asked for"
     assert _without(engine, "answer_kind").ask(question).answered
 
 
@@ -40,7 +45,7 @@ def test_a_speaker_no_source_names_is_off_topic(engine: Engine) -> None:
     question = "what did the pope say about the referendum"
     result = engine.ask(question)
     assert not result.answered and result.abstention == "off_topic"
-    assert result.unknown_terms == ("pope",)
+    assert result.unknown_terms == ("pope",) and result.missing == "what pope said"
     assert _without(engine, "speaker_check").ask(question).answered
 
 
