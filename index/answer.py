@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .answer_type import lacks_kind, relation_verb, unnamed_speaker
+from .answer_type import lacks_kind, relation_verb, speaker_phrase, unnamed_speaker
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
@@ -108,7 +108,7 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
     """Why no shown passage can be the answer, and what none holds (index/answer_type)."""
     speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
     if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
-        said = f"what {' '.join(g.surface for g in speaker)} said"
+        said = f"what {speaker_phrase(query.text)} said"
         return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
                 else "partly_covered"), said
     kind = lacks_kind(index, query, passages, settings.min_coverage) \

@@ -141,6 +141,15 @@ def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
         else kind[1]
 
 
+def speaker_phrase(question: str) -> str:
+    """The speaker of "what did X say …" as typed, hedges left out ("the pope"; "" if none)."""
+    match = _SPEAKER_RE.search(question)
+    if match is None:
+        return ""
+    framing = frame_words(question)
+    return " ".join(w for w in match.group(1).split() if w.lower() not in framing)
+
+
 def unnamed_speaker(index: Index, query: Query,
                     passages: Sequence[Passage]) -> tuple[TermGroup, ...]:
     """The speaker X of "what did X say …" when no shown passage names X (else none)."""

@@ -45,7 +45,7 @@ def test_a_speaker_no_source_names_is_off_topic(engine: Engine) -> None:
     question = "what did the pope say about the referendum"
     result = engine.ask(question)
     assert not result.answered and result.abstention == "off_topic"
-    assert result.unknown_terms == ("pope",) and result.missing == "what pope said"
+    assert result.unknown_terms == ("pope",) and result.missing == "what the pope said"
     assert _without(engine, "speaker_check").ask(question).answered
 
 
