@@ -86,9 +86,7 @@ class SearchSettings:
         return replace(self, **dict.fromkeys(names, 0.0))
 
 
+# Plain BM25 over sentences: every signal off, derived so that a new signal is off here too
+# (position_decay only shapes position_weight, which is off).
 PLAIN_BM25 = SearchSettings().without(
-    "alias_weight", "synonym_weight", "title_weight", "cue_boost", "position_weight",
-    "frame_discount",
-    "title_discount", "coord_weight", "title_rows", "min_coverage", "duplicate_overlap",
-    "place_folding", "name_abstention", "rare_word_names", "answer_kind", "speaker_check",
-    "relation_leniency", "respelling")
+    *(f.name for f in fields(SearchSettings) if f.name != "position_decay"))
