@@ -19,7 +19,6 @@ from .conversation_search import (
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
-from .focus import counted_terms
 from .models import Answer, Citation, Passage, PassageKey
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
@@ -80,7 +79,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if settings.relation_leniency and len(order) and best_coverage < settings.min_coverage:
         best_coverage = max(best_coverage, _coverage_but_verb(
             index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
-    abstention, missing = _abstention(asked, unknown, bool(passages), best_coverage, settings), None
+    abstention, missing = _abstention(unknown, bool(passages), best_coverage, settings), None
     if abstention is None:
         abstention, missing = _unanswered(index, asked, unknown, passages, settings)
     if carried and abstention is None and doer_unstated(
@@ -91,15 +90,13 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
                   missing=missing)
 
 
-def _abstention(query: Query, unknown: list[TermGroup], found: bool, coverage: float,
+def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
                 settings: SearchSettings) -> str | None:
     """Why to decline (off_topic, partly_covered), or None to answer."""
     if not found or (settings.name_abstention and any(g.name for g in unknown)):
         return "off_topic"
     if coverage < settings.min_coverage:
         return "partly_covered" if coverage > 0 else "off_topic"
-    if settings.count_focus and _counts_unknown(query, unknown):
-        return "partly_covered"  # "how many X" where no source mentions X: none counts it
     return None
 
 
@@ -143,15 +140,6 @@ def _rare_as_names(index: Index, unknown: list[TermGroup],
         return unknown
     return [replace(g, name=True) if not g.name and is_rare_word(g.surface)
             and not misspells(g.term, index.postings.vocab) else g for g in unknown]
-
-
-def _counts_unknown(query: Query, unknown: list[TermGroup]) -> bool:
-    """Whether a "how many X" question counts something no source mentions.
-
-    Such an X is the question's focus, so the one-unknown-everyday-word leniency does not hold.
-    """
-    focus = counted_terms(query.text)
-    return any(g.term in focus for g in unknown)
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:

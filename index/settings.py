@@ -63,8 +63,6 @@ class SearchSettings:
     # 1 = an unknown word that is not everyday English (wordfreq) is a name too, however typed:
     # "what did meloni say" is about someone the sources never mention.
     rare_word_names: float = 1.0
-    # 1 = "how many X" is declined (partly covered) when no source mentions X at all.
-    count_focus: float = 1.0
     # 1 = a question asking for a kind of answer (how many → a count, when → a date) is declined
     # when no shown passage covering min_coverage of its words holds one (index/answer_type).
     answer_kind: float = 1.0
