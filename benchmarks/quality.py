@@ -7,6 +7,7 @@ Every answer is read through `citebot ask --json --batch`'s code path (`Engine.a
     .venv/bin/python benchmarks/quality.py --fold A        # multi_dev half A only (tuning half)
     .venv/bin/python benchmarks/quality.py --ablate        # each signal switched off, per fold
     .venv/bin/python benchmarks/quality.py --sets multi_dev -v   # list the misses
+    .venv/bin/python benchmarks/quality.py --blind         # only the untouched blind sets
 
 Folds: multi_dev's questions are split in two by a fixed hash of the question text (A: even,
 B: odd), fixed before any tuning; a figure is out-of-fold when its signal was set on the other half.
@@ -42,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"
 DATA = ROOT / "tests" / "index" / "data"
 MULTI = SHARED / "multi_dev"
+BLIND = ROOT / "benchmarks" / "data" / "blind"
 
 
 def fold_of(question: str) -> str:
@@ -104,6 +106,15 @@ def question_sets(fold: str | None) -> list[QuestionSet]:
     ]
 
 
+def blind_sets() -> list[QuestionSet]:
+    """The sets written blind this session: scored once per change, never tuned on.
+
+    They are not in question_sets(), so nothing that chooses a value (crossval, --grid) sees them.
+    """
+    return [QuestionSet("blind_article", tuple(load_questions(BLIND / "article.jsonl")), "seed"),
+            QuestionSet("blind_multi", tuple(load_questions(BLIND / "multi.jsonl")), "multi")]
+
+
 def row(report: EvalReport) -> str:
     """hit@1 | hit@3 | declined off-topic | wrongly declined, as table cells."""
     return (f"{report.hit1:.3f} | {report.hit3:.3f} | "
@@ -140,8 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses")
     parser.add_argument("--held-out", nargs="*", default=None, metavar="SET",
                         help="with --ablate: per configuration, questions gained over these sets")
+    parser.add_argument("--blind", action="store_true",
+                        help="only the blind sets (benchmarks/data/blind): score, never tune")
     args = parser.parse_args(argv)
-    sets = question_sets(args.fold)
+    sets = blind_sets() if args.blind else question_sets(args.fold)
     if args.sets:
         sets = [s for s in sets if any(s.name.startswith(p) for p in args.sets)]
     print("| set | configuration | hit@1 | hit@3 | declined off-topic | wrongly declined |")

@@ -51,12 +51,14 @@ class ConversationStore:
         self.idle_seconds = follow_up_minutes * 60.0
         self._clock = clock
         self._lock = threading.Lock()
+        self._closed = False
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
+            self._closed = True
             self._db.close()
 
     def history(self, conversation: str) -> list[Turn]:
@@ -70,10 +72,6 @@ class ConversationStore:
         return [Turn(question=q, issue=issue, side=side,
                      shown=tuple(PassageKey.parse(k) for k in shown.split("\n") if k))
                 for q, issue, side, shown, _ in reversed(rows)]
-
-    def is_active(self, conversation: str) -> bool:
-        """Whether the conversation has a turn recent enough to continue."""
-        return bool(self.history(conversation))
 
     def add_turn(self, conversation: str, turn: Turn, *, channel_id: int,
                  thread_id: int | None = None, answer_message_id: int | None = None) -> None:
@@ -118,6 +116,9 @@ class ConversationStore:
                         thread_id: int | None = None,
                         answer_message_id: int | None = None) -> None:
         """`add_turn` off the event loop; a failure is logged and the turn forgotten."""
+        if self._closed:  # an answer finishing while the bot shuts down: nothing is wrong
+            log.debug("bot closing; turn of %s not kept", conversation)
+            return
         try:
             await asyncio.to_thread(self.add_turn, conversation, turn, channel_id=channel_id,
                                     thread_id=thread_id, answer_message_id=answer_message_id)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .answer_type import lacks_kind, relation_verb, speaker_phrase, unnamed_speaker
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
@@ -18,10 +19,10 @@ from .conversation_search import (
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
-from .focus import counted_terms
 from .models import Answer, Citation, Passage, PassageKey
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
+from .respell import with_respellings
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
@@ -46,6 +47,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
     lo, hi = _source_rows(index, source)
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
+    if settings.respelling:
+        query = with_respellings(index, query, settings.alias_weight)
     unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:
@@ -73,24 +76,58 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if carried and len(order):  # a follow-up may also be judged with the words it carries
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
                                                    int(scored.rows[order[0]]), (lo, hi)))
-    abstention = _abstention(asked, unknown, bool(passages), best_coverage, settings)
+    if settings.relation_leniency and len(order) and best_coverage < settings.min_coverage:
+        best_coverage = max(best_coverage, _coverage_but_verb(
+            index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
+    abstention, missing = _abstention(unknown, bool(passages), best_coverage, settings), None
+    if abstention is None:
+        abstention, missing = _unanswered(index, asked, unknown, passages, settings)
     if carried and abstention is None and doer_unstated(
             question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
     return Answer(question, abstention is None, tuple(passages),
-                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention)
+                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention,
+                  missing=missing)
 
 
-def _abstention(query: Query, unknown: list[TermGroup], found: bool, coverage: float,
+def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
                 settings: SearchSettings) -> str | None:
     """Why to decline (off_topic, partly_covered), or None to answer."""
     if not found or (settings.name_abstention and any(g.name for g in unknown)):
         return "off_topic"
     if coverage < settings.min_coverage:
         return "partly_covered" if coverage > 0 else "off_topic"
-    if settings.count_focus and _counts_unknown(query, unknown):
-        return "partly_covered"  # "how many X" where no source mentions X: none counts it
     return None
+
+
+def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
+                settings: SearchSettings) -> tuple[str | None, str | None]:
+    """Why no shown passage can be the answer, and what none holds (index/answer_type)."""
+    speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
+    if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
+        said = f"what {speaker_phrase(query.text)} said"
+        return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
+                else "partly_covered"), said
+    kind = lacks_kind(index, query, passages, settings.min_coverage) \
+        if settings.answer_kind else None
+    return ("partly_covered", kind) if kind else (None, None)
+
+
+def _coverage_but_verb(index: Index, query: Query, settings: SearchSettings, row: int,
+                       rows: tuple[int, int]) -> float:
+    """How much of the question the sentence at `row` covers, the relation's verb left out.
+
+    "Who created Linux?" is answered by "Linux was developed by …": the verb asked with is
+    often not the answer's (index/answer_type.relation_verb).
+    """
+    verb = relation_verb(query)
+    if verb is None:
+        return 0.0
+    lenient = replace(query, groups=tuple(replace(g, required=False) if g is verb else g
+                                          for g in query.groups))
+    scored = score_query(index, lenient, settings, *rows, at_row=row)  # that row's scores only
+    at = int(np.searchsorted(scored.rows, row))
+    return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0
 
 
 def _rare_as_names(index: Index, unknown: list[TermGroup],
@@ -103,15 +140,6 @@ def _rare_as_names(index: Index, unknown: list[TermGroup],
         return unknown
     return [replace(g, name=True) if not g.name and is_rare_word(g.surface)
             and not misspells(g.term, index.postings.vocab) else g for g in unknown]
-
-
-def _counts_unknown(query: Query, unknown: list[TermGroup]) -> bool:
-    """Whether a "how many X" question counts something no source mentions.
-
-    Such an X is the question's focus, so the one-unknown-everyday-word leniency does not hold.
-    """
-    focus = counted_terms(query.text)
-    return any(g.term in focus for g in unknown)
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:

@@ -147,12 +147,17 @@ class Answer:
     # or "partly_covered" (the sources touch the question but no passage covers enough of it).
     abstention: str | None = None
     understood_as: str | None = None  # how a follow-up was read (None: it stood alone)
+    # What the question asks for that no passage shown holds ("the date asked for", "what the
+    # pope said"), when that is why it declined (index/answer_type).
+    missing: str | None = None
 
     @property
     def declined_because(self) -> str:
         """Why the answer declines, in words (empty when it answers)."""
         if self.answered:
             return ""
+        if self.abstention == "partly_covered" and self.missing:
+            return f"The sources touch on this question, but no passage gives {self.missing}."
         if self.abstention == "partly_covered":
             return "The sources touch on this question, but no passage covers enough of it."
         return "The sources do not cover this question: it is about something they never mention."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection
 from functools import cache
 from importlib import resources
@@ -13,6 +14,7 @@ from .tokens import tokenize_phrase
 _MIN_NAME_LETTERS = 5
 # A word this close to one the sources use misspells it ("zelenksy"); 0.8 took "orban" for "organ".
 _MISSPELLING = 0.85
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 @cache
@@ -79,11 +81,25 @@ def is_rare_word(surface: str) -> bool:
 
 def misspells(term: str, vocabulary: Collection[str]) -> bool:
     """Whether a term is a likely misspelling of a term the sources use."""
+    return closest_spelling(term, vocabulary) is not None
+
+
+def closest_spelling(term: str, vocabulary: Collection[str]) -> str | None:
+    """The term the sources use that a term most likely misspells ("zelenksi"), or None."""
     shapes = _shapes(vocabulary)
     near = [v for length in range(len(term) - 2, len(term) + 3)
             for v in shapes.get((term[:1], length), ())]
-    # Whether any is close enough does not depend on the order of `near`.
-    return bool(difflib.get_close_matches(term, near, n=1, cutoff=_MISSPELLING))
+    # Compared as transliterations differ: "zelenskyy"/"zelenski", "donbass"/"donbas".
+    folded: dict[str, str] = {}
+    for v in sorted(near):  # the first of a folded form wins: not the order of `near`
+        folded.setdefault(_transliterated(v), v)
+    found = difflib.get_close_matches(_transliterated(term), folded, n=1, cutoff=_MISSPELLING)
+    return folded[found[0]] if found else None
+
+
+def _transliterated(term: str) -> str:
+    """A term with the letters transliterations disagree on folded: y → i, doubled → single."""
+    return _DOUBLED.sub(r"\1", term.replace("y", "i"))
 
 
 _SHAPES: list[tuple[Collection[str], int, dict[tuple[str, int], list[str]]]] = []

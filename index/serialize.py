@@ -23,4 +23,5 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     """An answer as the JSON object printed by `citebot ask --json`."""
     return {"question": answer.question, "answered": answer.answered,
             "abstention": answer.abstention, "unknown_terms": list(answer.unknown_terms),
+            "missing": answer.missing,
             "passages": [passage_to_json(p) for p in answer.passages]}

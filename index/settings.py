@@ -63,8 +63,17 @@ class SearchSettings:
     # 1 = an unknown word that is not everyday English (wordfreq) is a name too, however typed:
     # "what did meloni say" is about someone the sources never mention.
     rare_word_names: float = 1.0
-    # 1 = "how many X" is declined (partly covered) when no source mentions X at all.
-    count_focus: float = 1.0
+    # 1 = a question asking for a kind of answer (how many → a count, when → a date) is declined
+    # when no shown passage covering min_coverage of its words holds one (index/answer_type).
+    answer_kind: float = 1.0
+    # 1 = "what did X say …" is declined when no shown passage names X (index/answer_type).
+    speaker_check: float = 1.0
+    # 1 = "who created X", "what did X discover": the relation's verb does not count toward the
+    # coverage a question needs (an answer says it in other words: "developed by").
+    relation_leniency: float = 1.0
+    # 1 = a word no source uses, not everyday English, that misspells one they do ("zelenksy",
+    # "kharkov") searches for the sources' spelling too, as a name's other form (alias_weight).
+    respelling: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
@@ -75,9 +84,7 @@ class SearchSettings:
         return replace(self, **dict.fromkeys(names, 0.0))
 
 
+# Plain BM25 over sentences: every signal off, derived so that a new signal is off here too
+# (position_decay only shapes position_weight, which is off).
 PLAIN_BM25 = SearchSettings().without(
-    "alias_weight", "synonym_weight", "section_weight",
-    "title_weight", "cue_boost", "position_weight", "frame_discount", "party_focus",
-    "title_discount", "title_focus", "coord_weight", "title_rows", "name_cue", "min_coverage",
-    "duplicate_overlap", "place_folding", "name_abstention", "rare_word_names",
-    "count_focus")
+    *(f.name for f in fields(SearchSettings) if f.name != "position_decay"))

@@ -39,7 +39,8 @@ def test_ask_prints_passages_with_citations(run) -> None:
 def test_ask_json_shape(run) -> None:
     result = run("ask", "--json", "--top", "2", "How many people live in Donetsk?")
     data = json.loads(result.output)
-    assert set(data) == {"question", "answered", "abstention", "unknown_terms", "passages"}
+    assert set(data) == {"question", "answered", "abstention", "unknown_terms", "missing",
+                         "passages"}
     assert data["abstention"] is None
     assert data["question"] == "How many people live in Donetsk?" and data["answered"] is True
     assert len(data["passages"]) == 2

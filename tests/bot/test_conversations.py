@@ -1,6 +1,10 @@
 """Follow-up state in SQLite: per conversation, last few turns, idle expiry, survives reopening."""
 
+import asyncio
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.conversations import ConversationStore, chain_conversation, thread_conversation
 from index.conversation import MAX_TURNS, Turn
@@ -47,7 +51,7 @@ def test_an_idle_conversation_expires(tmp_path: Path) -> None:
     store = ConversationStore(tmp_path, follow_up_minutes=60, clock=clock)
     store.add_turn(thread_conversation(1), Turn("first"), channel_id=10, answer_message_id=9)
     clock.now += 59 * 60
-    assert store.is_active(thread_conversation(1))
+    assert store.history(thread_conversation(1)) == [Turn("first")]
     clock.now += 2 * 60
     assert store.history(thread_conversation(1)) == []
     store.add_turn(thread_conversation(3), Turn("new"), channel_id=10)  # prunes old rows
@@ -68,8 +72,19 @@ def test_only_questions_ids_and_passage_keys_are_stored(tmp_path: Path) -> None:
 async def test_a_broken_store_means_no_context_never_a_failure(tmp_path: Path, caplog) -> None:
     store = ConversationStore(tmp_path)
     store.add_turn(thread_conversation(1), Turn("first"), channel_id=10, answer_message_id=5)
-    store.close()  # every call now fails inside sqlite
+    store._db.close()  # the database fails under the open store: every call fails in sqlite
     assert await store.ahistory(thread_conversation(1)) == []
     assert await store.aconversation_of_answer(5) is None
     await store.aadd_turn(thread_conversation(1), Turn("second"), channel_id=10)
     assert [r.levelname for r in caplog.records].count("WARNING") == 3
+
+
+def test_a_turn_finishing_after_close_is_dropped_quietly(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # An answer still in flight when the bot shuts down must not log a store failure.
+    store = ConversationStore(tmp_path)
+    store.close()
+    with caplog.at_level(logging.WARNING, logger="bot.conversations"):
+        asyncio.run(store.aadd_turn(thread_conversation(1), Turn("late"), channel_id=10))
+    assert not caplog.records
+    assert ConversationStore(tmp_path).history(thread_conversation(1)) == []

@@ -1,0 +1,189 @@
+"""What a question asks for, read against the passages shown: the kind of answer, the speaker.
+
+A question on the story's topic can ask for a fact no source gives ("how many grain ships left
+Chornomorsk in December", "what did the Pentagon say about …"): its words match, so coverage
+alone answers it. Two checks read the passages the user would see (each matched sentence ±1,
+with its source's title and section heading) and decline when none of them can be the answer.
+The other way round, the verb of "who created X" is found here, so that an answer saying it in
+other words ("developed by") is not declined for lacking it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .corpus import Index
+from .cues import _MONTHS, _NUMBER_WORDS, frame_words
+from .evidence import group_idf
+from .models import Passage
+from .names import misspells
+from .query import Query, TermGroup
+from .tokens import spans
+
+_MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
+_NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
+# A day of a month or a year is a date, not a count: "on 12 December" answers no "how many".
+_DAY_OR_YEAR_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|"
+                             rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b(?:1[5-9]|20)\d\ds?\b", re.I)
+_PERCENT_RE = re.compile(r"\d[\d,.]*\s?(?:%|percent\b|per\s?cent\b)", re.I)
+_SHARE_RE = re.compile(r"\d\s?(?:%|percent\b|per\s?cent\b)|"
+                       r"\b(?:half|third|quarter|majority|most)\b", re.I)
+_DATE_RE = re.compile(rf"\b(?:{_MONTHS})\b|\b(?:1\d|20)\d\d\b|\b(?:yesterday|today|tomorrow|"
+                      r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|"
+                      r"century|centuries|bc|ad|ago|spring|summer|autumn|winter)\b|"
+                      r"\b(?:last|next|this) (?:week|month|year)\b", re.I)
+_DURATION_RE = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:more\s+)?"
+                          r"(?:days?|weeks?|months?|years?|hours?|minutes?|decades?|"
+                          r"centur(?:y|ies))\b|\b(?:since|until|from)\b", re.I)
+_TIME_RE = re.compile(r"\d{1,2}[:.]\d\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:noon|midnight|morning|"
+                      r"afternoon|evening|night|dawn|dusk|hours?|minutes?)\b", re.I)
+
+
+def _count(text: str) -> bool:
+    """A number that is not a day, a year or a percentage."""
+    return bool(_NUMBER_RE.search(_PERCENT_RE.sub(" ", _DAY_OR_YEAR_RE.sub(" ", text))))
+
+
+def _amount(text: str) -> bool:
+    """A number that is not a day or a year (money, a quantity, a share, a measure)."""
+    return bool(_NUMBER_RE.search(_DAY_OR_YEAR_RE.sub(" ", text)))
+
+
+def _date(text: str) -> bool:
+    """A date: a month, a year, a weekday, a season, a relative day."""
+    return bool(_DATE_RE.search(text))
+
+
+def _duration(text: str) -> bool:
+    """A span of time, or the dates that bound one."""
+    return bool(_DURATION_RE.search(text)) or _date(text)
+
+
+# Question cue → what an answer must hold, and its name in the message. First match wins; order
+# matters ("how long is the Danube" asks for a length, "how long did they talk" for a duration).
+_KINDS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str], ...] = (
+    (re.compile(r"\bhow long (?:is|was|are|were)\b", re.I), _amount, "the measure asked for"),
+    (re.compile(r"\bwhat time\b", re.I), lambda text: bool(_TIME_RE.search(text)),
+     "the time asked for"),
+    (re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours)\b", re.I), _duration,
+     "how long"),
+    (re.compile(r"\b(?:what|which) (?:share|percentage|proportion|fraction)\b|\bpercent", re.I),
+     lambda text: bool(_SHARE_RE.search(text)), "the share asked for"),
+    (re.compile(r"\bhow many\b|\bwhat number\b|\bpopulation\b", re.I), _count,
+     "the number asked for"),
+    (re.compile(r"\bhow (?:much|big|large|old|far|high|tall|deep|wide|heavy|fast|expensive)\b|"
+                r"\bwhat (?:amount|sum|price|cost)\b", re.I), _amount, "the amount asked for"),
+    (re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), _date,
+     "the date asked for"),
+)
+
+# "what did the pope say about …", "how has the Kremlin responded": the words between are the
+# speaker, whom a passage must name for its words to be the answer.
+_SPEAKER_RE = re.compile(
+    r"^\s*(?:so\s+)?(?:what|how)(?:'s)?\s+(?:did|does|do|has|have|is|was|were|are)\s+(.+?)\s+"
+    r"(?:say|said|saying|think|thinks|want|wants|respond|responded|react|reacted|propose|"
+    r"proposed|claim|claimed|mean|make|feel)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """A shown passage as the check reads it: its words (±1 around the match) and their terms."""
+
+    text: str
+    terms: frozenset[str]
+
+
+def answer_kind(question: str) -> Callable[[str], bool] | None:
+    """What the question's wording asks for, as a test of a passage's text (None: no kind)."""
+    return next((test for pattern, test, _ in _KINDS if pattern.search(question)), None)
+
+
+def shown_text(index: Index, passage: Passage) -> ShownText:
+    """The matched sentence ±1 (same section), with its source's title and section heading."""
+    row = passage.sentence_ids[passage.match_offset]
+    section = index.sent_section[row]
+    rows = [r for r in (row - 1, row, row + 1)
+            if 0 <= r < index.size and index.sent_section[r] == section]
+    text = " ".join(index.sentence(r) for r in rows)
+    around = f"{passage.citation.title} {passage.citation.section or ''}"
+    terms = frozenset(t for _, _, ts in spans(f"{text} {around}") for t in ts)
+    return ShownText(text, terms)
+
+
+def _has(group: TermGroup, terms: frozenset[str]) -> bool:
+    """Whether a passage holds the group's term or one of its alternatives."""
+    return any(t in terms for t, _ in group.terms)
+
+
+def _covers(index: Index, groups: Sequence[TermGroup], shown: ShownText, share: float) -> bool:
+    """Whether a passage holds at least `share` of the groups' weight (idf)."""
+    weights = [group_idf(index, g) for g in groups]
+    total = sum(weights)
+    held = sum(w for g, w in zip(groups, weights, strict=True) if _has(g, shown.terms))
+    return total == 0 or held >= share * total
+
+
+def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
+               share: float) -> str | None:
+    """The kind of answer asked for, when no shown passage near the question's words holds one.
+
+    Near its words: the passage covers `share` of the weight of the question's known words.
+    """
+    kind = next(((test, name) for pattern, test, name in _KINDS if pattern.search(query.text)),
+                None)
+    if kind is None or not passages:
+        return None
+    known = [g for g in query.groups if g.required and group_idf(index, g) > 0]
+    shown = (shown_text(index, p) for p in passages)
+    return None if any(kind[0](s.text) and _covers(index, known, s, share) for s in shown) \
+        else kind[1]
+
+
+def speaker_phrase(question: str) -> str:
+    """The speaker of "what did X say …" as typed, hedges left out ("the pope"; "" if none)."""
+    match = _SPEAKER_RE.search(question)
+    if match is None:
+        return ""
+    framing = frame_words(question)
+    return " ".join(w for w in match.group(1).split() if w.lower() not in framing)
+
+
+def unnamed_speaker(index: Index, query: Query,
+                    passages: Sequence[Passage]) -> tuple[TermGroup, ...]:
+    """The speaker X of "what did X say …" when no shown passage names X (else none)."""
+    match = _SPEAKER_RE.search(query.text)
+    if match is None or not passages:
+        return ()
+    framing = frame_words(query.text)  # "did X really say": "really" hedges, it names no one
+    words = {t for a, b, ts in spans(match.group(1)) for t in ts
+             if match.group(1)[a:b].lower() not in framing}
+    vocab = index.postings.vocab
+    # A misspelt name ("zelenksy") cannot be found by its spelling: it does not decide.
+    speaker = tuple(g for g in query.groups if g.term in words
+                    and not (g.term not in vocab and misspells(g.term, vocab)))
+    shown = [shown_text(index, p) for p in passages]
+    if any(all(_has(g, s.terms) for g in speaker) for s in shown):
+        return ()
+    return speaker
+
+
+_AUXILIARY = r"(?:is|was|are|were|has|have|had|does|did|do|will|would|could|should|can|s)\b"
+# "who created Linux", "what did Darwin discover": the verb names the relation asked about, and an
+# answer often says it in other words ("developed by", "his theory of").
+_RELATION_RES = (
+    re.compile(rf"^\s*who\s+(?:first\s+)?(?!{_AUXILIARY})(\w+)", re.I),
+    re.compile(rf"^\s*what\s+{_AUXILIARY}\s+\w+(?:\s+\w+)?\s+(?!{_AUXILIARY})(\w+)\s*\??\s*$",
+               re.I),
+)
+
+
+def relation_verb(query: Query) -> TermGroup | None:
+    """The verb of "who created X" / "what did X discover" (None: the question has no such verb)."""
+    for pattern in _RELATION_RES:
+        match = pattern.search(query.text)
+        if match:
+            verb = match.group(1).lower()
+            return next((g for g in query.groups if g.surface.lower() == verb), None)
+    return None

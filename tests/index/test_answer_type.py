@@ -1,0 +1,117 @@
+"""Declining what no shown passage answers: the kind of answer asked for, the speaker named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from index.answer_type import answer_kind, relation_verb
+from index.engine import Engine
+from index.evaluate import ask_json, evaluate, load_questions
+from index.query import parse_query
+from index.serialize import answer_to_json
+from index.settings import SearchSettings
+from index.topics import Topics
+
+REPO = Path(__file__).resolve().parents[2]
+ENCYCLOPEDIA = Path(__file__).parent / "data" / "encyclopedia_dev"
+
+
+def _without(engine: Engine, name: str) -> Engine:
+    return Engine(engine.sources_dir, engine.index_dir, settings=SearchSettings().without(name))
+
+
+def test_a_date_the_sources_never_give_is_declined_as_partly_covered(engine: Engine) -> None:
+    # The article says the Kakhovka dam was destroyed, never when.
+    question = "when was the kakhovka dam destroyed"
+    result = engine.ask(question)
+    assert not result.answered and result.abstention == "partly_covered"
+    assert result.unknown_terms == ()
+    assert result.missing == "the date asked for"
+    assert result.declined_because == (
+        "The sources touch on this question, but no passage gives the date asked for.")
+    assert answer_to_json(result)["missing"] == "the date asked for"
+    assert _without(engine, "answer_kind").ask(question).answered
+
+
+def test_a_count_the_sources_give_is_answered(engine: Engine) -> None:
+    result = engine.ask("how many reactors does the plant have")
+    assert result.answered
+    assert any("six nuclear reactors" in p.text for p in result.passages)
+
+
+def test_a_speaker_no_source_names_is_off_topic(engine: Engine) -> None:
+    # "pope" is everyday English, so alone it could not veto; as the speaker it decides.
+    question = "what did the pope say about the referendum"
+    result = engine.ask(question)
+    assert not result.answered and result.abstention == "off_topic"
+    assert result.unknown_terms == ("pope",) and result.missing == "what the pope said"
+    assert _without(engine, "speaker_check").ask(question).answered
+
+
+def test_a_speaker_the_passages_name_is_answered(engine: Engine) -> None:
+    # "really" hedges: it is no part of the speaker a passage must name.
+    for question in ("what has zelensky said about a referendum",
+                     "what has zelensky really said about a referendum"):
+        result = engine.ask(question)
+        assert result.answered, question
+        assert any("Zelensky" in p.text and "vote" in p.text for p in result.passages)
+
+
+def test_the_kind_of_answer_a_question_asks_for() -> None:
+    count = answer_kind("how many grain ships left chornomorsk in december")
+    assert count is not None
+    assert not count("On 12 December drones struck Chornomorsk and Odesa in 2025.")
+    assert not count("Russian forces hold 75% of Donetsk.")
+    assert count("Six ships left the port.") and count("More than 600 drones were launched.")
+    length = answer_kind("how long is the danube river")  # a length, not a span of time
+    assert length is not None and length("It is 2,850 km long.")
+    date = answer_kind("when was the dam destroyed")
+    assert date is not None and date("It was destroyed in June 2023.")
+    assert not date("It was destroyed by an explosion.")
+    time = answer_kind("what time did the meeting start")
+    assert time is not None and time("It began at 17:00.") and not time("It began late.")
+    assert answer_kind("who runs the plant") is None
+
+
+def test_the_relation_asked_in_other_words_is_answered(tmp_path: Path) -> None:
+    # "created" occurs in the encyclopedia, but the answer says "developed" / "first released".
+    question = "who created linux"
+    engine = Engine(ENCYCLOPEDIA, tmp_path / "index")
+    result = engine.ask(question, context=0)
+    assert result.answered and result.abstention is None
+    assert any("Linus Torvalds" in p.text for p in result.passages)
+    strict = Engine(ENCYCLOPEDIA, tmp_path / "index",
+                    settings=SearchSettings().without("relation_leniency"))
+    assert strict.ask(question, context=0).abstention == "partly_covered"
+
+
+def test_the_verb_of_the_relation_asked() -> None:
+    def verb(question: str) -> str | None:
+        group = relation_verb(parse_query(question, Topics(), SearchSettings()))
+        return group.surface if group else None
+
+    assert verb("who created linux") == "created"
+    assert verb("who first climbed kilimanjaro") == "climbed"
+    assert verb("what did darwin discover") == "discover"
+    assert verb("who is the president of france") is None
+    assert verb("what did the pope say about the plan") is None
+
+
+def test_held_out_news_questions_declined_both_ways(tmp_path: Path) -> None:
+    # Our own held-out questions over the article and the multi_dev reports (written before the
+    # abstention work): 24 that nothing answers, 26 that something does. Measured: 11/24 declined,
+    # 1 wrongly (8/24, 0 wrongly without the two checks of this module; on main's ranking 10/24
+    # and 7/24).
+    folder = tmp_path / "sources"
+    shutil.copytree(REPO / "sources", folder)
+    for md in (REPO.parent / "shared" / "eval" / "multi_dev" / "sources").glob("*.md"):
+        shutil.copy(md, folder / md.name)
+    engine = Engine(folder, tmp_path / "index")
+    questions = load_questions(Path(__file__).parent / "data" / "multi_own_heldout.jsonl")
+    report = evaluate(ask_json(engine, SearchSettings()), questions)
+    without = evaluate(ask_json(engine, SearchSettings().without(
+        "answer_kind", "speaker_check")), questions)
+    assert report.abstained_unanswerable >= 10, report.lines()
+    assert without.abstained_unanswerable < report.abstained_unanswerable
+    assert report.wrongful_abstentions <= 1, report.lines()
