@@ -96,11 +96,38 @@ def frame_words(question: str) -> frozenset[str]:
     return frozenset(words)
 
 
+# What a sentence must hold for each pattern of _FEATURE_RES (same order) to match at all: a digit
+# (`\d`), one of these words (a whole `\w` run, lowercased, as `\b…\b` with re.I matches), or a
+# word starting with a unit ("for a year…" needs no boundary after the unit). Searching a sentence
+# only when it passes gives the same features; the word-list searches were most of a build's time.
+_UNIT_STARTS = ("day", "week", "month", "year", "hour", "decade", "centur")
+_NEEDS: tuple[tuple[bool, frozenset[str], tuple[str, ...]], ...] = (
+    (True, frozenset(_NUMBER_WORDS.split("|")), ()),  # NUMBER
+    (True, frozenset(), ()),  # AMOUNT: every alternative has a digit
+    (True, frozenset(("half", "third", "quarter")), ()),  # PERCENT
+    (True, frozenset((*_MONTHS.split("|"), "since", "until", "ago", "yesterday", "today",
+                      "tomorrow", "last", "next", "monday", "tuesday", "wednesday", "thursday",
+                      "friday", "saturday", "sunday")), ()),  # DATE
+    (False, frozenset(), _UNIT_STARTS),  # DURATION
+    (False, frozenset(("is", "are", "was", "were", "refer", "refers", "known")), ()),  # DEFINITION
+    (False, frozenset(), ("",)),  # NAME: always searched (cheap)
+    (True, frozenset(), ()),  # AMOUNT (a length with its unit)
+)
+_DIGIT_RE = re.compile(r"\d")
+_RUN_RE = re.compile(r"\w+")
+
+
 def sentence_features(text: str) -> Feature:
     """The features present in one sentence."""
+    # re.I folds some non-ASCII letters onto ASCII ones ("ſix", "İs"): such text is searched whole.
+    every = not text.isascii()
+    digit = _DIGIT_RE.search(text) is not None
+    runs = {run.lower() for run in _RUN_RE.findall(text)}
     found = Feature.NONE
-    for feature, pattern in _FEATURE_RES:
-        if pattern.search(text):
+    for (feature, pattern), (by_digit, words, starts) in zip(_FEATURE_RES, _NEEDS, strict=True):
+        possible = every or (by_digit and digit) or not words.isdisjoint(runs) or (
+            bool(starts) and any(run.startswith(starts) for run in runs))
+        if possible and pattern.search(text):
             found |= feature
     return found
 
