@@ -23,7 +23,7 @@ from .models import Answer, Citation, Passage, PassageKey
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
 from .respell import with_respellings
-from .search import Scored, rank, score_query
+from .search import Scored, coverage_at, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
 from .topics import Issue, Party, Topics
@@ -125,9 +125,7 @@ def _coverage_but_verb(index: Index, query: Query, settings: SearchSettings, row
         return 0.0
     lenient = replace(query, groups=tuple(replace(g, required=False) if g is verb else g
                                           for g in query.groups))
-    scored = score_query(index, lenient, settings, *rows, at_row=row)  # that row's scores only
-    at = int(np.searchsorted(scored.rows, row))
-    return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0
+    return coverage_at(index, lenient, settings, row, rows)
 
 
 def _rare_as_names(index: Index, unknown: list[TermGroup],
@@ -221,8 +219,7 @@ def _matched_terms(sentence: str, query: Query) -> tuple[str, ...]:
 
 def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:
     """The question's words that occur nowhere in the sources: text, headings, titles."""
-    fields = (index.postings.vocab, index.heading_terms, index.title_terms)
-    found = [any(t in field for t, _ in g.terms for field in fields) for g in query.groups]
+    found = [index.uses_any(t for t, _ in g.terms) for g in query.groups]
     # A compound ("counter-offer") is known when one of its parts is: its joined form is not.
     known_words = {g.surface for g, f in zip(query.groups, found, strict=True) if f}
     return [g for g, f in zip(query.groups, found, strict=True)

@@ -95,9 +95,16 @@ class ShownText:
     terms: frozenset[str]
 
 
+def _kind(question: str) -> tuple[Callable[[str], bool], str] | None:
+    """The kind of answer the wording asks for: a test of a passage's text, and its name."""
+    return next(((test, name) for pattern, test, name in _KINDS if pattern.search(question)),
+                None)
+
+
 def answer_kind(question: str) -> Callable[[str], bool] | None:
     """What the question's wording asks for, as a test of a passage's text (None: no kind)."""
-    return next((test for pattern, test, _ in _KINDS if pattern.search(question)), None)
+    kind = _kind(question)
+    return kind[0] if kind else None
 
 
 def shown_text(index: Index, passage: Passage) -> ShownText:
@@ -131,8 +138,7 @@ def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
 
     Near its words: the passage covers `share` of the weight of the question's known words.
     """
-    kind = next(((test, name) for pattern, test, name in _KINDS if pattern.search(query.text)),
-                None)
+    kind = _kind(query.text)
     if kind is None or not passages:
         return None
     known = [g for g in query.groups if g.required and group_idf(index, g) > 0]

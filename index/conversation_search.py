@@ -11,7 +11,7 @@ from .conversation import CarriedWord
 from .corpus import Index
 from .models import PassageKey
 from .query import Query, _group
-from .search import Scored, score_query
+from .search import Scored, coverage_at, score_query
 from .settings import SearchSettings
 from .tokens import tokenize
 from .topics import Topics
@@ -174,6 +174,4 @@ def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: 
     vocab = index.postings.vocab
     known = [c for c in carried if any(t in vocab for t in tokenize(c.surface))]
     full = with_carried(query, known, topics, settings, required=True)
-    scored = score_query(index, full, settings, *rows, at_row=row)  # that row's scores only
-    at = np.searchsorted(scored.rows, row)
-    return float(scored.coverage[at]) if at < len(scored.rows) and scored.rows[at] == row else 0.0
+    return coverage_at(index, full, settings, row, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -95,6 +95,11 @@ class Index:
         for ids in self.title_terms.values():
             np.add.at(counts, distinct(ids), 1)
         return counts
+
+    def uses_any(self, terms: Iterable[str]) -> bool:
+        """Whether the sources use one of these terms: in text, a heading or a title."""
+        fields = (self.postings.vocab, self.heading_terms, self.title_terms)
+        return any(t in field for t in terms for field in fields)
 
     def sentence(self, row: int) -> str:
         """The text of one sentence."""

@@ -12,13 +12,7 @@ from dataclasses import replace
 
 from .corpus import Index
 from .names import closest_spelling, is_rare_word
-from .query import Query, TermGroup
-
-
-def _known(index: Index, group: TermGroup) -> bool:
-    """Whether the sources use one of a group's terms: in text, a heading or a title."""
-    fields = (index.postings.vocab, index.heading_terms, index.title_terms)
-    return any(t in field for t, _ in group.terms for field in fields)
+from .query import Query
 
 
 def with_respellings(index: Index, query: Query, weight: float) -> Query:
@@ -27,8 +21,8 @@ def with_respellings(index: Index, query: Query, weight: float) -> Query:
     for group in query.groups:
         # Only a word that is not everyday English: "world" is no slip for "would", nor 2018
         # for 2008 (the same words rare_word_names would otherwise take for names).
-        known = None if _known(index, group) or not is_rare_word(group.surface) \
-            else closest_spelling(group.term, index.postings.vocab)
+        as_typed = index.uses_any(t for t, _ in group.terms) or not is_rare_word(group.surface)
+        known = None if as_typed else closest_spelling(group.term, index.postings.vocab)
         groups.append(replace(group, alternatives=(*group.alternatives, (known, weight)))
                       if known else group)
     return replace(query, groups=tuple(groups))

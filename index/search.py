@@ -89,6 +89,13 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     return _second_stage(index, query, settings, cols, titled, (lo, hi), picked)
 
 
+def coverage_at(index: Index, query: Query, settings: SearchSettings, row: int,
+                rows: tuple[int, int]) -> float:
+    """How much of the query the sentence at `row` covers (0 when it is no candidate)."""
+    scored = score_query(index, query, settings, *rows, at_row=row)  # that row's scores only
+    return float(scored.coverage[0]) if len(scored.rows) else 0.0
+
+
 def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
                   titled: np.ndarray, span: tuple[int, int], rows: np.ndarray) -> Scored:
     """Every signal on some candidate rows (ascending); a row's scores need only the row."""
