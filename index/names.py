@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 from .tokens import tokenize_phrase
 
@@ -86,15 +87,7 @@ def misspells(term: str, vocabulary: Collection[str]) -> bool:
 
 def closest_spelling(term: str, vocabulary: Collection[str]) -> str | None:
     """The term the sources use that a term most likely misspells ("zelenksi"), or None."""
-    shapes = _shapes(vocabulary)
-    near = [v for length in range(len(term) - 2, len(term) + 3)
-            for v in shapes.get((term[:1], length), ())]
-    # Compared as transliterations differ: "zelenskyy"/"zelenski", "donbass"/"donbas".
-    folded: dict[str, str] = {}
-    for v in sorted(near):  # the first of a folded form wins: not the order of `near`
-        folded.setdefault(_transliterated(v), v)
-    found = difflib.get_close_matches(_transliterated(term), folded, n=1, cutoff=_MISSPELLING)
-    return folded[found[0]] if found else None
+    return _spellings(vocabulary).closest(term)
 
 
 def _transliterated(term: str) -> str:
@@ -102,19 +95,73 @@ def _transliterated(term: str) -> str:
     return _DOUBLED.sub(r"\1", term.replace("y", "i"))
 
 
-_SHAPES: list[tuple[Collection[str], int, dict[tuple[str, int], list[str]]]] = []
+class _Spellings:
+    """A vocabulary's spellings by first letter and length, folded, with answers found so far.
 
-
-def _shapes(vocabulary: Collection[str]) -> dict[tuple[str, int], list[str]]:
-    """The vocabulary's terms by first letter and length, kept for the last vocabulary seen.
-
-    Scanning a whole index's vocabulary took ~30 ms a question at 100k sentences.
+    What difflib.get_close_matches would pick among the folded forms of the terms within two
+    letters of a term's length (the alphabetically first term of a folded form standing for it),
+    found fast: an LCS-based similarity (rapidfuzz's Indel) is never below difflib's ratio (its
+    matching blocks are a common subsequence), so it drops only forms difflib would drop, and
+    difflib itself picks among the few left. Scanning with difflib alone took ~30 ms a term at
+    100k sentences (tests/index/test_closest_spelling.py compares the two).
     """
-    for seen, size, shapes in _SHAPES:
+
+    def __init__(self, vocabulary: Collection[str]) -> None:
+        self.shapes: dict[tuple[str, int], list[str]] = {}
+        for v in vocabulary:
+            self.shapes.setdefault((v[:1], len(v)), []).append(v)
+        self.folded: dict[tuple[str, int], dict[str, str]] = {}  # filled as shapes are asked
+        self.found: dict[str, str | None] = {}  # answering threads share it: get, never index
+
+    def _folded(self, shape: tuple[str, int]) -> dict[str, str]:
+        """One shape's folded forms, each with the alphabetically first term folding to it."""
+        found = self.folded.get(shape)
+        if found is None:
+            terms = sorted(self.shapes.get(shape, ()), reverse=True)
+            # In reverse order, so the first term of a folded form is the one kept; folded in
+            # one pass over the terms a line each (an index term holds no line break).
+            lines = "\n".join(terms)
+            folded = _transliterated(lines).split("\n") if lines.count("\n") == len(terms) - 1 \
+                else [_transliterated(t) for t in terms]
+            found = self.folded[shape] = dict(zip(folded, terms, strict=True))
+        return found
+
+    def closest(self, term: str) -> str | None:
+        """The vocabulary's term a term most likely misspells, or None (kept per term)."""
+        known = self.found.get(term, _UNSEEN)
+        if known != _UNSEEN:
+            return known
+        if len(self.found) >= _KEPT_SPELLINGS:
+            self.found.clear()
+        shapes = [self._folded((term[:1], n)) for n in range(len(term) - 2, len(term) + 3)]
+        typed = _transliterated(term)
+        # Imported here: only a question with an unknown rare word gets this far.
+        from rapidfuzz import process
+        from rapidfuzz.distance import Indel
+
+        forms = list(dict.fromkeys(chain.from_iterable(shapes)))
+        likely = process.extract(typed, forms, scorer=Indel.normalized_similarity,
+                                 processor=None, limit=None,
+                                 score_cutoff=_MISSPELLING - _ROUNDING)
+        # difflib's choice (the highest ratio, then the greatest form) whatever the order.
+        best = difflib.get_close_matches(typed, [f for f, _, _ in likely], n=1,
+                                         cutoff=_MISSPELLING)
+        known = min(v for folded in shapes if (v := folded.get(best[0]))) if best else None
+        self.found[term] = known
+        return known
+
+
+_KEPT_SPELLINGS = 4096
+_UNSEEN = ""  # no term: not an answer (None is one)
+_ROUNDING = 1e-9  # the two libraries may round 2·matches / length apart in the last bit
+_SPELLINGS: list[tuple[Collection[str], int, _Spellings]] = []
+
+
+def _spellings(vocabulary: Collection[str]) -> _Spellings:
+    """The spellings of the last vocabulary seen (an old index's are let go)."""
+    for seen, size, spellings in _SPELLINGS:
         if seen is vocabulary and size == len(vocabulary):
-            return shapes
-    shapes = {}
-    for v in vocabulary:
-        shapes.setdefault((v[:1], len(v)), []).append(v)
-    _SHAPES[:] = [(vocabulary, len(vocabulary), shapes)]  # one: an old index's is let go
-    return shapes
+            return spellings
+    spellings = _Spellings(vocabulary)
+    _SPELLINGS[:] = [(vocabulary, len(vocabulary), spellings)]
+    return spellings
