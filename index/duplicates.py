@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .corpus import Index
-from .tokens import tokenize
+from .tokens import spans
 
 Terms = dict[str, float]  # a sentence's distinct terms and their idf
 
@@ -11,8 +11,8 @@ Terms = dict[str, float]  # a sentence's distinct terms and their idf
 def content_terms(index: Index, sentence: str) -> Terms:
     """A sentence's distinct index terms with their idf (rare terms are what a fact is)."""
     p = index.postings
-    return {t: max(float(p.idf[p.vocab[t]]), 0.0) for t in set(tokenize(sentence))
-            if t in p.vocab}
+    terms = {t for _, _, ts in spans(sentence) for t in ts}  # spans: kept for shown sentences
+    return {t: max(float(p.idf[p.vocab[t]]), 0.0) for t in terms if t in p.vocab}
 
 
 def same_fact(a: Terms, b: Terms, overlap: float) -> bool:

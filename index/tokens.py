@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -181,10 +181,18 @@ def _match_terms(kind: str, surface: str) -> tuple[str, ...]:
     return (_number(surface),)
 
 
-def spans(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
-    """Each word-like span of `text` (start, end) with the index terms it yields (maybe none)."""
-    for m in _TOKEN_RE.finditer(normalize(text)):
-        yield m.start(), m.end(), _match_terms(m.lastgroup or "word", m.group())
+Span = tuple[int, int, tuple[str, ...]]
+
+
+@lru_cache(maxsize=4096)
+def spans(text: str) -> tuple[Span, ...]:
+    """Each word-like span of `text` (start, end) with the index terms it yields (maybe none).
+
+    Kept for the texts seen last: answering reads a shown sentence's spans several times (its
+    matched words, whether it restates another); a build tokenizes with `tokenize`, uncached.
+    """
+    return tuple((m.start(), m.end(), _match_terms(m.lastgroup or "word", m.group()))
+                 for m in _TOKEN_RE.finditer(normalize(text)))
 
 
 def tokenize(text: str) -> list[str]:
