@@ -139,13 +139,17 @@ def normalize(text: str) -> str:
 def _american(word: str) -> str:
     """The American spelling of a lowercase word."""
     word = _SPELLING.get(word, word)
+    if "is" not in word and "ys" not in word:  # the rule's regex cannot match (most words)
+        return word
     return _ISE_RE.sub(lambda m: m[1] + ("iz" if m[2] == "is" else "yz") + m[3], word)
 
 
 @lru_cache(maxsize=200_000)
 def _word_terms(word: str) -> tuple[str, ...]:
     """Index terms for one word: parts of a compound and the compound itself, stemmed."""
-    lower = "".join(c for c in word.lower() if not unicodedata.combining(c))
+    lower = word.lower()
+    if not lower.isascii():  # no ASCII character is a combining mark
+        lower = "".join(c for c in lower if not unicodedata.combining(c))
     if lower.endswith(("'s", "'")):
         lower = lower.rsplit("'", 1)[0]
     negated = lower.endswith("n't")
