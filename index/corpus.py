@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
 from .bm25 import Bm25Params, Postings
 from .models import Citation, SourceInfo
 from .scratch import distinct
+
+T = TypeVar("T")
+
+# Every kind of question's row factors (8 today), the position factors, the norms, title focus.
+_KEPT_DERIVED = 16
+_KEEPING = threading.Lock()
 
 FORMAT_VERSION = 2  # 2: weights derived, not saved; sources record their section and ¶ counts
 
@@ -78,9 +86,30 @@ class Index:
         return np.searchsorted(self.sent_section, np.arange(len(self.section_headings) + 1))
 
     @cached_property
+    def source_end(self) -> np.ndarray:
+        """Each source's past-the-last row, as int64 [sources] (computed once per index)."""
+        return self.source_first + np.fromiter((s.count for s in self.sources), dtype=np.int64,
+                                               count=len(self.sources))
+
+    @cached_property
     def derived(self) -> dict[object, np.ndarray]:
         """Per-row arrays derived for a query's settings, kept while the index is served."""
         return {}
+
+    def derive(self, key: object, make: Callable[[], T]) -> T:
+        """A value derived from this index (made on first use; at most _KEPT_DERIVED are kept).
+
+        Answering threads share them: the oldest is let go past the limit.
+        """
+        kept: dict = self.derived
+        found = kept.get(key)
+        if found is None:
+            found = make()
+            with _KEEPING:
+                while len(kept) >= _KEPT_DERIVED:
+                    kept.pop(next(iter(kept)))
+                kept[key] = found
+        return found
 
     @cached_property
     def section_has_heading(self) -> np.ndarray:

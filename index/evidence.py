@@ -95,7 +95,14 @@ def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
     """
     if not settings.title_focus:
         return np.ones(len(index.sources))
-    return np.minimum(1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))
+    return index.derive(("title_focus", settings.title_focus), lambda: _read_only(np.minimum(
+        1.0, settings.title_focus / np.maximum(index.title_term_counts, 1.0))))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """The array, no longer writable (it is shared by every question)."""
+    array.flags.writeable = False
+    return array
 
 
 def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Columns,

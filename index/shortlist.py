@@ -12,9 +12,7 @@ public question set, that the answers equal those of scoring every candidate.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 
@@ -24,8 +22,6 @@ from .query import Query
 from .scratch import Scratch, distinct, present
 from .settings import SearchSettings
 from .signals import cue_factor, position_factor
-
-T = TypeVar("T")
 
 # How many candidates the second stage scores: the best SHORTLIST_ROWS by first-stage score, or
 # SHORTLIST_PER_ROW times the rows answer.py wants (24 for three passages with context 1) when
@@ -83,28 +79,52 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     if total and settings.coord_weight:
         base *= 1.0 - settings.coord_weight + settings.coord_weight * np.minimum(
             close, total) / total
-    return np.sort(rows[np.argpartition(base, n - size)[n - size:]])
+    return np.sort(rows[_best(base, size)])
+
+
+def _best(scores: np.ndarray, size: int) -> np.ndarray:
+    """The positions of the `size` highest scores: the same ones np.argpartition picks.
+
+    Selected among the scores at or above a floor that a sample of them proves low enough (at
+    least `size` sampled scores reach it); a tie across the cut leaves the choice among equal
+    scores to np.argpartition over all of them, as before.
+    """
+    n = len(scores)
+    everyone = n - size
+    if n >= _SAMPLED_ABOVE * size:
+        sample = scores[::_SAMPLE_STEP]
+        floor = np.partition(sample, len(sample) - size)[len(sample) - size]
+        above = np.flatnonzero(scores >= floor)
+        picked = above[np.argpartition(scores[above], len(above) - size)[len(above) - size:]]
+        last = scores[picked].min()
+        if np.count_nonzero(scores[above] == last) == np.count_nonzero(scores[picked] == last):
+            return picked
+    return np.argpartition(scores, everyone)[everyone:]
+
+
+# A sample of every _SAMPLE_STEP-th score, when there are _SAMPLED_ABOVE × as many as wanted
+# (the sample then holds twice as many as wanted, and about 1 in 8 scores reach its floor).
+_SAMPLE_STEP = 16
+_SAMPLED_ABOVE = 32
 
 
 def _row_factors(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:
     """Every row's answer-kind × position factor for this kind of question.
 
     One pass over all rows the first time a kind of question is asked, one look-up per
-    candidate after that; at most _KEPT_FACTORS kinds are kept (4 bytes a row each).
+    candidate after that (4 bytes a row each, kept with the index: Index.derive).
     """
-    kept: dict = index.derived
-    key = ("factors", int(query.expects), settings)
-    found = kept.get(key)
-    if found is None:
+    def position() -> np.ndarray:  # the same for every kind of question
+        return index.derive(("position", settings),
+                            lambda: position_factor(index, np.arange(index.size), settings))
+
+    def factors() -> np.ndarray:
         every = np.arange(index.size)
-        position = kept.get(("position", settings))
-        if position is None:  # the same for every kind of question
-            position = _keep(kept, ("position", settings),
-                             position_factor(index, every, settings))
-        found = _keep(kept, key, np.broadcast_to(np.asarray(
-            cue_factor(index, every, query.expects, settings) * position, dtype=np.float32),
-            (index.size,)))
-    return found
+        return np.broadcast_to(np.asarray(
+            cue_factor(index, every, query.expects, settings) * position(), dtype=np.float32),
+            (index.size,))
+
+    return index.derive(("factors", int(query.expects), settings), factors)
 
 
 def _estimate_norm(index: Index) -> np.ndarray:
@@ -112,24 +132,7 @@ def _estimate_norm(index: Index) -> np.ndarray:
 
     Enough to rank by: the second stage computes every score from the exact float64 one.
     """
-    kept: dict = index.derived
-    found = kept.get("norm32")
-    if found is None:
-        found = _keep(kept, "norm32", index.postings.row_norm.astype(np.float32))
-    return found
-
-
-def _keep(kept: dict, key: object, value: T) -> T:
-    """Keep a derived value (the oldest goes past _KEPT_FACTORS); answering threads share it."""
-    with _KEEPING:
-        while len(kept) >= _KEPT_FACTORS:
-            kept.pop(next(iter(kept)))
-        kept[key] = value
-    return value
-
-
-_KEEPING = threading.Lock()
-_KEPT_FACTORS = 16  # every kind of question (8 today), the position factors, the norms
+    return index.derive("norm32", lambda: index.postings.row_norm.astype(np.float32))
 
 
 def _sums(slot: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
