@@ -19,7 +19,7 @@ import numpy as np
 from .corpus import Index
 from .evidence import Columns, field_hits, group_idf, title_focus, unseen_weight
 from .query import Query
-from .scratch import Scratch, distinct, present
+from .scratch import Scratch, distinct
 from .settings import SearchSettings
 from .signals import cue_factor, position_factor
 
@@ -39,26 +39,28 @@ class _Entries:
     bm25: np.ndarray  # its term's BM25 (as one group of the question, title discount applied)
     close: np.ndarray  # its group's question weight (coord), 0 for an expansion
     named: np.ndarray | None  # 1 where its group names a party (None: no group does)
+    source: np.ndarray | None  # its row's source (None: no title holds a question term)
 
 
-def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray]:
-    """Each distinct row once (in no particular order), and each entry's slot among them.
+def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct row once (in no particular order), its entry, and each entry's slot.
 
     No sort and no pass over all rows: the position scratch array records, for every row, the
     last entry written for it; the entries that find themselves there are one per row.
     """
     entry = np.arange(len(rows), dtype=work.position.dtype)
     work.position[rows] = entry
-    each_once = rows[work.position[rows] == entry]
+    taken = np.flatnonzero(work.position[rows] == entry)
+    each_once = rows[taken]
     work.position[each_once] = np.arange(len(each_once), dtype=work.position.dtype)
-    return each_once, work.position[rows]
+    return each_once, taken, work.position[rows]
 
 
 def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
                 titled: np.ndarray, work: Scratch, limit: int | None) -> np.ndarray:
     """The candidates with the best first-stage scores, ascending (every one without a limit)."""
-    entries = _entries(index, query, settings, cols, work)
-    rows, slot = candidates(np.concatenate([entries.rows, titled.astype(np.intp)]), work)
+    entries = _entries(index, query, settings, cols)
+    rows, taken, slot = candidates(np.concatenate([entries.rows, titled.astype(np.intp)]), work)
     size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
     if len(rows) <= size:
         return np.sort(rows)
@@ -68,8 +70,9 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
     named = _sums(slot, entries.named, n) if parties and entries.named is not None else None
     title_base, title_close = _title_evidence(index, query, settings)
-    if title_base is not None:
-        source = index.sent_source[rows]
+    if title_base is not None and entries.source is not None:
+        # Each candidate's source from its entry's: no second look-up in the row arrays.
+        source = np.concatenate([entries.source, index.sent_source[titled]])[taken]
         base += title_base[source]
         close += title_close[source]
     base *= _row_factors(index, query, settings)[rows]
@@ -147,8 +150,8 @@ def _total_weight(index: Index, query: Query) -> float:
                for g in query.groups if g.required)
 
 
-def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-             work: Scratch) -> _Entries:
+def _entries(index: Index, query: Query, settings: SearchSettings,
+             cols: list[Columns]) -> _Entries:
     """Every posting of the query's terms with its BM25, coord weight and party mark."""
     k1, unseen = index.params.k1, unseen_weight(index, query)
     ids, counts, per_term, titled = [], [], [], []
@@ -164,7 +167,7 @@ def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Co
             per_term.append((factor, group.weight * idf, weight, float(group.party)))
     if not ids:
         empty = np.zeros(0)
-        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, None)
+        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, None, None)
     lengths = [len(i) for i in ids]
     factor, scale, close, named = zip(*per_term, strict=True)
     rows = np.concatenate(ids, dtype=np.intp)
@@ -174,14 +177,18 @@ def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Co
     # (k1 + 1) · idf · tf / (tf + norm): the same value as BM25 up to rounding (a ranking only)
     bm25 = np.repeat(np.asarray(scale) * (k1 + 1), lengths) * tf
     bm25 /= tf + _estimate_norm(index)[rows]
+    # Every entry's source once, when a title holds a question term (a party's too: its title
+    # evidence needs the candidates' sources).
+    source = index.sent_source[rows] if titled or any(
+        len(field_hits(index.title_terms, g)) for g in query.groups if g.party) else None
     ends = np.cumsum(lengths)
     for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
         segment = slice(ends[term] - lengths[term], ends[term])
-        source = index.sent_source[rows[segment]]
-        share = present(hits, work.sources, source) * title_focus(index, settings)[source]
-        bm25[segment] *= 1.0 - settings.title_discount * share
+        share = np.zeros(len(index.sources))  # the title focus of the sources it titles
+        share[hits] = title_focus(index, settings)[hits]
+        bm25[segment] *= 1.0 - settings.title_discount * share[source[segment]]
     return _Entries(rows, bm25, np.repeat(close, lengths),
-                    np.repeat(named, lengths) if any(named) else None)
+                    np.repeat(named, lengths) if any(named) else None, source)
 
 
 def _title_evidence(index: Index, query: Query, settings: SearchSettings,
