@@ -12,7 +12,9 @@ def content_terms(index: Index, sentence: str) -> Terms:
     """A sentence's distinct index terms with their idf (rare terms are what a fact is)."""
     p = index.postings
     terms = {t for _, _, ts in spans(sentence) for t in ts}  # spans: kept for shown sentences
-    return {t: max(float(p.idf[p.vocab[t]]), 0.0) for t in terms if t in p.vocab}
+    known = [t for t in terms if t in p.vocab]
+    idf = p.idf[[p.vocab[t] for t in known]].tolist()  # one look-up for all of them
+    return {t: max(w, 0.0) for t, w in zip(known, idf, strict=True)}
 
 
 def same_fact(a: Terms, b: Terms, overlap: float) -> bool:
