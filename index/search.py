@@ -149,33 +149,36 @@ def _titled_rows(index: Index, titled: np.ndarray, lo: int, hi: int) -> np.ndarr
 
 @dataclass(frozen=True)
 class _Units:
-    """The first and past-the-last rows of some rows' paragraphs and sections, in one array.
+    """The first and past-the-last rows of some rows' paragraphs and sections.
 
-    [paragraph starts, paragraph ends, section starts, section ends]: one binary search of a
-    term's rows into it tells which of those paragraphs and sections hold the term.
+    [paragraph starts, section starts] and the same for the ends: one binary search of a term's
+    rows into the starts finds each unit's first posting at or after its start; the unit holds
+    the term when that posting comes before its end.
     """
 
-    bounds: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
     count: int
 
     @classmethod
     def around(cls, index: Index, rows: np.ndarray) -> _Units:
         """The paragraphs and sections of these rows (each a run of rows)."""
         para, section = index.sent_para[rows], index.sent_section[rows]
-        bounds = np.concatenate([index.para_first[para], index.para_first[para + 1],
-                                 index.section_first[section], index.section_first[section + 1]])
+        starts = np.concatenate([index.para_first[para], index.section_first[section]])
+        ends = np.concatenate([index.para_first[para + 1], index.section_first[section + 1]])
         # In the postings' own type: a search with wider keys would copy the postings first.
-        return cls(bounds.astype(index.postings.ids.dtype), len(rows))
+        dtype = index.postings.ids.dtype
+        return cls(starts.astype(dtype), ends.astype(dtype), len(rows))
 
     def holding(self, group_cols: Columns) -> tuple[np.ndarray, np.ndarray]:
         """For each row, whether its paragraph and its section hold one of a group's terms."""
         n = self.count
-        in_para, in_section = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        held = np.zeros(2 * n, dtype=bool)
         for term_rows, _, _ in group_cols:
-            at = np.searchsorted(term_rows, self.bounds)
-            in_para |= at[:n] < at[n:2 * n]
-            in_section |= at[2 * n:3 * n] < at[3 * n:]
-        return in_para, in_section
+            at = np.searchsorted(term_rows, self.starts)
+            held |= (at < len(term_rows)) & (term_rows[np.minimum(at, len(term_rows) - 1)]
+                                             < self.ends)
+        return held[:n], held[n:]
 
 
 def _add_group(index: Index, settings: SearchSettings, group: TermGroup, group_cols: Columns,
