@@ -70,9 +70,10 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
     named = _sums(slot, entries.named, n) if parties and entries.named is not None else None
     title_base, title_close = _title_evidence(index, query, settings)
-    if title_base is not None and entries.source is not None:
+    if title_base is not None:
         # Each candidate's source from its entry's: no second look-up in the row arrays.
-        source = np.concatenate([entries.source, index.sent_source[titled]])[taken]
+        source = index.sent_source[rows] if entries.source is None else \
+            np.concatenate([entries.source, index.sent_source[titled]])[taken]
         base += title_base[source]
         close += title_close[source]
     base *= _row_factors(index, query, settings)[rows]
@@ -177,10 +178,10 @@ def _entries(index: Index, query: Query, settings: SearchSettings,
     # (k1 + 1) · idf · tf / (tf + norm): the same value as BM25 up to rounding (a ranking only)
     bm25 = np.repeat(np.asarray(scale) * (k1 + 1), lengths) * tf
     bm25 /= tf + _estimate_norm(index)[rows]
-    # Every entry's source once, when a title holds a question term (a party's too: its title
-    # evidence needs the candidates' sources).
-    source = index.sent_source[rows] if titled or any(
-        len(field_hits(index.title_terms, g)) for g in query.groups if g.party) else None
+    # Every entry's source once, when a title holds a question term: the discount below and
+    # the candidates' title evidence (shortlisted) both need it.
+    source = index.sent_source[rows] if any(
+        len(field_hits(index.title_terms, g)) for g in query.groups) else None
     ends = np.cumsum(lengths)
     for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
         segment = slice(ends[term] - lengths[term], ends[term])

@@ -127,3 +127,22 @@ def test_answers_from_several_threads_at_once_equal_one_at_a_time(tmp_path: Path
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda q: answer_shape(shared, q, 1), questions * 3))
     assert got == expected * 3
+
+
+def test_a_word_only_a_title_holds_counts_in_the_first_stage(tmp_path: Path) -> None:
+    """A question word only a title holds (no sentence) lifts that source's sentences into the
+    shortlist by coord: 600 short sentences say "harvest"; the longer ones of the report titled
+    "Zephyrine" are the answer only because its title names the rest of the question."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for number in range(30):
+        sentences = " ".join(f"Harvest {number} began early." for _ in range(20))
+        (sources / f"report-{number:02d}.md").write_text(
+            f"---\ntitle: Report {number}\n---\n\n{sentences}\n", encoding="utf-8")
+    sentences = " ".join(f"The harvest there began late under grey skies {i}." for i in range(20))
+    (sources / "zephyrine.md").write_text(f"---\ntitle: Zephyrine\n---\n\n{sentences}\n",
+                                          encoding="utf-8")
+    engine = Engine(sources, tmp_path / "index")
+    question = EvalQuestion("How was the harvest at Zephyrine?", [])
+    assert answer_shape(engine, question, 1) == exhaustive_shapes(engine, [question], 1)[0]
+    assert engine.ask(question.question).passages[0].citation.source_id == "zephyrine"
