@@ -5,9 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain
+
+import numpy as np
 
 from .tokens import tokenize_phrase
 
@@ -95,25 +97,35 @@ def _transliterated(term: str) -> str:
     return _DOUBLED.sub(r"\1", term.replace("y", "i"))
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """The folded forms of the terms of one first letter and length."""
+
+    first_term: dict[str, str]  # folded form → the alphabetically first term folding to it
+    forms: list[str]
+    letters: np.ndarray  # int [forms, _BINS]: each form's letters, counted by code point bin
+    lengths: np.ndarray  # int [forms]
+
+
 class _Spellings:
     """A vocabulary's spellings by first letter and length, folded, with answers found so far.
 
     What difflib.get_close_matches would pick among the folded forms of the terms within two
     letters of a term's length (the alphabetically first term of a folded form standing for it),
-    found fast: an LCS-based similarity (rapidfuzz's Indel) is never below difflib's ratio (its
-    matching blocks are a common subsequence), so it drops only forms difflib would drop, and
-    difflib itself picks among the few left. Scanning with difflib alone took ~30 ms a term at
-    100k sentences (tests/index/test_closest_spelling.py compares the two).
+    found fast: the letters two words share bound difflib's ratio from above (its quick_ratio),
+    and counting them in bins only raises the bound, so one array operation drops only forms
+    difflib would drop, and difflib itself picks among the few left. Scanning with difflib
+    alone took ~30 ms a term at 100k sentences (tests/index/test_closest_spelling.py compares).
     """
 
     def __init__(self, vocabulary: Collection[str]) -> None:
         self.shapes: dict[tuple[str, int], list[str]] = {}
         for v in vocabulary:
             self.shapes.setdefault((v[:1], len(v)), []).append(v)
-        self.folded: dict[tuple[str, int], dict[str, str]] = {}  # filled as shapes are asked
+        self.folded: dict[tuple[str, int], _Shape] = {}  # filled as shapes are asked
         self.found: dict[str, str | None] = {}  # answering threads share it: get, never index
 
-    def _folded(self, shape: tuple[str, int]) -> dict[str, str]:
+    def _folded(self, shape: tuple[str, int]) -> _Shape:
         """One shape's folded forms, each with the alphabetically first term folding to it."""
         found = self.folded.get(shape)
         if found is None:
@@ -123,7 +135,10 @@ class _Spellings:
             lines = "\n".join(terms)
             folded = _transliterated(lines).split("\n") if lines.count("\n") == len(terms) - 1 \
                 else [_transliterated(t) for t in terms]
-            found = self.folded[shape] = dict(zip(folded, terms, strict=True))
+            first_term = dict(zip(folded, terms, strict=True))
+            forms = list(first_term)
+            found = self.folded[shape] = _Shape(first_term, forms, _letter_counts(forms),
+                                                np.array([len(f) for f in forms], dtype=np.int64))
         return found
 
     def closest(self, term: str) -> str | None:
@@ -135,25 +150,32 @@ class _Spellings:
             self.found.clear()
         shapes = [self._folded((term[:1], n)) for n in range(len(term) - 2, len(term) + 3)]
         typed = _transliterated(term)
-        # Imported here: only a question with an unknown rare word gets this far.
-        from rapidfuzz import process
-        from rapidfuzz.distance import Indel
-
-        forms = list(dict.fromkeys(chain.from_iterable(shapes)))
-        likely = process.extract(typed, forms, scorer=Indel.normalized_similarity,
-                                 processor=None, limit=None,
-                                 score_cutoff=_MISSPELLING - _ROUNDING)
+        letters = _letter_counts([typed])[0]
+        likely: list[str] = []
+        for shape in shapes:
+            bound = 2.0 * np.minimum(shape.letters, letters).sum(axis=1) / (
+                shape.lengths + len(typed))
+            likely += [shape.forms[i] for i in np.flatnonzero(bound >= _MISSPELLING - _ROUNDING)]
         # difflib's choice (the highest ratio, then the greatest form) whatever the order.
-        best = difflib.get_close_matches(typed, [f for f, _, _ in likely], n=1,
+        best = difflib.get_close_matches(typed, list(dict.fromkeys(likely)), n=1,
                                          cutoff=_MISSPELLING)
-        known = min(v for folded in shapes if (v := folded.get(best[0]))) if best else None
+        known = min(v for shape in shapes if (v := shape.first_term.get(best[0]))) \
+            if best else None
         self.found[term] = known
         return known
 
 
+def _letter_counts(words: list[str]) -> np.ndarray:
+    """Each word's letters counted into _BINS bins by code point (int [words, _BINS])."""
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32) % _BINS
+    owner = np.repeat(np.arange(len(words)), [len(w) for w in words])
+    return np.bincount(owner * _BINS + codes, minlength=len(words) * _BINS).reshape(-1, _BINS)
+
+
+_BINS = 32  # a to z fall in bins of their own; other letters may share one (a looser bound)
 _KEPT_SPELLINGS = 4096
 _UNSEEN = ""  # no term: not an answer (None is one)
-_ROUNDING = 1e-9  # the two libraries may round 2·matches / length apart in the last bit
+_ROUNDING = 1e-9  # the bound and difflib may round 2·matches / length apart in the last bit
 _SPELLINGS: list[tuple[Collection[str], int, _Spellings]] = []
 
 

@@ -65,3 +65,12 @@ def test_ties_go_to_the_greatest_form_and_the_first_term_folding_to_it() -> None
     vocabulary = ["kyev", "kiev", "kiaw", "kiew", "kievv"]
     for typed in ["kievs", "kiex", "kiaev", "kyiev", "kiw"]:
         assert closest_spelling(typed, vocabulary) == _by_difflib(typed, vocabulary), typed
+
+
+def test_letters_beyond_ascii_are_compared_too() -> None:
+    # Letters outside a–z share count bins: the bound only loosens, the choice stays difflib's.
+    vocabulary = ["zürich", "zurich", "zagreb", "kyïv", "kyiv", "łódź", "lodz", "ñandú", "ølstad"]
+    for typed in ["zürikh", "zurrich", "züric", "kyïw", "kiïv", "łódż", "lódź", "ñandu", "ølsted",
+                  "øelstad", "zagrep", "züriich"]:
+        assert closest_spelling(typed, vocabulary) == _by_difflib(typed, vocabulary), typed
+    assert closest_spelling("züriich", vocabulary) == "zürich"  # not idle: doubled letters fold
