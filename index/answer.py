@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .abbreviations import with_unit_forms
 from .answer_type import lacks_kind, relation_verb, speaker_phrase, unnamed_speaker
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
@@ -23,6 +24,7 @@ from .models import Answer, Citation, Passage, PassageKey
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
 from .respell import with_respellings
+from .roles import unheld_role
 from .search import Scored, coverage_at, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
@@ -49,6 +51,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
     if settings.respelling:
         query = with_respellings(index, query, settings.alias_weight)
+    if settings.unit_forms:  # "sq km" asked, "square kilometres" written
+        query = with_unit_forms(index, query, settings.alias_weight)
     unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:
@@ -108,6 +112,9 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
         said = f"what {speaker_phrase(query.text)} said"
         return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
                 else "partly_covered"), said
+    role = unheld_role(index, query, passages) if settings.role_check else None
+    if role:  # "who is the head of energoatom": no shown sentence names that role with it
+        return "partly_covered", role
     kind = lacks_kind(index, query, passages, settings.min_coverage) \
         if settings.answer_kind else None
     return ("partly_covered", kind) if kind else (None, None)

@@ -74,6 +74,12 @@ class SearchSettings:
     # 1 = a word no source uses, not everyday English, that misspells one they do ("zelenksy",
     # "kharkov") searches for the sources' spelling too, as a name's other form (alias_weight).
     respelling: float = 1.0
+    # 1 = a unit typed short that the sources write out ("sq km" / "square kilometres"), or the
+    # other way round, searches for their form too (data/abbreviations.txt; unknown words only).
+    unit_forms: float = 1.0
+    # 1 = "who is the head of X" / "who is X's defence minister" is declined when no shown
+    # sentence names the role (or a synonym) together with X (index/roles).
+    role_check: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
