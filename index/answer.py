@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from .abbreviations import with_unit_forms
+from .acronyms import spelt_out
 from .answer_type import lacks_kind, relation_verb, speaker_phrase, unnamed_speaker
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
@@ -53,6 +54,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         query = with_respellings(index, query, settings.alias_weight)
     if settings.unit_forms:  # "sq km" asked, "square kilometres" written
         query = with_unit_forms(index, query, settings.alias_weight)
+    if settings.acronyms:  # "ISW" asked, "Institute for the Study of War" written: the name
+        query = spelt_out(index, query, settings, (lo, hi), 1.0)  # itself, not another name
     unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:

@@ -80,6 +80,9 @@ class SearchSettings:
     # 1 = "who is the head of X" / "who is X's defence minister" is declined when no shown
     # sentence names the role (or a synonym) together with X (index/roles).
     role_check: float = 1.0
+    # 1 = a question word no source uses that looks like an acronym ("ISW", "ngos") is searched
+    # as the phrase its letters spell in the sentences its other words find (index/acronyms).
+    acronyms: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
