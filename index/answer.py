@@ -118,8 +118,8 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
     role = unheld_role(index, query, passages) if settings.role_check else None
     if role:  # "who is the head of energoatom": no shown sentence names that role with it
         return "partly_covered", role
-    kind = lacks_kind(index, query, passages, settings.min_coverage) \
-        if settings.answer_kind else None
+    kind = lacks_kind(index, query, passages, settings.min_coverage,
+                      counted=bool(settings.counted_noun)) if settings.answer_kind else None
     return ("partly_covered", kind) if kind else (None, None)
 
 

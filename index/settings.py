@@ -83,6 +83,9 @@ class SearchSettings:
     # 1 = a question word no source uses that looks like an acronym ("ISW", "ngos") is searched
     # as the phrase its letters spell in the sentences its other words find (index/acronyms).
     acronyms: float = 1.0
+    # 1 = with answer_kind, a count's passage must also name what is counted ("how many crew":
+    # crew; "population"), unless that is a word no source uses or a generic one ("people").
+    counted_noun: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
