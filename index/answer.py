@@ -9,7 +9,13 @@ import numpy as np
 
 from .abbreviations import with_unit_forms
 from .acronyms import spelt_out
-from .answer_type import lacks_kind, relation_verb, speaker_phrase, unnamed_speaker
+from .answer_type import (
+    lacks_kind,
+    relation_verb,
+    speaker_phrase,
+    unnamed_speaker,
+    unsaid_relation,
+)
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
@@ -88,7 +94,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
             index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
     abstention, missing = _abstention(unknown, bool(passages), best_coverage, settings), None
     if abstention is None:
-        abstention, missing = _unanswered(index, asked, unknown, passages, settings)
+        abstention, missing = _unanswered(index, asked, unknown, passages, settings,
+                                          follow_up=bool(carried))
     if carried and abstention is None and doer_unstated(
             question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
@@ -108,7 +115,7 @@ def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
 
 
 def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
-                settings: SearchSettings) -> tuple[str | None, str | None]:
+                settings: SearchSettings, follow_up: bool) -> tuple[str | None, str | None]:
     """Why no shown passage can be the answer, and what none holds (index/answer_type)."""
     speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
     if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
@@ -118,6 +125,11 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
     role = unheld_role(index, query, passages) if settings.role_check else None
     if role:  # "who is the head of energoatom": no shown sentence names that role with it
         return "partly_covered", role
+    # A follow-up's "who designed those?" is judged by its own doer rule (index/conversation).
+    relation = unsaid_relation(index, query, passages) \
+        if settings.relation_check and not follow_up else None
+    if relation:  # "who designed the reactors": no shown passage says so or is about them
+        return "partly_covered", relation
     kind = lacks_kind(index, query, passages, settings.min_coverage,
                       counted=bool(settings.counted_noun)) if settings.answer_kind else None
     return ("partly_covered", kind) if kind else (None, None)

@@ -86,6 +86,9 @@ class SearchSettings:
     # 1 = with answer_kind, a count's passage must also name what is counted ("how many crew":
     # crew; "population"), unless that is a word no source uses or a generic one ("people").
     counted_noun: float = 1.0
+    # 1 = "who <verb> X" is declined when no shown passage says the verb and none comes from a
+    # source whose title names one of the question's other words (index/answer_type).
+    relation_check: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
