@@ -126,7 +126,7 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
     if role:  # "who is the head of energoatom": no shown sentence names that role with it
         return "partly_covered", role
     # A follow-up's "who designed those?" is judged by its own doer rule (index/conversation).
-    relation = unsaid_relation(index, query, passages) \
+    relation = unsaid_relation(index, query, passages, settings.min_coverage) \
         if settings.relation_check and not follow_up else None
     if relation:  # "who designed the reactors": no shown passage says so or is about them
         return "partly_covered", relation

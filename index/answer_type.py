@@ -215,8 +215,11 @@ _WHO_VERB_RE = re.compile(rf"^\s*who\s+(?:first\s+|will\s+|would\s+|could\s+|sho
                           rf"(?!{_AUXILIARY})(\w+)", re.I)
 
 
-def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage]) -> str | None:
-    """What "who <verb> X" asks, when no shown passage says the verb nor is about X (else None).
+def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
+                    share: float) -> str | None:
+    """What "who <verb> X" asks, when no shown passage says the verb of X nor is about X.
+
+    Says the verb of X: holds it and `share` of the weight of the question's other words.
 
     About X: its source's title holds one of the question's other words. An encyclopedia
     article on Linux says "developed by" for "who created Linux"; a news report that never
@@ -226,12 +229,14 @@ def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage]) -> 
     if match is None or not passages:
         return None
     verb = next((g for g in query.groups if g.surface.lower() == match.group(1).lower()), None)
-    if verb is None:
-        return None
+    if verb is None or verb.surface.lower() in frame_words(query.text):
+        return None  # a light verb ("who gets Donetsk") names no relation of its own
     rest = [g for g in query.groups if g is not verb and g.required and group_idf(index, g) > 0]
     for passage in passages:
         title = frozenset(t for _, _, ts in spans(passage.citation.title) for t in ts)
-        if _has(verb, shown_text(index, passage).terms) or any(_has(g, title) for g in rest):
+        shown = shown_text(index, passage)
+        if (_has(verb, shown.terms) and _covers(index, rest, shown, share)) or \
+                any(_has(g, title) for g in rest):
             return None
     return query.text.strip().rstrip("?").strip()
 
