@@ -2,7 +2,7 @@
 
 News writes an organisation or a term out in full as often as by its initials, and a question
 types whichever its asker knows. A question word the sources never use that looks like an
-acronym is looked for, spelt out, in the sentences the question's other words find (a phrase
+acronym is looked for, spelt out, in the passages the question's other words find (a phrase
 whose words' initials spell it, small words such as "of" and "the" skipped, a compound's parts
 counted apart: "non-governmental organisations" spells NGO). Found, it is searched as the
 phrase's rarest word, so it is neither an unknown word weighing against coverage nor a name no
@@ -14,20 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 
 from .corpus import Index
 from .evidence import group_idf
 from .query import Query, TermGroup
-from .search import rank, score_query
-from .settings import SearchSettings
 from .tokens import tokenize_phrase
 
 _MIN_LETTERS, _MAX_LETTERS = 2, 6
-_LOOK = 50  # sentences the question's other words find best, where a spelt-out form is looked for
 # Small words an acronym leaves out: "Institute for the Study of War" is ISW.
 _SKIPPED = frozenset({"of", "the", "for", "and", "on", "in", "at", "to", "de", "du", "a", "an",
                       "&"})
-_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|&", re.UNICODE)
 
 
 def acronym_letters(surface: str) -> tuple[str, ...]:
@@ -46,33 +43,27 @@ def expansion(text: str, letters: str) -> tuple[str, ...] | None:
     """The words of a phrase in `text` whose initials spell `letters` (None: none does).
 
     The phrase is a name (its words capitalised: "Institute for the Study of War") or a term
-    with a compound in it ("non-governmental organisations", "value-added tax"), so that
-    a run of everyday words that happens to spell it does not count.
+    with a compound in it ("non-governmental organisations", "value-added tax"), so that a run
+    of everyday words that happens to spell it does not count.
     """
-    parts = [(w, i > 0) for word in _WORD_RE.findall(text) for i, w in enumerate(word.split("-"))
-             if w]
-    for start, (first, _) in enumerate(parts):
-        if first.lower() in _SKIPPED or first[0].lower() != letters[0]:
-            continue
-        taken = _spell(parts, start, letters)
-        if taken and (all(w[0].isupper() for w, _ in taken) or any(j for _, j in taken[1:])):
-            return tuple(w for w, _ in taken)
+    for match in _phrase_re(letters).finditer(text):
+        spans = [match.span(f"w{i}") for i in range(len(letters))]
+        words = tuple(text[a:b] for a, b in spans)
+        joined = any("-" in text[spans[i - 1][1]:spans[i][0]] for i in range(1, len(spans)))
+        if joined or all(w[0].isupper() for w in words):
+            return words
     return None
 
 
-def _spell(parts: list[tuple[str, bool]], start: int,
-           letters: str) -> list[tuple[str, bool]] | None:
-    """The words from `start` whose initials spell `letters`, small words between skipped."""
-    taken: list[tuple[str, bool]] = []
-    position = start
-    for letter in letters:
-        while taken and position < len(parts) and parts[position][0].lower() in _SKIPPED:
-            position += 1
-        if position >= len(parts) or parts[position][0][0].lower() != letter:
-            return None
-        taken.append(parts[position])
-        position += 1
-    return taken
+@cache
+def _phrase_re(letters: str) -> re.Pattern[str]:
+    """A phrase whose words start with these letters in turn, small words between skipped."""
+    word = r"[^\W\d_]*"
+    between = rf"(?:[\s-]+(?:{'|'.join(sorted(_SKIPPED - {'&'}))}|&)(?=[\s-]))*[\s-]+"
+    parts = [rf"(?P<w{i}>{re.escape(letter)}{word})" for i, letter in enumerate(letters)]
+    # A lookahead finds every start, overlapping ones too; each word ends at a word's end.
+    body = between.join(rf"{part}\b" for part in parts)
+    return re.compile(rf"(?<![^\W_])(?=({body}))", re.IGNORECASE)
 
 
 def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: float) -> Query:
@@ -93,6 +84,8 @@ def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: floa
                 found[term] = rarest
         if len(found) == len(pending):
             break
+    if not found:
+        return query
     groups = tuple(replace(g, alternatives=(*g.alternatives, (found[g.term], weight)), name=False)
                    if g.term in found else g for g in query.groups)
     return replace(query, groups=groups)
@@ -105,18 +98,3 @@ def _rarest(index: Index, words: Iterable[str]) -> str | None:
     best = max(weighed, default=(0.0, ""))
     return best[1] if best[0] > 0 else None
 
-
-def spelt_out(index: Index, query: Query, settings: SearchSettings, rows: tuple[int, int],
-              weight: float) -> Query:
-    """The query with its unknown acronyms' spelt-out forms, looked for where its words lead.
-
-    Where: the best `_LOOK` sentences for the question as typed, and their neighbours.
-    """
-    if not any(acronym_letters(g.surface) and not index.uses_any(t for t, _ in g.terms)
-               for g in query.groups):
-        return query
-    scored = score_query(index, query, settings, *rows, limit=_LOOK)
-    best = (int(scored.rows[i]) for i in rank(scored, limit=_LOOK))
-    near = dict.fromkeys(r for row in best for r in (row - 1, row, row + 1)
-                         if rows[0] <= r < rows[1])
-    return with_acronyms(index, query, (index.sentence(r) for r in near), weight)
