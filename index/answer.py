@@ -63,10 +63,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     if settings.unit_forms:  # "sq km" asked, "square kilometres" written
         query = with_unit_forms(index, query, settings.alias_weight)
     result, found = _answer_query(index, topics, query, settings, asking)
-    if settings.acronyms:  # "ISW" asked, "Institute for the Study of War" where its words lead:
-        near = dict.fromkeys(r for row in found for r in (row - 1, row, row + 1)
-                             if asking.rows[0] <= r < asking.rows[1])
-        spelt = with_acronyms(index, query, (index.sentence(r) for r in near), 1.0)
+    if settings.acronyms:  # "ISW" asked, "Institute for the Study of War" where its words lead
+        spelt = with_acronyms(index, query, (index.sentence(r) for r in found), 1.0)
         if spelt is not query:  # asked again with it (the name itself, not another name)
             result, _ = _answer_query(index, topics, spelt, settings, asking)
     return result
