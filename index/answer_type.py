@@ -238,7 +238,8 @@ def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
         if (_has(verb, shown.terms) and _covers(index, rest, shown, share)) or \
                 any(_has(g, title) for g in rest):
             return None
-    return query.text.strip().rstrip("?").strip()
+    asked = query.text.strip().rstrip("?").strip()
+    return asked[:1].lower() + asked[1:]  # "… no passage gives who designed the reactors."
 
 
 def relation_verb(query: Query) -> TermGroup | None:
