@@ -31,7 +31,6 @@ from .models import Answer, Citation, Passage, PassageKey
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup, parse_query
 from .respell import with_respellings
-from .roles import unheld_role
 from .search import Scored, coverage_at, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
@@ -150,16 +149,13 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
         said = f"what {speaker_phrase(query.text)} said"
         return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
                 else "partly_covered"), said
-    role = unheld_role(index, query, passages) if settings.role_check else None
-    if role:  # "who is the head of energoatom": no shown sentence names that role with it
-        return "partly_covered", role
     # A follow-up's "who designed those?" is judged by its own doer rule (index/conversation).
     relation = unsaid_relation(index, query, passages, settings.min_coverage) \
         if settings.relation_check and not follow_up else None
     if relation:  # "who designed the reactors": no shown passage says so or is about them
         return "partly_covered", relation
-    kind = lacks_kind(index, query, passages, settings.min_coverage,
-                      counted=bool(settings.counted_noun)) if settings.answer_kind else None
+    kind = lacks_kind(index, query, passages, settings.min_coverage) \
+        if settings.answer_kind else None
     return ("partly_covered", kind) if kind else (None, None)
 
 

@@ -133,43 +133,18 @@ def _covers(index: Index, groups: Sequence[TermGroup], shown: ShownText, share: 
 
 
 def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
-               share: float, counted: bool = False) -> str | None:
+               share: float) -> str | None:
     """The kind of answer asked for, when no shown passage near the question's words holds one.
 
-    Near its words: the passage covers `share` of the weight of the question's known words
-    (and, with `counted`, names what a count is of: index/answer_type.counted_noun).
+    Near its words: the passage covers `share` of the weight of the question's known words.
     """
     kind = _kind(query.text)
     if kind is None or not passages:
         return None
     known = [g for g in query.groups if g.required and group_idf(index, g) > 0]
-    focus = counted_noun(index, query) if counted else ()
     shown = (shown_text(index, p) for p in passages)
-    return None if any(kind[0](s.text) and _covers(index, known, s, share)
-                       and all(_has(g, s.terms) for g in focus) for s in shown) else kind[1]
-
-
-_HOW_MANY_RE = re.compile(r"\bhow many\s+([\w'-]+)", re.I)
-_POPULATION_RE = re.compile(r"\bpopulation\b", re.I)
-# Counted nouns so general that an answer names the kind instead ("how many people die of
-# malaria" → "deaths", "how many people could it hold" → "spectators"). Written after reading
-# those two blind_all questions, declined when "people" had to be in the passage.
-_GENERIC_COUNTED = frozenset({"people", "persons", "person", "things", "times", "ones"})
-
-
-def counted_noun(index: Index, query: Query) -> tuple[TermGroup, ...]:
-    """What "how many X" / "the population of" counts, when the sources use the word (else none).
-
-    "how many crew were on the Dashan" asks for a count of crew: a passage with a number and
-    the ship but no crew ("drones hit the Dashan on 10 December") is no answer.
-    """
-    match = _HOW_MANY_RE.search(query.text)
-    word = "population" if _POPULATION_RE.search(query.text) else \
-        match.group(1).lower() if match else None
-    if word is None or word in _GENERIC_COUNTED:
-        return ()
-    terms = {t for _, _, ts in spans(word) for t in ts}
-    return tuple(g for g in query.groups if g.term in terms and group_idf(index, g) > 0)
+    return None if any(kind[0](s.text) and _covers(index, known, s, share) for s in shown) \
+        else kind[1]
 
 
 def speaker_phrase(question: str) -> str:

@@ -77,15 +77,9 @@ class SearchSettings:
     # 1 = a unit typed short that the sources write out ("sq km" / "square kilometres"), or the
     # other way round, searches for their form too (data/abbreviations.txt; unknown words only).
     unit_forms: float = 1.0
-    # 1 = "who is the head of X" / "who is X's defence minister" is declined when no shown
-    # sentence names the role (or a synonym) together with X (index/roles).
-    role_check: float = 1.0
     # 1 = a question word no source uses that looks like an acronym ("ISW", "ngos") is searched
     # as the phrase its letters spell in the sentences its other words find (index/acronyms).
     acronyms: float = 1.0
-    # 1 = with answer_kind, a count's passage must also name what is counted ("how many crew":
-    # crew; "population"), unless that is a word no source uses or a generic one ("people").
-    counted_noun: float = 1.0
     # 1 = "who <verb> X" is declined when no shown passage says the verb and none comes from a
     # source whose title names one of the question's other words (index/answer_type).
     relation_check: float = 1.0
