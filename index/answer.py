@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_type import lacks_kind, relation_verb, speaker_phrase, unnamed_speaker
+from .abbreviations import with_unit_forms
+from .acronyms import with_acronyms
+from .answer_type import (
+    lacks_kind,
+    relation_verb,
+    speaker_phrase,
+    unnamed_speaker,
+    unsaid_relation,
+)
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
@@ -44,11 +52,42 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     settings = settings or SearchSettings()
     if not question.strip() and issue is None:
         raise EmptyQuestionError("the question is empty")
-    top, context = max(1, min(top, MAX_TOP)), max(0, min(context, MAX_CONTEXT))
-    lo, hi = _source_rows(index, source)
+    asking = _Asking(question, top=max(1, min(top, MAX_TOP)),
+                     context=max(0, min(context, MAX_CONTEXT)), rows=_source_rows(index, source),
+                     source=source, carried=tuple(carried), own_words=own_words,
+                     prefer=tuple(prefer))
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
     if settings.respelling:
         query = with_respellings(index, query, settings.alias_weight)
+    if settings.unit_forms:  # "sq km" asked, "square kilometres" written
+        query = with_unit_forms(index, query, settings.alias_weight)
+    result, found = _answer_query(index, topics, query, settings, asking)
+    if settings.acronyms:  # "ISW" asked, "Institute for the Study of War" where its words lead
+        spelt = with_acronyms(index, query, (index.sentence(r) for r in found), 1.0)
+        if spelt is not query:  # asked again with it (the name itself, not another name)
+            result, _ = _answer_query(index, topics, spelt, settings, asking)
+    return result
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """How a question is asked: passages wanted, rows searched, a follow-up's reading."""
+
+    question: str
+    top: int
+    context: int
+    rows: tuple[int, int]
+    source: str | None
+    carried: tuple[CarriedWord, ...]
+    own_words: bool
+    prefer: tuple[PassageKey, ...]
+
+
+def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSettings,
+                  asking: _Asking) -> tuple[Answer, list[int]]:
+    """The answer to a parsed question (passages, or why it is declined), and the rows ranked."""
+    (lo, hi), carried, context, prefer = asking.rows, asking.carried, asking.context, \
+        asking.prefer
     unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:
@@ -60,9 +99,9 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         query = without_filler(query)
     asked = query
     if carried:
-        query = with_carried(query, carried, topics, settings, required=not own_words)
+        query = with_carried(query, carried, topics, settings, required=not asking.own_words)
     # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
-    limit = 2 * top * (2 * context + 2)
+    limit = 2 * asking.top * (2 * context + 2)
     # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
     scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
     if prefer and not carried and not same_subject(index, asked, prefer):
@@ -71,7 +110,8 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         scored = with_neighbourhood(index, query, settings, scored, prefer, (lo, hi))
         scored = prefer_near(index, scored, prefer, asked, reach=context)
     order = rank(scored, limit=limit)
-    passages = _passages(index, scored, order, query, top, context, settings.duplicate_overlap)
+    passages = _passages(index, scored, order, query, asking.top, context,
+                         settings.duplicate_overlap)
     best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
     if carried and len(order):  # a follow-up may also be judged with the words it carries
         best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
@@ -81,13 +121,14 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
             index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
     abstention, missing = _abstention(unknown, bool(passages), best_coverage, settings), None
     if abstention is None:
-        abstention, missing = _unanswered(index, asked, unknown, passages, settings)
+        abstention, missing = _unanswered(index, asked, unknown, passages, settings,
+                                          follow_up=bool(carried))
     if carried and abstention is None and doer_unstated(
-            question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
+            asking.question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
-    return Answer(question, abstention is None, tuple(passages),
-                  tuple(dict.fromkeys(g.surface for g in unknown)), source, abstention,
-                  missing=missing)
+    return Answer(asking.question, abstention is None, tuple(passages),
+                  tuple(dict.fromkeys(g.surface for g in unknown)), asking.source, abstention,
+                  missing=missing), [int(scored.rows[i]) for i in order]
 
 
 def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
@@ -101,13 +142,18 @@ def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
 
 
 def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
-                settings: SearchSettings) -> tuple[str | None, str | None]:
+                settings: SearchSettings, follow_up: bool) -> tuple[str | None, str | None]:
     """Why no shown passage can be the answer, and what none holds (index/answer_type)."""
     speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
     if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
         said = f"what {speaker_phrase(query.text)} said"
         return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
                 else "partly_covered"), said
+    # A follow-up's "who designed those?" is judged by its own doer rule (index/conversation).
+    relation = unsaid_relation(index, query, passages, settings.min_coverage) \
+        if settings.relation_check and not follow_up else None
+    if relation:  # "who designed the reactors": no shown passage says so or is about them
+        return "partly_covered", relation
     kind = lacks_kind(index, query, passages, settings.min_coverage) \
         if settings.answer_kind else None
     return ("partly_covered", kind) if kind else (None, None)

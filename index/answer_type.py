@@ -185,6 +185,38 @@ _RELATION_RES = (
 )
 
 
+# "who designed the reactors", "who would organise the referendum": the verb asked with.
+_WHO_VERB_RE = re.compile(rf"^\s*who\s+(?:first\s+|will\s+|would\s+|could\s+|should\s+)?"
+                          rf"(?!{_AUXILIARY})(\w+)", re.I)
+
+
+def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
+                    share: float) -> str | None:
+    """What "who <verb> X" asks, when no shown passage says the verb of X nor is about X.
+
+    Says the verb of X: holds it and `share` of the weight of the question's other words.
+
+    About X: its source's title holds one of the question's other words. An encyclopedia
+    article on Linux says "developed by" for "who created Linux"; a news report that never
+    says who designed the reactors it mentions in passing gives no answer to it.
+    """
+    match = _WHO_VERB_RE.search(query.text)
+    if match is None or not passages:
+        return None
+    verb = next((g for g in query.groups if g.surface.lower() == match.group(1).lower()), None)
+    if verb is None or verb.surface.lower() in frame_words(query.text):
+        return None  # a light verb ("who gets Donetsk") names no relation of its own
+    rest = [g for g in query.groups if g is not verb and g.required and group_idf(index, g) > 0]
+    for passage in passages:
+        title = frozenset(t for _, _, ts in spans(passage.citation.title) for t in ts)
+        shown = shown_text(index, passage)
+        if (_has(verb, shown.terms) and _covers(index, rest, shown, share)) or \
+                any(_has(g, title) for g in rest):
+            return None
+    asked = query.text.strip().rstrip("?").strip()
+    return asked[:1].lower() + asked[1:]  # "… no passage gives who designed the reactors."
+
+
 def relation_verb(query: Query) -> TermGroup | None:
     """The verb of "who created X" / "what did X discover" (None: the question has no such verb)."""
     for pattern in _RELATION_RES:

@@ -74,6 +74,15 @@ class SearchSettings:
     # 1 = a word no source uses, not everyday English, that misspells one they do ("zelenksy",
     # "kharkov") searches for the sources' spelling too, as a name's other form (alias_weight).
     respelling: float = 1.0
+    # 1 = a unit typed short that the sources write out ("sq km" / "square kilometres"), or the
+    # other way round, searches for their form too (data/abbreviations.txt; unknown words only).
+    unit_forms: float = 1.0
+    # 1 = a question word no source uses that looks like an acronym ("ISW", "ngos") is searched
+    # as the phrase its letters spell in the sentences its other words find (index/acronyms).
+    acronyms: float = 1.0
+    # 1 = "who <verb> X" is declined when no shown passage says the verb and none comes from a
+    # source whose title names one of the question's other words (index/answer_type).
+    relation_check: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""

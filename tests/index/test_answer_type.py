@@ -115,3 +115,21 @@ def test_held_out_news_questions_declined_both_ways(tmp_path: Path) -> None:
     assert report.abstained_unanswerable >= 10, report.lines()
     assert without.abstained_unanswerable < report.abstained_unanswerable
     assert report.wrongful_abstentions <= 1, report.lines()
+
+
+def test_who_did_something_no_passage_says_is_declined(engine: Engine) -> None:
+    # The article mentions the reactors, never who designed them, and is not about them.
+    question = "Who designed the Zaporizhzhia reactors?"
+    result = engine.ask(question)
+    assert not result.answered and result.abstention == "partly_covered"
+    assert result.missing == "who designed the Zaporizhzhia reactors"
+    assert result.declined_because.endswith("gives who designed the Zaporizhzhia reactors.")
+    assert _without(engine, "relation_check").ask(question).answered
+
+
+def test_who_did_something_a_passage_says_is_answered(engine: Engine, tmp_path: Path) -> None:
+    # The verb is in a shown passage: "Zelensky has offered a compromise".
+    assert engine.ask("who offered a compromise on the donbas").answered
+    # An article about Linux answers "who created Linux" in other words ("developed by").
+    encyclopedia = Engine(ENCYCLOPEDIA, tmp_path / "enc-index")
+    assert encyclopedia.ask("who created linux", context=0).answered

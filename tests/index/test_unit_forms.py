@@ -1,0 +1,40 @@
+"""A unit typed short ("sq km") matches the unit the sources write out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.abbreviations import other_forms
+from index.engine import Engine
+from index.settings import SearchSettings
+
+REPORT = """# Fighting for Pokrovsk
+
+The city of Pokrovsk covers 29 square kilometres.
+Since mid-November Ukrainian forces have pushed back into about 13 of its 29 square kilometres.
+"""
+
+
+def _engine(tmp_path: Path, settings: SearchSettings | None = None) -> Engine:
+    sources = tmp_path / "sources"
+    sources.mkdir(exist_ok=True)
+    (sources / "pokrovsk.md").write_text(REPORT, encoding="utf-8")
+    return Engine(sources, tmp_path / "index", settings=settings or SearchSettings())
+
+
+def _without(tmp_path: Path, name: str) -> Engine:
+    return _engine(tmp_path, SearchSettings().without(name))
+
+
+def test_a_unit_typed_short_matches_the_unit_written_out(tmp_path: Path) -> None:
+    question = "how many sq km of pokrovsk have ukrainian forces pushed back into"
+    result = _engine(tmp_path).ask(question)
+    assert result.answered and result.unknown_terms == ()
+    assert "13 of its 29 square kilometres" in result.passages[0].text
+    assert _without(tmp_path, "unit_forms").ask(question).unknown_terms == ("sq", "km")
+
+
+def test_unit_forms_both_ways() -> None:
+    assert "kilometr" in other_forms("km") and "squar" in other_forms("sq")
+    assert "km" in other_forms("kilometr")
+    assert other_forms("ukrain") == frozenset()
