@@ -165,6 +165,9 @@ def _merged(p: Postings, kept: _Kept, ins: _Insertions, perm: np.ndarray,
     Terms whose old ids follow each other in the new order form one stretch of the old arrays;
     each stretch is copied in pieces between its removed runs, with new groups put in place.
     """
+    empty = np.zeros(0, dtype=np.int32)
+    if not len(perm):  # no term left: every new sentence is stopwords alone
+        return empty, empty
     n_old = len(p.ptr) - 1
     is_old = perm < n_old
     joined = is_old[1:] & is_old[:-1] & (perm[1:] == perm[:-1] + 1)
@@ -180,7 +183,6 @@ def _merged(p: Postings, kept: _Kept, ins: _Insertions, perm: np.ndarray,
             tf += ins.tf[g0:g1]
             continue
         _copy_stretch(p, kept, int(p.ptr[t0]), int(p.ptr[t1 + 1]), ins, g0, g1, ids, tf)
-    empty = np.zeros(0, dtype=np.int32)
     return np.concatenate([empty, *ids]), np.concatenate([empty, *tf])
 
 

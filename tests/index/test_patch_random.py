@@ -77,3 +77,15 @@ def test_random_patches_equal_full_rebuilds(tmp_path: Path, seed: int) -> None:
         assert_same_index(patched, build_index([new[k] for k in sorted(new)]))
         patched_count += 1
     assert patched_count > 50
+
+
+def test_a_patch_that_leaves_only_stopwords_equals_a_full_rebuild(tmp_path: Path) -> None:
+    for name, text in (("before", "The okapi grazes.\n"), ("after", "It is what it is.\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.md").write_text(text, encoding="utf-8")
+    before = load_tokenized(tmp_path / "before", None)[0][0]
+    after = load_tokenized(tmp_path / "after", None)[0][0]
+    assert not after.terms
+    patched = patch_index(build_index([before]), {"before": None, "after": after})
+    assert patched is not None
+    assert_same_index(patched, build_index([after]))
