@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
-from importlib import resources
 
 from .corpus import Index
+from .datafiles import data_lines
 from .query import Query
 from .tokens import tokenize_phrase
 
@@ -21,11 +21,8 @@ from .tokens import tokenize_phrase
 @cache
 def _forms() -> dict[str, frozenset[str]]:
     """Term → the terms of its other forms (abbreviation ↔ each written-out word), both ways."""
-    text = resources.files("index").joinpath("data/abbreviations.txt").read_text(encoding="utf-8")
     forms: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in data_lines("abbreviations.txt"):
         short, _, long = line.partition(":")
         abbreviation = tokenize_phrase(short.strip())
         words = {t[0] for w in long.split(",") if len(t := tokenize_phrase(w.strip())) == 1}
@@ -46,10 +43,9 @@ def with_unit_forms(index: Index, query: Query, weight: float) -> Query:
     """The query with each unknown word's other forms the sources use as alternatives."""
     groups = []
     for group in query.groups:
-        if index.uses_any(t for t, _ in group.terms):
-            groups.append(group)
-            continue
-        known = sorted(t for t in other_forms(group.term) if index.uses_any((t,)))
+        known = [] if index.uses_any(t for t, _ in group.terms) else \
+            sorted(t for t in other_forms(group.term) if index.uses_any((t,)))
         groups.append(replace(group, alternatives=(*group.alternatives,
-                                                   *((t, weight) for t in known))))
+                                                   *((t, weight) for t in known)))
+                      if known else group)
     return replace(query, groups=tuple(groups))

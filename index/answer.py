@@ -86,8 +86,8 @@ class _Asking:
 def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSettings,
                   asking: _Asking) -> tuple[Answer, list[int]]:
     """The answer to a parsed question (passages, or why it is declined), and the rows ranked."""
-    (lo, hi), carried, context, prefer = asking.rows, asking.carried, asking.context, \
-        asking.prefer
+    (lo, hi), context = asking.rows, asking.context
+    carried, prefer = asking.carried, asking.prefer
     unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:

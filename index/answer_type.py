@@ -209,9 +209,10 @@ def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
     rest = [g for g in query.groups if g is not verb and g.required and group_idf(index, g) > 0]
     for passage in passages:
         title = frozenset(t for _, _, ts in spans(passage.citation.title) for t in ts)
+        if any(_has(g, title) for g in rest):  # about X: its title is enough
+            return None
         shown = shown_text(index, passage)
-        if (_has(verb, shown.terms) and _covers(index, rest, shown, share)) or \
-                any(_has(g, title) for g in rest):
+        if _has(verb, shown.terms) and _covers(index, rest, shown, share):
             return None
     asked = query.text.strip().rstrip("?").strip()
     return asked[:1].lower() + asked[1:]  # "… no passage gives who designed the reactors."

@@ -92,8 +92,8 @@ class Index:
                                                count=len(self.sources))
 
     @cached_property
-    def derived(self) -> dict[object, np.ndarray]:
-        """Per-row arrays derived for a query's settings, kept while the index is served."""
+    def _derived(self) -> dict:
+        """What `derive` made for this index, kept while the index is served."""
         return {}
 
     def derive(self, key: object, make: Callable[[], T]) -> T:
@@ -101,7 +101,7 @@ class Index:
 
         Answering threads share them: the oldest is let go past the limit.
         """
-        kept: dict = self.derived
+        kept = self._derived
         found = kept.get(key)
         if found is None:
             found = make()

@@ -7,10 +7,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
+from .datafiles import data_lines
 from .tokens import tokenize_phrase
 
 # A word this short may be an acronym typed in lowercase ("isw", "znpp"), not a name.
@@ -23,11 +23,8 @@ _DOUBLED = re.compile(r"(.)\1+")
 @cache
 def _place_groups() -> dict[str, frozenset[str]]:
     """Term → every one-word term naming the same country (from data/demonyms.txt)."""
-    text = resources.files("index").joinpath("data/demonyms.txt").read_text(encoding="utf-8")
     groups: dict[str, frozenset[str]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in data_lines("demonyms.txt"):
         name, _, forms = line.partition(":")
         words = [name, *forms.split(",")]
         terms = frozenset(t[0] for w in words if len(t := tokenize_phrase(w.strip())) == 1)
@@ -39,8 +36,7 @@ def _place_groups() -> dict[str, frozenset[str]]:
 @cache
 def _named_terms() -> frozenset[str]:
     """One-word names of places and bodies (data/places.txt), and every country term."""
-    text = resources.files("index").joinpath("data/places.txt").read_text(encoding="utf-8")
-    names = (line.strip() for line in text.splitlines() if line.strip() and line[0] != "#")
+    names = data_lines("places.txt")
     return frozenset(t[0] for n in names if len(t := tokenize_phrase(n)) == 1) | frozenset(
         _place_groups())
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
+from .datafiles import data_lines
 from .tokens import tokenize_phrase
 
 Phrase = tuple[str, ...]  # an entry's terms; a one-word entry is written as one word
@@ -14,8 +14,7 @@ Phrase = tuple[str, ...]  # an entry's terms; a one-word entry is written as one
 @cache
 def _groups() -> tuple[tuple[Phrase, ...], ...]:
     """Each line of data/synonyms.txt as its entries' terms."""
-    text = resources.files("index").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
-    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    lines = data_lines("synonyms.txt")
     # "step down" keeps both words: its stopword would otherwise leave "step" standing for it.
     return tuple(tuple(_entry(e.strip()) for e in line.split(",") if _entry(e.strip()))
                  for line in lines)
