@@ -210,11 +210,15 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
     shown: list[Terms] = []
     also: list[list[Citation]] = []
     for position in order:
+        # The passage is the window around `row`, its bold line the window's best sentence.
         row = int(scored.rows[position])
+        bold = row if scored.bold is None or int(scored.bold[position]) in used \
+            else int(scored.bold[position])
+        row = row if context else bold  # no neighbours shown: the bold sentence alone
         if row in used:
             continue
-        terms = content_terms(index, index.sentence(row)) if overlap else {}
-        citation = index.citation(row)
+        terms = content_terms(index, index.sentence(bold)) if overlap else {}
+        citation = index.citation(bold)
         twin = next((i for i, t in enumerate(shown) if same_fact(terms, t, overlap)
                      and passages[i].citation.source_id != citation.source_id), None)
         if twin is not None:  # another report's words for a fact shown: name it there
@@ -222,13 +226,13 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
                 also[twin].append(citation)
             continue
         ids = _window(index, row, context, used)
-        lo = ids[0]
+        match = ids.index(bold)
         used.update(ids)
         sentences = tuple(index.sentence(i) for i in ids)
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
-            sentences=sentences, match_offset=row - lo, citation=citation,
-            sentence_ids=ids, matched_terms=_matched_terms(sentences[row - lo], query),
+            sentences=sentences, match_offset=match, citation=citation,
+            sentence_ids=ids, matched_terms=_matched_terms(sentences[match], query),
         ))
         shown.append(terms)
         also.append([])

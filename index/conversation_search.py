@@ -120,8 +120,10 @@ def with_neighbourhood(index: Index, query: Query, settings: SearchSettings, sco
     parts = [scored, *extra]
     all_rows = np.concatenate([p.rows for p in parts])
     order = np.argsort(all_rows, kind="stable")
+    bold = None if scored.bold is None else np.concatenate(
+        [p.rows if p.bold is None else p.bold for p in parts])[order]
     return Scored(all_rows[order], np.concatenate([p.scores for p in parts])[order],
-                  np.concatenate([p.coverage for p in parts])[order])
+                  np.concatenate([p.coverage for p in parts])[order], bold)
 
 
 def same_subject(index: Index, own: Query, keys: Sequence[PassageKey]) -> bool:

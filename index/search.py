@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from .scratch import Scratch, distinct, present, scratch
 from .settings import SearchSettings
 from .shortlist import shortlisted
 from .signals import cue_factor, position_factor
+from .window import Windows
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Scored:
     rows: np.ndarray
     scores: np.ndarray
     coverage: np.ndarray
+    bold: np.ndarray | None = None  # each window's best sentence (window_weight; None: the row)
 
 
 @dataclass
@@ -104,9 +106,12 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: li
     norm, focus = length_norm(index, rows), title_focus(index, settings)
     sums = _Sums.start(index, rows, unseen_weight(index, query))
     units = _Units.around(index, rows)
+    near = Windows(index, rows, settings.title_discount) if settings.window_weight else None
     for group, group_cols in zip(query.groups, cols, strict=True):
         g = group_evidence(index, rows, group, group_cols, work, norm, source, focus)
         _add_group(index, settings, group, group_cols, g, sums, units, work)
+        if near is not None:  # the passage ±1 as the unit (index/window)
+            near.add_group(group, group_cols, g)
     scores = (sums.sent + sums.ctx) * cue_factor(index, rows, query.expects, settings)
     scores *= position_factor(index, rows, settings, source)
     if sums.parties and settings.party_focus:  # the share of the named parties it names
@@ -120,7 +125,13 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: li
     keep = sums.must & (sums.matched | is_titled)
     if not keep.any():
         return _NO_CANDIDATES
-    return Scored(rows[keep], scores[keep], coverage[keep])
+    if near is None:
+        return Scored(rows[keep], scores[keep], coverage[keep])
+    window = near.scores(scores, sums.sent + sums.ctx, settings.window_weight)
+    bold = near.bold(scores, keep, np.where(keep, window, -np.inf), lambda more: (
+        (own := _second_stage(index, query, replace(settings, window_weight=0.0), cols,
+                              titled, span, more)).rows, own.scores))
+    return Scored(rows[keep], window[keep], coverage[keep], bold[keep])
 
 
 def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:

@@ -83,6 +83,10 @@ class SearchSettings:
     # 1 = "who <verb> X" is declined when no shown passage says the verb and none comes from a
     # source whose title names one of the question's other words (index/answer_type).
     relation_check: float = 1.0
+    # The passage shown (a sentence ±1 of its section) is the ranking unit: a question word the
+    # sentence lacks counts this share from a neighbour; the bold line is the window's best
+    # sentence by its own score (index/window). Measured out of fold: NOTES-window.md.
+    window_weight: float = 0.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""

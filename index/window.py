@@ -1,0 +1,92 @@
+"""The passage a reader sees (a sentence ±1 of its section) as the ranking unit (window_weight).
+
+The passage shown is judged as a whole: a question word its centre lacks may sit in the
+sentence before or after ("how many crew were on the tankers hit near Turkey" — "tankers",
+"hit", "Turkey" before "all 45 sailors aboard were safe"). So a candidate's window score is its
+own score plus `window_weight` × the better neighbour's BM25 for each question group the centre
+lacks, under the centre's own factors (answer kind, position, coord). Windows are ranked; the
+bold sentence shown is the best candidate inside the window by its own score, so the line
+marked as the match is the one that matches, and the passage still holds the answer.
+
+Only the candidates' neighbours' BM25 is computed (a few binary searches per term): a
+neighbour's other signals do not enter its window's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .corpus import Index
+from .evidence import Columns, GroupScore, group_bm25, length_norm
+from .query import TermGroup
+
+# The windows whose bold line is chosen among every candidate, shortlisted or not: at least the
+# rows answer.py ranks for three passages with context 1 (24).
+BOLD_WINDOWS = 32
+
+
+class Windows:
+    """Candidate rows (ascending) with their same-section neighbours' evidence, group by group."""
+
+    def __init__(self, index: Index, rows: np.ndarray, title_discount: float) -> None:
+        """Each candidate's sentences before and after it in its section (itself where none)."""
+        section, last = index.sent_section, index.size - 1
+        own = section[rows]
+        before, after = np.maximum(rows - 1, 0), np.minimum(rows + 1, last)
+        self.has = np.concatenate([(rows > 0) & (section[before] == own),
+                                   (rows < last) & (section[after] == own)])
+        self.index, self.rows, self.title_discount = index, rows, title_discount
+        self.near = np.where(self.has, np.concatenate([before, after]), np.tile(rows, 2))
+        self.norm = length_norm(index, self.near)
+        self.added = np.zeros(len(rows))
+
+    def add_group(self, group: TermGroup, group_cols: Columns, first: GroupScore) -> None:
+        """Add the better neighbour's score for a group, where the candidate lacks the group."""
+        if not group_cols:
+            return
+        _, near_bm25 = group_bm25(self.index, group, group_cols, self.near, self.norm)
+        near_bm25 = np.where(self.has, np.maximum(near_bm25, 0.0), 0.0)
+        n = len(self.rows)
+        best = np.maximum(near_bm25[:n], near_bm25[n:]) * group.weight
+        if first.title_share is not None and not group.party:  # as the sentence's own (search)
+            best *= 1.0 - self.title_discount * first.title_share
+        self.added += np.where(first.tf > 0, 0.0, best)
+
+    def scores(self, own: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
+        """Each window's score: the centre's own plus the neighbours' evidence under its factors.
+
+        `base` is the evidence the centre's factors multiply (own / base is those factors:
+        answer kind, position, coord); a candidate with no evidence of its own gains nothing.
+        """
+        factor = np.divide(own, base, out=np.zeros(len(own)), where=base != 0)
+        return own + weight * self.added * factor
+
+    def bold(self, own: np.ndarray, candidate: np.ndarray, window: np.ndarray,
+             score_rows: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Each window's best row by its own score (ties: the centre itself).
+
+        `own` and `candidate`: the candidates' own scores, and which are kept as candidates. A
+        neighbour the shortlist left out is scored by `score_rows` (rows → the candidates among
+        them, ascending, and their own scores) for the best BOLD_WINDOWS windows by `window`,
+        so those windows' bold lines are the ones scoring every candidate would choose.
+        """
+        rows, n = self.rows, len(self.rows)
+        at = np.minimum(np.searchsorted(rows, self.near), n - 1)
+        known = (rows[at] == self.near) & self.has
+        top = np.zeros(n, dtype=bool)
+        top[np.argpartition(-window, min(BOLD_WINDOWS, n) - 1)[:BOLD_WINDOWS]] = True
+        missing = self.has & ~known & np.tile(top, 2)
+        near_score = np.where(known & candidate[at], own[at], -np.inf)
+        if missing.any():
+            found, scores = score_rows(np.unique(self.near[missing]))
+            where = np.minimum(np.searchsorted(found, self.near), max(len(found) - 1, 0))
+            hit = missing & (found[where] == self.near) if len(found) else missing & False
+            near_score = np.where(hit, scores[where] if len(found) else 0.0, near_score)
+        best, best_score = rows.copy(), np.where(candidate, own, -np.inf)
+        for side in (slice(0, n), slice(n, 2 * n)):
+            better = near_score[side] > best_score
+            best = np.where(better, self.near[side], best)
+            best_score = np.where(better, near_score[side], best_score)
+        return best
