@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -127,11 +127,9 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: li
         return _NO_CANDIDATES
     if near is None:
         return Scored(rows[keep], scores[keep], coverage[keep])
-    window = near.scores(scores, sums.sent + sums.ctx, settings.window_weight)
-    bold = near.bold(scores, keep, np.where(keep, window, -np.inf), lambda more: (
-        (own := _second_stage(index, query, replace(settings, window_weight=0.0), cols,
-                              titled, span, more)).rows, own.scores))
-    return Scored(rows[keep], window[keep], coverage[keep], bold[keep])
+    bold = near.bold(scores, keep)
+    scores = near.scores(scores, sums.sent + sums.ctx, settings.window_weight)
+    return Scored(rows[keep], scores[keep], coverage[keep], bold[keep])
 
 
 def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:

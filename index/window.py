@@ -14,17 +14,11 @@ neighbour's other signals do not enter its window's score.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from .corpus import Index
 from .evidence import Columns, GroupScore, group_bm25, length_norm
 from .query import TermGroup
-
-# The windows whose bold line is chosen among every candidate, shortlisted or not: at least the
-# rows answer.py ranks for three passages with context 1 (24).
-BOLD_WINDOWS = 32
 
 
 class Windows:
@@ -43,8 +37,12 @@ class Windows:
         self.added = np.zeros(len(rows))
 
     def add_group(self, group: TermGroup, group_cols: Columns, first: GroupScore) -> None:
-        """Add the better neighbour's score for a group, where the candidate lacks the group."""
-        if not group_cols:
+        """Add the better neighbour's score for a group, where the candidate lacks the group.
+
+        Only a group the question needs covered: a framing word, an expansion or a party's name
+        in the next sentence says nothing about whether this passage answers.
+        """
+        if not group_cols or not group.required:
             return
         _, near_bm25 = group_bm25(self.index, group, group_cols, self.near, self.norm)
         near_bm25 = np.where(self.has, np.maximum(near_bm25, 0.0), 0.0)
@@ -63,27 +61,17 @@ class Windows:
         factor = np.divide(own, base, out=np.zeros(len(own)), where=base != 0)
         return own + weight * self.added * factor
 
-    def bold(self, own: np.ndarray, candidate: np.ndarray, window: np.ndarray,
-             score_rows: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        """Each window's best row by its own score (ties: the centre itself).
+    def bold(self, own: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+        """Each window's best candidate row by its own score (ties: the centre itself).
 
-        `own` and `candidate`: the candidates' own scores, and which are kept as candidates. A
-        neighbour the shortlist left out is scored by `score_rows` (rows → the candidates among
-        them, ascending, and their own scores) for the best BOLD_WINDOWS windows by `window`,
-        so those windows' bold lines are the ones scoring every candidate would choose.
+        `own` and `candidate`: the scored rows' own scores and which are kept as candidates. A
+        neighbour the shortlist left out is not weighed: it scored too low on its own words
+        (tests/index/test_two_stage.py checks the answers equal scoring every candidate).
         """
         rows, n = self.rows, len(self.rows)
         at = np.minimum(np.searchsorted(rows, self.near), n - 1)
-        known = (rows[at] == self.near) & self.has
-        top = np.zeros(n, dtype=bool)
-        top[np.argpartition(-window, min(BOLD_WINDOWS, n) - 1)[:BOLD_WINDOWS]] = True
-        missing = self.has & ~known & np.tile(top, 2)
-        near_score = np.where(known & candidate[at], own[at], -np.inf)
-        if missing.any():
-            found, scores = score_rows(np.unique(self.near[missing]))
-            where = np.minimum(np.searchsorted(found, self.near), max(len(found) - 1, 0))
-            hit = missing & (found[where] == self.near) if len(found) else missing & False
-            near_score = np.where(hit, scores[where] if len(found) else 0.0, near_score)
+        near_score = np.where((rows[at] == self.near) & self.has & candidate[at], own[at],
+                              -np.inf)
         best, best_score = rows.copy(), np.where(candidate, own, -np.inf)
         for side in (slice(0, n), slice(n, 2 * n)):
             better = near_score[side] > best_score
