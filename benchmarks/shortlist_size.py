@@ -66,7 +66,8 @@ def answer_shape(engine: Engine, q: EvalQuestion, context: int) -> tuple:
     """Everything of an answer that the speed-up must not change."""
     result = engine.ask(q.question, source=q.source, context=context)
     return (result.answered, result.abstention, result.unknown_terms,
-            [(p.rank, p.score, p.sentence_ids, p.also_reported_by) for p in result.passages])
+            [(p.rank, p.score, p.sentence_ids, p.match_offset, p.also_reported_by)
+             for p in result.passages])
 
 
 def exhaustive_shapes(engine: Engine, questions: list[EvalQuestion], context: int) -> list:
