@@ -76,6 +76,9 @@ def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: floa
                and not index.uses_any(t for t, _ in g.terms)}
     if not pending:
         return query
+    texts = list(texts)
+    if not _may_spell(texts, pending.values()):
+        return query
     found: dict[str, str] = {}
     for text in texts:
         for term, forms in pending.items():
@@ -89,6 +92,18 @@ def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: floa
     groups = tuple(replace(g, alternatives=(*g.alternatives, (found[g.term], weight)), name=False)
                    if g.term in found else g for g in query.groups)
     return replace(query, groups=groups)
+
+
+def _may_spell(texts: list[str], forms: Iterable[tuple[str, ...]]) -> bool:
+    """Whether a phrase in one of `texts` may spell one of the forms (False: none can).
+
+    One search of all the texts at once, instead of one per text and form: most questions'
+    unknown words spell nothing. A match never spans the NUL between two texts.
+    """
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:  # a text holds a NUL itself: look text by text
+        return True
+    return any(_phrase_re(f).search(joined) for fs in forms for f in fs)
 
 
 def _rarest(index: Index, words: Iterable[str]) -> str | None:
