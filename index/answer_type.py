@@ -108,8 +108,27 @@ def answer_kind(question: str) -> Callable[[str], bool] | None:
 
 
 def shown_text(index: Index, passage: Passage) -> ShownText:
-    """The matched sentence ±1 (same section), with its source's title and section heading."""
+    """The matched sentence ±1 (same section), with its source's title and section heading.
+
+    Kept per index for the rows seen last: each check of a question reads the same passages.
+    """
     row = passage.sentence_ids[passage.match_offset]
+    key = (row, passage.citation.title, passage.citation.section)
+    kept: dict[tuple[int, str, str | None], ShownText] = index.derive("shown texts", dict)
+    found = kept.get(key)
+    if found is None:
+        found = _shown_text(index, row, passage)
+        if len(kept) >= _KEPT_SHOWN:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+_KEPT_SHOWN = 4096
+
+
+def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
+    """The matched sentence ±1 at `row`, with the passage's title and section heading."""
     section = index.sent_section[row]
     rows = [r for r in (row - 1, row, row + 1)
             if 0 <= r < index.size and index.sent_section[r] == section]
@@ -143,7 +162,8 @@ def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
         return None
     known = [g for g in query.groups if g.required and group_idf(index, g) > 0]
     shown = (shown_text(index, p) for p in passages)
-    return None if any(kind[0](s.text) and _covers(index, known, s, share) for s in shown) \
+    # Coverage first: a set look-up is cheaper than the kind's regular expressions.
+    return None if any(_covers(index, known, s, share) and kind[0](s.text) for s in shown) \
         else kind[1]
 
 
