@@ -20,7 +20,7 @@ from .evidence import group_idf
 from .models import Passage
 from .names import misspells
 from .query import Query, TermGroup
-from .tokens import spans
+from .tokens import normalize, spans
 
 _MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
@@ -132,10 +132,25 @@ def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
     section = index.sent_section[row]
     rows = [r for r in (row - 1, row, row + 1)
             if 0 <= r < index.size and index.sent_section[r] == section]
-    text = " ".join(index.sentence(r) for r in rows)
-    around = f"{passage.citation.title} {passage.citation.section or ''}"
-    terms = frozenset(t for _, _, ts in spans(f"{text} {around}") for t in ts)
-    return ShownText(text, terms)
+    sentences = [index.sentence(r) for r in rows]
+    parts = [*sentences, passage.citation.title, passage.citation.section or ""]
+    return ShownText(" ".join(sentences), joined_terms(parts))
+
+
+# A part ending so that a token could run on across the space after it ("5" + "million").
+_RUNS_ON_RE = re.compile(r"[\d,$£€¥]\Z")
+
+
+def joined_terms(parts: Sequence[str]) -> frozenset[str]:
+    """The terms of the parts joined by spaces, from each part's own spans where that is the same.
+
+    A token spans whitespace only after a number or a currency sign ("5 million", "$ 5"), so
+    elsewhere a join splits no token: each part's spans are then the tokenizer's own (kept for
+    the sentences answering read already: the matched one, a title).
+    """
+    if any(_RUNS_ON_RE.search(normalize(part)) for part in parts[:-1]):
+        return frozenset(t for _, _, ts in spans(" ".join(parts)) for t in ts)
+    return frozenset(t for part in parts for _, _, ts in spans(part) for t in ts)
 
 
 def _has(group: TermGroup, terms: frozenset[str]) -> bool:
