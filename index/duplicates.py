@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .corpus import Index
-from .evidence import term_idf
 from .tokens import spans
 
 Terms = dict[str, float]  # a sentence's distinct terms and their idf
@@ -11,9 +10,11 @@ Terms = dict[str, float]  # a sentence's distinct terms and their idf
 
 def content_terms(index: Index, sentence: str) -> Terms:
     """A sentence's distinct index terms with their idf (rare terms are what a fact is)."""
+    p = index.postings
     terms = {t for _, _, ts in spans(sentence) for t in ts}  # spans: kept for shown sentences
-    idf = ((t, term_idf(index, t)) for t in terms)  # kept per index, as floats
-    return {t: max(w, 0.0) for t, w in idf if w is not None}
+    known = [t for t in terms if t in p.vocab]
+    idf = p.idf[[p.vocab[t] for t in known]].tolist()  # one look-up for all of them
+    return {t: max(w, 0.0) for t, w in zip(known, idf, strict=True)}
 
 
 def same_fact(a: Terms, b: Terms, overlap: float) -> bool:

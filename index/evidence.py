@@ -59,9 +59,12 @@ def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
 
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
+    idf = _term_idfs(index)
     best = None
     for term, factor in group.terms:
-        weight = term_idf(index, term)
+        weight = idf.get(term, _UNASKED)
+        if weight is _UNASKED:
+            weight = _remember_idf(index, idf, term)
         if weight is not None and (best is None or weight * factor > best):
             best = weight * factor
     return 0.0 if best is None else best
@@ -69,13 +72,6 @@ def group_idf(index: Index, group: TermGroup) -> float:
 
 _UNASKED = object()
 _KEPT_IDFS = 1 << 18  # terms asked about; unseen words are remembered too, so it is bounded
-
-
-def term_idf(index: Index, term: str) -> float | None:
-    """A term's idf as a float (None: the sources never use it)."""
-    idf = _term_idfs(index)
-    weight = idf.get(term, _UNASKED)
-    return _remember_idf(index, idf, term) if weight is _UNASKED else weight  # type: ignore
 
 
 def _term_idfs(index: Index) -> dict[str, float | None]:
