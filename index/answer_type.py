@@ -204,7 +204,7 @@ def unnamed_speaker(index: Index, query: Query,
     # A misspelt name ("zelenksy") cannot be found by its spelling: it does not decide.
     speaker = tuple(g for g in query.groups if g.term in words
                     and not (g.term not in vocab and misspells(g.term, vocab)))
-    shown = [shown_text(index, p) for p in passages]
+    shown = (shown_text(index, p) for p in passages)  # read only up to the first naming them
     if any(all(_has(g, s.terms) for g in speaker) for s in shown):
         return ()
     return speaker
