@@ -20,7 +20,7 @@ from .evidence import group_idf
 from .models import Passage
 from .names import misspells
 from .query import Query, TermGroup
-from .tokens import spans
+from .tokens import normalize, spans
 
 _MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
@@ -108,15 +108,49 @@ def answer_kind(question: str) -> Callable[[str], bool] | None:
 
 
 def shown_text(index: Index, passage: Passage) -> ShownText:
-    """The matched sentence ±1 (same section), with its source's title and section heading."""
+    """The matched sentence ±1 (same section), with its source's title and section heading.
+
+    Kept per index for the rows seen last: each check of a question reads the same passages.
+    """
     row = passage.sentence_ids[passage.match_offset]
+    key = (row, passage.citation.title, passage.citation.section)
+    kept: dict[tuple[int, str, str | None], ShownText] = index.derive("shown texts", dict)
+    found = kept.get(key)
+    if found is None:
+        found = _shown_text(index, row, passage)
+        if len(kept) >= _KEPT_SHOWN:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+_KEPT_SHOWN = 4096
+
+
+def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
+    """The matched sentence ±1 at `row`, with the passage's title and section heading."""
     section = index.sent_section[row]
     rows = [r for r in (row - 1, row, row + 1)
             if 0 <= r < index.size and index.sent_section[r] == section]
-    text = " ".join(index.sentence(r) for r in rows)
-    around = f"{passage.citation.title} {passage.citation.section or ''}"
-    terms = frozenset(t for _, _, ts in spans(f"{text} {around}") for t in ts)
-    return ShownText(text, terms)
+    sentences = [index.sentence(r) for r in rows]
+    parts = [*sentences, passage.citation.title, passage.citation.section or ""]
+    return ShownText(" ".join(sentences), joined_terms(parts))
+
+
+# A part ending so that a token could run on across the space after it ("5" + "million").
+_RUNS_ON_RE = re.compile(r"[\d,$£€¥]\Z")
+
+
+def joined_terms(parts: Sequence[str]) -> frozenset[str]:
+    """The terms of the parts joined by spaces, from each part's own spans where that is the same.
+
+    A token spans whitespace only after a number or a currency sign ("5 million", "$ 5"), so
+    elsewhere a join splits no token: each part's spans are then the tokenizer's own (kept for
+    the sentences answering read already: the matched one, a title).
+    """
+    if any(_RUNS_ON_RE.search(normalize(part)) for part in parts[:-1]):
+        return frozenset(t for _, _, ts in spans(" ".join(parts)) for t in ts)
+    return frozenset(t for part in parts for _, _, ts in spans(part) for t in ts)
 
 
 def _has(group: TermGroup, terms: frozenset[str]) -> bool:
@@ -143,7 +177,8 @@ def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
         return None
     known = [g for g in query.groups if g.required and group_idf(index, g) > 0]
     shown = (shown_text(index, p) for p in passages)
-    return None if any(kind[0](s.text) and _covers(index, known, s, share) for s in shown) \
+    # Coverage first: a set look-up is cheaper than the kind's regular expressions.
+    return None if any(_covers(index, known, s, share) and kind[0](s.text) for s in shown) \
         else kind[1]
 
 
@@ -169,7 +204,7 @@ def unnamed_speaker(index: Index, query: Query,
     # A misspelt name ("zelenksy") cannot be found by its spelling: it does not decide.
     speaker = tuple(g for g in query.groups if g.term in words
                     and not (g.term not in vocab and misspells(g.term, vocab)))
-    shown = [shown_text(index, p) for p in passages]
+    shown = (shown_text(index, p) for p in passages)  # read only up to the first naming them
     if any(all(_has(g, s.terms) for g in speaker) for s in shown):
         return ()
     return speaker
