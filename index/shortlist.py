@@ -74,7 +74,7 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
                 titled: np.ndarray, work: Scratch, limit: int | None) -> np.ndarray:
     """The candidates with the best first-stage scores, ascending (every one without a limit)."""
     entries = _entries(index, query, settings, cols)
-    every = np.concatenate([entries.rows, titled.astype(np.intp)])
+    every = np.concatenate([entries.rows, titled.astype(np.intp)]) if len(titled) else entries.rows
     rows, taken, owner = candidates(every, work)
     size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
     if len(rows) <= size:
@@ -96,9 +96,12 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     if named is not None:
         base *= 1.0 + settings.party_focus * named / parties
     total = _total_weight(index, query)
-    if total and settings.coord_weight:
-        base *= 1.0 - settings.coord_weight + settings.coord_weight * np.minimum(
-            close, total) / total
+    if total and settings.coord_weight:  # in place: the same operations in the same order
+        coord = np.minimum(close, total, out=close)
+        coord *= settings.coord_weight
+        coord /= total
+        coord += 1.0 - settings.coord_weight
+        base *= coord
     return np.sort(rows[_best(base, size)])
 
 
@@ -221,12 +224,14 @@ def _title_discounts(index: Index, settings: SearchSettings, rows: np.ndarray,
     distinct), else 1; from the sources' row ranges (a source's rows are consecutive), not a
     look-up per row.
     """
-    kept = 1.0 - settings.title_discount * title_focus(index, settings)[hits]
-    cuts = np.searchsorted(rows, np.stack([index.source_first[hits], index.source_end[hits]],
-                                          axis=1).ravel())
+    bounds = np.zeros(2 * len(hits) + 2, dtype=np.int64)  # 0, each source's first and end, …
+    bounds[1:-1:2], bounds[2:-1:2] = index.source_first[hits], index.source_end[hits]
+    cuts = np.searchsorted(rows, bounds)
+    cuts[-1] = len(rows)  # … and past the last row
     factor = np.ones(2 * len(hits) + 1)
-    factor[1::2] = kept  # the runs between the cuts: outside, inside the first source, outside…
-    return np.repeat(factor, np.diff(cuts, prepend=0, append=len(rows)))
+    # The runs between the cuts: outside the titled sources, inside the first one, outside…
+    factor[1::2] = 1.0 - settings.title_discount * title_focus(index, settings)[hits]
+    return np.repeat(factor, cuts[1:] - cuts[:-1])
 
 
 def _title_evidence(index: Index, query: Query, settings: SearchSettings,
