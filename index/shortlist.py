@@ -159,14 +159,9 @@ def _estimate_norm(index: Index) -> np.ndarray:
 
 
 def _sums(owner: np.ndarray, values: np.ndarray, taken: np.ndarray) -> np.ndarray:
-    """Per candidate (the entries `taken` stand for them), the sum of its entries' values.
-
-    Each row's entries are added in entry order, as np.bincount adds them (the same sums to the
-    bit), by np.add.at: in numpy 2 several times faster than bincount with weights.
-    """
-    sums = np.zeros(len(taken) and int(taken[-1]) + 1)
-    np.add.at(sums, owner, values)
-    return sums[taken]
+    """Per candidate (the entries `taken` stand for them), the sum of its entries' values."""
+    n = int(taken[-1]) + 1 if len(taken) else 0
+    return np.bincount(owner, weights=values, minlength=n)[taken].astype(np.float64, copy=False)
 
 
 def _total_weight(index: Index, query: Query) -> float:
