@@ -144,6 +144,14 @@ def subsets(specs: Sequence[str], sets: Sequence[QuestionSet], engines: dict[str
     print("chosen on every set:", [n for (n, _), c in zip(parts, combos[whole], strict=True) if c])
 
 
+def print_absolute(values: Sequence[float], results: Sequence[dict[str, Counts]],
+                   names: Sequence[str]) -> None:
+    """Each value's counts on each set, in questions (hit@1 / hit@3 / right / wrong declines)."""
+    for s in names:
+        cells = " | ".join(f"{r[s].hit1}/{r[s].hit3}/{r[s].right}/{r[s].wrong}" for r in results)
+        print(f"|   {s} | {cells} |  ({', '.join(f'{v:g}' for v in values)})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print, per signal, what its out-of-fold choice adds over switching it off."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="choose among every on/off combination of these signals")
     parser.add_argument("--chat", action="store_true", help="also conversations_dev in chat")
     parser.add_argument("-v", "--verbose", action="store_true", help="per held-out set")
+    parser.add_argument("--absolute", action="store_true",
+                        help="each value's own counts per set (hit@1 / hit@3 / right / wrong)")
     args = parser.parse_args(argv)
     sets = [s for s in all_sets() if not args.news or s.name in NEWS]
     names = [s.name for s in sets] + (["conv_chat"] if args.chat else [])
@@ -179,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"| {name} | {','.join(f'{v:g}' for v in values)} | {picks} | "
                   f"{diff(total(list(scored.values())), total(list(off.values())))} |",
                   flush=True)
+            if args.absolute:
+                print_absolute(values, results, names)
             if args.verbose:
                 for s in names:
                     print(f"|   {s} | | {chosen[s]:g} | {diff(scored[s], off[s])} |")
