@@ -91,6 +91,15 @@ class Index:
         return self.source_first + np.fromiter((s.count for s in self.sources), dtype=np.int64,
                                                count=len(self.sources))
 
+    def source_rows(self, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of some sources (each one's run, in their order), and each row's source."""
+        first, end = self.source_first[sources], self.source_end[sources]
+        lengths = end - first
+        # Each source's run of rows, back to back: a run's k-th row is its first + k.
+        starts = np.cumsum(lengths) - lengths
+        rows = np.repeat(first - starts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+        return rows, np.repeat(sources, lengths)
+
     @cached_property
     def _derived(self) -> dict:
         """What `derive` made for this index, kept while the index is served."""
