@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from synthetic import Corpus  # noqa: E402
+from synthetic import SENTENCES_PER_FILE, Corpus  # noqa: E402
 
 from index.engine import Engine  # noqa: E402
 
@@ -30,6 +30,9 @@ def answers(size: int, workdir: Path, n_queries: int) -> list[str]:
     src = workdir / f"src-{size}"
     if not src.exists():
         corpus.write(src)
+    else:  # draw the files again unwritten: the questions come after them (bench_scale's)
+        for count, first in enumerate(range(0, size, SENTENCES_PER_FILE)):
+            corpus.file_text(count, min(SENTENCES_PER_FILE, size - first))
     questions = corpus.questions(n_queries) + corpus.questions(WARMUP_QUERIES)
     engine = Engine(src, workdir / f"idx-{size}")
     engine.open()

@@ -23,7 +23,7 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
         where = p.span(term)
         ids, tf = p.ids[where], p.tf[where]
         if len(ids) and (lo > 0 or hi < index.size):
-            a, b = np.searchsorted(ids, lo), np.searchsorted(ids, hi)
+            a, b = ids.searchsorted(lo), ids.searchsorted(hi)
             ids, tf = ids[a:b], tf[a:b]
         if len(ids):
             out.append((ids, tf, factor))
@@ -38,16 +38,24 @@ def group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.nda
     count the way a search engine's synonym query does, with the name's own idf. Each term's
     postings are searched for the rows (a few binary searches), never walked.
     """
-    tf, bm25 = np.zeros(len(rows)), np.zeros(len(rows))
-    held = np.zeros(len(rows), dtype=bool)
     keys = rows.astype(index.postings.ids.dtype)  # wider keys would copy the postings first
-    for ids, counts, factor in group_cols:
-        at = np.minimum(np.searchsorted(ids, keys), len(ids) - 1)
-        found = ids[at] == keys
-        tf[found] += factor * counts[at[found]]
-        held |= found
+    if len(group_cols) == 1:  # most groups: the term's own count where found, 0 elsewhere
+        ids, counts, factor = group_cols[0]
+        at = ids.searchsorted(keys)
+        at = np.minimum(at, len(ids) - 1, out=at)
+        held = ids[at] == keys
+        tf = np.zeros(len(rows))
+        tf[held] = factor * counts[at[held]]  # 0 + x is x: the same value as adding it
+    else:
+        tf, held = np.zeros(len(rows)), np.zeros(len(rows), dtype=bool)
+        for ids, counts, factor in group_cols:
+            at = np.minimum(ids.searchsorted(keys), len(ids) - 1)
+            found = ids[at] == keys
+            tf[found] += factor * counts[at[found]]
+            held |= found
     k1 = index.params.k1
     found = tf[held]
+    bm25 = np.zeros(len(rows))
     bm25[held] = group_idf(index, group) * (found * (k1 + 1) / (found + norm[held]))
     return tf, bm25
 
@@ -59,6 +67,18 @@ def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
 
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
+    kept = index.derive("group idfs", dict)  # ~55 reads a question, of ~7 groups
+    found = kept.get(group.terms)
+    if found is None:
+        found = _group_idf(index, group)
+        if len(kept) >= _KEPT_IDFS:
+            kept.clear()
+        kept[group.terms] = found
+    return found
+
+
+def _group_idf(index: Index, group: TermGroup) -> float:
+    """group_idf, from each term's kept idf."""
     idf = _term_idfs(index)
     best = None
     for term, factor in group.terms:
@@ -139,7 +159,7 @@ def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols:
     `title_focus`: computed once per query, not once per group.
     """
     tf, bm25 = group_bm25(index, group, group_cols, rows, norm)
-    hits = field_hits(index.title_terms, group)
+    hits = title_hits(index, group)
     if not len(hits):  # no title names it: nothing to look up for every row
         return GroupScore(tf, bm25, None, None)
     in_title = present(hits, work.sources, source)
@@ -149,4 +169,31 @@ def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols:
 def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:
     """The ids (sections or sources) whose heading or title holds one of a group's terms."""
     found = [field[t] for t, _ in group.terms if t in field]
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
+    return np.concatenate(found) if found else _NO_HITS
+
+
+def title_hits(index: Index, group: TermGroup) -> np.ndarray:
+    """field_hits of the sources' titles, kept per index (~20 reads a question; read-only)."""
+    return _kept_hits(index, "title hits", index.title_terms, group)
+
+
+def heading_hits(index: Index, group: TermGroup) -> np.ndarray:
+    """field_hits of the sections' headings, kept per index (read-only)."""
+    return _kept_hits(index, "heading hits", index.heading_terms, group)
+
+
+def _kept_hits(index: Index, name: str, field: Mapping[str, np.ndarray],
+               group: TermGroup) -> np.ndarray:
+    """A group's field_hits, made once per index and group terms."""
+    kept: dict[tuple[tuple[str, float], ...], np.ndarray] = index.derive(name, dict)
+    found = kept.get(group.terms)
+    if found is None:
+        found = _read_only(field_hits(field, group))
+        if len(kept) >= _KEPT_HITS:
+            kept.clear()
+        kept[group.terms] = found
+    return found
+
+
+_NO_HITS = _read_only(np.zeros(0, dtype=np.int32))
+_KEPT_HITS = 1 << 14  # groups asked about (an array each, most of them empty)

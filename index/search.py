@@ -11,11 +11,12 @@ from .evidence import (
     Columns,
     GroupScore,
     columns,
-    field_hits,
     group_evidence,
     group_idf,
+    heading_hits,
     length_norm,
     title_focus,
+    title_hits,
     unseen_weight,
 )
 from .query import Query, TermGroup
@@ -131,7 +132,7 @@ def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.
     """
     if not settings.title_rows or not settings.title_weight:
         return np.zeros(0, dtype=np.int64)
-    hits = [field_hits(index.title_terms, g) for g in query.groups if g.required]
+    hits = [title_hits(index, g) for g in query.groups if g.required]
     hits = [h for h in hits if len(h)]
     return distinct(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
 
@@ -175,7 +176,7 @@ class _Units:
         n = self.count
         held = np.zeros(2 * n, dtype=bool)
         for term_rows, _, _ in group_cols:
-            at = np.searchsorted(term_rows, self.starts)
+            at = term_rows.searchsorted(self.starts)
             held |= (at < len(term_rows)) & (term_rows[np.minimum(at, len(term_rows) - 1)]
                                              < self.ends)
         return held[:n], held[n:]
@@ -189,8 +190,9 @@ def _add_group(index: Index, settings: SearchSettings, group: TermGroup, group_c
     sums.matched |= hit
     in_para, in_section = units.holding(group_cols)
     # None where no heading (title) holds the group: its terms below would all be zero.
-    heading_hits = field_hits(index.heading_terms, group)
-    in_heading = present(heading_hits, work.sections, sums.section) if len(heading_hits) else None
+    heading_ids = heading_hits(index, group)
+    in_heading = (present(heading_ids, work.sections, sums.section) if len(heading_ids)
+                  else None)
     in_title = first.in_title
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
@@ -238,7 +240,7 @@ def rank(scored: Scored, limit: int | None = None) -> np.ndarray:
     if limit is not None and len(scores) > 4 * limit:
         # Keep all that tie with the limit-th score, so the tie-break sees every one of them.
         kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        keep = np.flatnonzero(scores >= kth)
+        keep = (scores >= kth).nonzero()[0]
         return keep[np.lexsort((scored.rows[keep], -scores[keep]))][:limit]
     return np.lexsort((scored.rows, -scores))[:limit]
 

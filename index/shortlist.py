@@ -18,7 +18,7 @@ from itertools import accumulate
 import numpy as np
 
 from .corpus import Index
-from .evidence import Columns, field_hits, group_idf, title_focus, unseen_weight
+from .evidence import Columns, group_idf, title_focus, title_hits, unseen_weight
 from .query import Query
 from .scratch import Scratch, distinct
 from .settings import SearchSettings
@@ -52,7 +52,7 @@ def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray,
     entry = np.arange(len(rows), dtype=work.position.dtype)
     work.position[rows] = entry
     owner = work.position[rows]
-    taken = np.flatnonzero(owner == entry)
+    taken = (owner == entry).nonzero()[0]
     return rows[taken], taken, owner
 
 
@@ -89,7 +89,7 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
         # rows are consecutive): no look-up of every candidate's source.
         named_sources = np.flatnonzero((title_base != 0) | (title_close != 0))
         at, source = _candidates_of(index, named_sources, every, work)
-        slot = np.searchsorted(taken, at)
+        slot = taken.searchsorted(at)
         base[slot] += title_base[source]
         close[slot] += title_close[source]
     base *= _row_factors(index, query, settings)[rows]
@@ -117,12 +117,12 @@ def _best(scores: np.ndarray, size: int) -> np.ndarray:
     if n >= _SAMPLED_ABOVE * size:
         sample = scores[::_SAMPLE_STEP]
         floor = np.partition(sample, len(sample) - size)[len(sample) - size]
-        above = np.flatnonzero(scores >= floor)
-        picked = above[np.argpartition(scores[above], len(above) - size)[len(above) - size:]]
+        above = (scores >= floor).nonzero()[0]
+        picked = above[scores[above].argpartition(len(above) - size)[len(above) - size:]]
         last = scores[picked].min()
         if np.count_nonzero(scores[above] == last) == np.count_nonzero(scores[picked] == last):
             return picked
-    return np.argpartition(scores, everyone)[everyone:]
+    return scores.argpartition(everyone)[everyone:]
 
 
 # A sample of every _SAMPLE_STEP-th score, when there are _SAMPLED_ABOVE × as many as wanted
@@ -179,7 +179,7 @@ def _entries(index: Index, query: Query, settings: SearchSettings,
     for group, group_cols in zip(query.groups, cols, strict=True):
         idf = group_idf(index, group)
         weight = (idf if idf > 0 else unseen) if group.required else 0.0
-        hits = field_hits(index.title_terms, group) if not group.party else ()
+        hits = title_hits(index, group) if not group.party else ()
         for term_ids, term_counts, factor in group_cols:
             if len(hits):
                 titled.append((len(ids), hits))
@@ -221,7 +221,7 @@ def _title_discounts(index: Index, settings: SearchSettings, rows: np.ndarray,
     """
     bounds = np.zeros(2 * len(hits) + 2, dtype=np.int64)  # 0, each source's first and end, …
     bounds[1:-1:2], bounds[2:-1:2] = index.source_first[hits], index.source_end[hits]
-    cuts = np.searchsorted(rows, bounds)
+    cuts = rows.searchsorted(bounds)
     cuts[-1] = len(rows)  # … and past the last row
     factor = np.ones(2 * len(hits) + 1)
     # The runs between the cuts: outside the titled sources, inside the first one, outside…
@@ -236,7 +236,7 @@ def _title_evidence(index: Index, query: Query, settings: SearchSettings,
     focus = title_focus(index, settings)
     unseen = unseen_weight(index, query)
     for group in query.groups:
-        hits = field_hits(index.title_terms, group)
+        hits = title_hits(index, group)
         if not len(hits):
             continue
         if evidence is None or close is None:
