@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as memo_field
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
 
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
-    kept = index.derive("group idfs", dict)  # ~55 reads a question, of ~7 groups
+    kept = _memo(index).idfs  # ~55 reads a question, of ~7 groups
     found = kept.get(group.terms)
     if found is None:
         found = _group_idf(index, group)
@@ -174,18 +175,17 @@ def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:
 
 def title_hits(index: Index, group: TermGroup) -> np.ndarray:
     """field_hits of the sources' titles, kept per index (~20 reads a question; read-only)."""
-    return _kept_hits(index, "title hits", index.title_terms, group)
+    return _kept_hits(_memo(index).titles, index.title_terms, group)
 
 
 def heading_hits(index: Index, group: TermGroup) -> np.ndarray:
     """field_hits of the sections' headings, kept per index (read-only)."""
-    return _kept_hits(index, "heading hits", index.heading_terms, group)
+    return _kept_hits(_memo(index).headings, index.heading_terms, group)
 
 
-def _kept_hits(index: Index, name: str, field: Mapping[str, np.ndarray],
+def _kept_hits(kept: dict[GroupTerms, np.ndarray], field: Mapping[str, np.ndarray],
                group: TermGroup) -> np.ndarray:
     """A group's field_hits, made once per index and group terms."""
-    kept: dict[tuple[tuple[str, float], ...], np.ndarray] = index.derive(name, dict)
     found = kept.get(group.terms)
     if found is None:
         found = _read_only(field_hits(field, group))
@@ -193,6 +193,23 @@ def _kept_hits(index: Index, name: str, field: Mapping[str, np.ndarray],
             kept.clear()
         kept[group.terms] = found
     return found
+
+
+GroupTerms = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class _GroupMemo:
+    """What a group's terms give in one index, kept for the next question (one derived value)."""
+
+    idfs: dict[GroupTerms, float] = memo_field(default_factory=dict)
+    titles: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
+    headings: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
+
+
+def _memo(index: Index) -> _GroupMemo:
+    """The index's per-group memo."""
+    return index.derive("per group", _GroupMemo)
 
 
 _NO_HITS = _read_only(np.zeros(0, dtype=np.int32))
