@@ -68,13 +68,14 @@ _NO_CANDIDATES = Scored(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
 
 def score_query(index: Index, query: Query, settings: SearchSettings,
                 lo: int = 0, hi: int | None = None, limit: int | None = None,
-                at_row: int | None = None) -> Scored:
+                at_row: int | None = None, keep: tuple[int, int] | None = None) -> Scored:
     """Score the sentences in rows [lo, hi) that share a term with the query (or its titles).
 
     Two stages: every candidate's score from its own words and title first (index/shortlist);
     then every signal only on the best few hundred of them (shortlist.SHORTLIST_ROWS;
-    all of them without a limit). With `at_row`, only that sentence's scores (a candidate's
-    signals do not depend on the other candidates).
+    all of them without a limit), and every candidate in rows [keep) whatever its first-stage
+    score. With `at_row`, only that sentence's scores (a candidate's signals do not depend on the
+    other candidates).
     """
     hi = index.size if hi is None else hi
     cols = [columns(index, g, lo, hi) for g in query.groups]
@@ -84,7 +85,7 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     if at_row is not None:
         return _second_stage(index, query, settings, cols, titled, (lo, hi), np.array([at_row]))
     rows = _titled_rows(index, titled, lo, hi)
-    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit)
+    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit, keep)
     if not len(picked):
         return _NO_CANDIDATES
     return _second_stage(index, query, settings, cols, titled, (lo, hi), picked)

@@ -71,8 +71,13 @@ def _candidates_of(index: Index, sources: np.ndarray, every: np.ndarray,
 
 
 def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-                titled: np.ndarray, work: Scratch, limit: int | None) -> np.ndarray:
-    """The candidates with the best first-stage scores, ascending (every one without a limit)."""
+                titled: np.ndarray, work: Scratch, limit: int | None,
+                keep: tuple[int, int] | None = None) -> np.ndarray:
+    """The candidates with the best first-stage scores, ascending (every one without a limit).
+
+    The candidates in rows [keep) are kept whatever their score: a follow-up's lead for the
+    source shown last (index/conversation_search.prefer_near) may lift any of them.
+    """
     entries = _entries(index, query, settings, cols)
     every = np.concatenate([entries.rows, titled.astype(np.intp)]) if len(titled) else entries.rows
     rows, taken, owner = candidates(every, work)
@@ -102,7 +107,10 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
         coord /= total
         coord += 1.0 - settings.coord_weight
         base *= coord
-    return np.sort(rows[_best(base, size)])
+    best = _best(base, size)
+    if keep is not None:
+        best = np.union1d(best, np.flatnonzero((rows >= keep[0]) & (rows < keep[1])))
+    return np.sort(rows[best])
 
 
 def _best(scores: np.ndarray, size: int) -> np.ndarray:

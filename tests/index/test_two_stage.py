@@ -61,7 +61,7 @@ def _counting_cuts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     def counted(*args, **kwargs):
         picked = real(*args, **kwargs)
-        everyone = real(*args[:-1], None)
+        everyone = real(*args[:6], None, *args[7:])  # the same call without a limit
         cuts.append(len(everyone) - len(picked))
         return picked
 
