@@ -91,10 +91,12 @@ class Index:
         return self.source_first + np.fromiter((s.count for s in self.sources), dtype=np.int64,
                                                count=len(self.sources))
 
-    def source_rows(self, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The rows of some sources (each one's run, in their order), and each row's source."""
-        first, end = self.source_first[sources], self.source_end[sources]
-        lengths = end - first
+    def source_rows(self, sources: np.ndarray, lo: int = 0,
+                    hi: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The rows [lo, hi) of some sources (each one's run, in their order), and their sources."""
+        first = np.maximum(self.source_first[sources], lo)
+        end = self.source_end[sources] if hi is None else np.minimum(self.source_end[sources], hi)
+        lengths = np.maximum(end - first, 0)
         # Each source's run of rows, back to back: a run's k-th row is its first + k.
         starts = np.cumsum(lengths) - lengths
         rows = np.repeat(first - starts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)

@@ -140,13 +140,7 @@ def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.
 
 def _titled_rows(index: Index, titled: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """The rows [lo, hi) of the titled sources."""
-    first = np.maximum(index.source_first[titled], lo)
-    end = np.minimum(index.source_end[titled], hi)
-    first, end = first[end > first], end[end > first]
-    lengths = end - first
-    # Each source's run of rows, back to back: a run's k-th row is its first + k.
-    starts = np.cumsum(lengths) - lengths
-    return np.repeat(first - starts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+    return index.source_rows(titled, lo, hi)[0]
 
 
 @dataclass(frozen=True)
