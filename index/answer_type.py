@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .bm25 import Postings
-from .corpus import Index
+from .corpus import Index, remembered
 from .cues import _MONTHS, _NUMBER_WORDS, frame_words
 from .evidence import group_idf
 from .models import Passage
@@ -103,7 +103,7 @@ class ShownText:
     terms: frozenset[str]
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     postings: Postings | None = None
-    held: dict[str, bool] = field(default_factory=dict, compare=False)  # asked so far
+    held: dict[str, bool] = field(default_factory=dict)  # asked so far
 
     def holds(self, term: str) -> bool:
         """Whether the shown text yields this term."""
@@ -119,9 +119,10 @@ class ShownText:
         if self.postings is None or not len(self.rows):
             return False
         ids = self.postings.ids[self.postings.span(term)]
-        at = ids.searchsorted(self.rows)
-        return bool(((at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == self.rows)).any()) \
-            if len(ids) else False
+        if not len(ids):
+            return False
+        at = np.minimum(ids.searchsorted(self.rows), len(ids) - 1)
+        return bool((ids[at] == self.rows).any())
 
 
 def _kind(question: str) -> tuple[Callable[[str], bool], str] | None:
@@ -142,15 +143,9 @@ def shown_text(index: Index, passage: Passage) -> ShownText:
     Kept per index for the rows seen last: each check of a question reads the same passages.
     """
     row = passage.sentence_ids[passage.match_offset]
-    key = (row, passage.citation.title, passage.citation.section)
     kept: dict[tuple[int, str, str | None], ShownText] = index.derive("shown texts", dict)
-    found = kept.get(key)
-    if found is None:
-        found = _shown_text(index, row, passage)
-        if len(kept) >= _KEPT_SHOWN:
-            kept.clear()
-        kept[key] = found
-    return found
+    return remembered(kept, (row, passage.citation.title, passage.citation.section),
+                      lambda: _shown_text(index, row, passage), _KEPT_SHOWN)
 
 
 _KEPT_SHOWN = 4096

@@ -15,6 +15,7 @@ from .models import Citation, SourceInfo
 from .scratch import distinct
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 # Every kind of question's row factors (8 today), the position factors, the norms, title focus.
 _KEPT_DERIVED = 16
@@ -164,3 +165,16 @@ class Index:
             if source.source_id == source_id:
                 return i
         return None
+
+
+_MISSING = object()
+
+
+def remembered(memo: dict[K, T], key: K, make: Callable[[], T], limit: int) -> T:
+    """memo[key], made on first use; a memo reaching `limit` entries starts over (bounded)."""
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        if len(memo) >= limit:
+            memo.clear()
+        found = memo[key] = make()
+    return found  # type: ignore[return-value]

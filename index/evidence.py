@@ -8,7 +8,7 @@ from dataclasses import field as memo_field
 
 import numpy as np
 
-from .corpus import Index
+from .corpus import Index, remembered
 from .query import Query, TermGroup
 from .scratch import Scratch, present
 from .settings import SearchSettings
@@ -68,46 +68,28 @@ def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
 
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
-    kept = _memo(index).idfs  # ~55 reads a question, of ~7 groups
-    found = kept.get(group.terms)
-    if found is None:
-        found = _group_idf(index, group)
-        if len(kept) >= _KEPT_IDFS:
-            kept.clear()
-        kept[group.terms] = found
-    return found
+    # ~55 reads a question, of ~7 groups: kept per index
+    return remembered(_memo(index).idfs, group.terms, lambda: _group_idf(index, group),
+                      _KEPT_IDFS)
 
 
 def _group_idf(index: Index, group: TermGroup) -> float:
     """group_idf, from each term's kept idf."""
-    idf = _term_idfs(index)
-    best = None
-    for term, factor in group.terms:
-        weight = idf.get(term, _UNASKED)
-        if weight is _UNASKED:
-            weight = _remember_idf(index, idf, term)
-        if weight is not None and (best is None or weight * factor > best):
-            best = weight * factor
-    return 0.0 if best is None else best
+    idfs = [_term_idf(index, term) for term, _ in group.terms]
+    known = [idf * factor for idf, (_, factor) in zip(idfs, group.terms, strict=True)
+             if idf is not None]
+    return max(known) if known else 0.0
 
 
-_UNASKED = object()
-_KEPT_IDFS = 1 << 18  # terms asked about; unseen words are remembered too, so it is bounded
+_KEPT_IDFS = 1 << 18  # terms (and groups) asked about; unseen words are kept too: bounded
 
 
-def _term_idfs(index: Index) -> dict[str, float | None]:
-    """Each term asked about so far: its idf as a float (None: the sources never use it)."""
-    return index.derive("term idfs", dict)
-
-
-def _remember_idf(index: Index, idf: dict[str, float | None], term: str) -> float | None:
-    """A term's idf (None: unseen), kept for the next question: numpy lookups cost ~0.3 µs."""
+def _term_idf(index: Index, term: str) -> float | None:
+    """A term's idf as a float (None: the sources never use it), kept (a numpy look-up: ~0.3 µs)."""
     p = index.postings
-    weight = float(p.idf[p.vocab[term]]) if term in p.vocab else None
-    if len(idf) >= _KEPT_IDFS:
-        idf.clear()
-    idf[term] = weight
-    return weight
+    return remembered(_memo(index).term_idfs, term,
+                      lambda: float(p.idf[p.vocab[term]]) if term in p.vocab else None,
+                      _KEPT_IDFS)
 
 
 def unseen_weight(index: Index, query: Query) -> float:
@@ -186,13 +168,8 @@ def heading_hits(index: Index, group: TermGroup) -> np.ndarray:
 def _kept_hits(kept: dict[GroupTerms, np.ndarray], field: Mapping[str, np.ndarray],
                group: TermGroup) -> np.ndarray:
     """A group's field_hits, made once per index and group terms."""
-    found = kept.get(group.terms)
-    if found is None:
-        found = _read_only(field_hits(field, group))
-        if len(kept) >= _KEPT_HITS:
-            kept.clear()
-        kept[group.terms] = found
-    return found
+    return remembered(kept, group.terms, lambda: _read_only(field_hits(field, group)),
+                      _KEPT_HITS)
 
 
 GroupTerms = tuple[tuple[str, float], ...]
@@ -203,6 +180,7 @@ class _GroupMemo:
     """What a group's terms give in one index, kept for the next question (one derived value)."""
 
     idfs: dict[GroupTerms, float] = memo_field(default_factory=dict)
+    term_idfs: dict[str, float | None] = memo_field(default_factory=dict)
     titles: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
     headings: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
 
