@@ -10,6 +10,7 @@ from functools import cache
 
 import numpy as np
 
+from .corpus import remembered
 from .datafiles import data_lines
 from .tokens import tokenize_phrase
 
@@ -151,11 +152,10 @@ class _Spellings:
 
     def closest(self, term: str) -> str | None:
         """The vocabulary's term a term most likely misspells, or None (kept per term)."""
-        known = self.found.get(term, _UNSEEN)
-        if known != _UNSEEN:
-            return known
-        if len(self.found) >= _KEPT_SPELLINGS:
-            self.found.clear()
+        return remembered(self.found, term, lambda: self._closest(term), _KEPT_SPELLINGS)
+
+    def _closest(self, term: str) -> str | None:
+        """closest, worked out."""
         shapes = [self._folded((term[:1], n)) for n in range(len(term) - 2, len(term) + 3)]
         typed = _transliterated(term)
         letters = _letter_counts([typed])[0]
@@ -167,10 +167,8 @@ class _Spellings:
         # difflib's choice (the highest ratio, then the greatest form) whatever the order.
         best = difflib.get_close_matches(typed, list(dict.fromkeys(likely)), n=1,
                                          cutoff=_MISSPELLING)
-        known = min(v for shape in shapes if (v := shape.first_term.get(best[0]))) \
+        return min(v for shape in shapes if (v := shape.first_term.get(best[0]))) \
             if best else None
-        self.found[term] = known
-        return known
 
 
 def _letter_counts(words: list[str], lengths: np.ndarray | None = None) -> np.ndarray:
@@ -183,7 +181,6 @@ def _letter_counts(words: list[str], lengths: np.ndarray | None = None) -> np.nd
 
 _BINS = 32  # a to z fall in bins of their own; other letters may share one (a looser bound)
 _KEPT_SPELLINGS = 4096
-_UNSEEN = ""  # no term: not an answer (None is one)
 _ROUNDING = 1e-9  # the bound and difflib may round 2·matches / length apart in the last bit
 _SPELLINGS: list[tuple[Collection[str], int, _Spellings]] = []
 
