@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/bench_scale.py [--sizes 1000,100000,1000000] [--queries 300]
 Each phase runs in a fresh process so load time and serving memory are measured cold and alone.
 The headline is the answer path, `Engine.ask` (every signal, passages and citations), timed after
-50 other questions warmed the process up; the BM25 core (benchmarks/topk.py, exact top 10) and
+50 other questions warmed the process up, and a follow-up turn after each of them (`ask_turn`,
+the thread path); the BM25 core (benchmarks/topk.py, exact top 10) and
 rank-bm25's `get_scores` are timed beside it.
 If tantivy-py is installed (`pip install -e .[bench]`), tantivy is timed on the same sentences and
 queries (speed only; see benchmarks/tantivy_bench.py). The last table printed is the README's.
@@ -29,6 +30,9 @@ from tantivy_bench import phase_tantivy  # noqa: E402
 RANK_BM25_FULL_LIMIT = 200_000  # above this, rank-bm25's get_scores is timed on a subset
 RANK_BM25_SUBSET = 20
 WARMUP_QUERIES = 50  # untimed questions each serving process answers first
+# A turn after each timed question's answer, in a thread: elliptical, so it carries the
+# question's words and leads with the passage shown (index/conversation).
+FOLLOW_UPS = ("and why?", "who said that?", "how many?", "when was that?", "what about the others?")
 
 
 def _worker(mode: str, *args: str) -> dict:
@@ -81,6 +85,7 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
 
     from topk import top_k_scores
 
+    from index.conversation import next_turn
     from index.engine import Engine
     from index.store import load_index
     from index.tokens import tokenize
@@ -106,6 +111,13 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
         t = time.perf_counter()
         engine.ask(q)
         ask_ms.append((time.perf_counter() - t) * 1000)
+    # A follow-up in a thread: each question's answer shown, then a turn that leans on it.
+    turn_ms = []
+    for number, q in enumerate(questions):
+        history = [next_turn([], q, engine.ask(q))]
+        t = time.perf_counter()
+        engine.ask_turn(FOLLOW_UPS[number % len(FOLLOW_UPS)], history)
+        turn_ms.append((time.perf_counter() - t) * 1000)
     # Serving memory is what answering needs; the BM25 core below derives every posting's
     # weight (benchmark-only code, not part of serving), so the peak is read before it.
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -118,7 +130,8 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
     Path(queries_path + ".tops.json").write_text(json.dumps(tops), encoding="utf-8")
     disk = sum(f.stat().st_size for f in Path(idx).glob("gen-*/*"))
     return {"open_s": open_s, "load_s": load_s, "base": _percentiles(base_ms),
-            "ask": _percentiles(ask_ms), "rss_mb": rss_mb, "disk_mb": disk / 2**20}
+            "ask": _percentiles(ask_ms), "turn": _percentiles(turn_ms), "rss_mb": rss_mb,
+            "disk_mb": disk / 2**20}
 
 
 def _oracle_top(model: object, inverted: dict[str, list[int]], terms: list[str],
@@ -194,17 +207,19 @@ def run_size(size: int, n_queries: int, workdir: Path) -> dict:
 def table(results: list[dict]) -> str:
     """Every figure as a Markdown table."""
     head = ("| sentences | build s | change / add / remove 1 source s | Engine.open s "
-            "| load_index s | Engine.ask p50 / p99 ms | BM25 core p50 / p99 ms "
+            "| load_index s | Engine.ask p50 / p99 ms | follow-up p50 / p99 ms "
+            "| BM25 core p50 / p99 ms "
             "| serving peak RSS MB | index MB | rank-bm25 get_scores p50 ms (n) "
             "| ask vs rank-bm25 | top-10 exact | tantivy p50 / p99 ms | tantivy build s "
             "| tantivy top-10 overlap |")
-    lines = [head, "|" + "---|" * 15]
+    lines = [head, "|" + "---|" * 16]
     for r in results:
         lines.append(
             f"| {r['sentences']:,} | {r['build_s']:.1f} "
             f"| {r['change_s']:.2f} / {r['add_s']:.2f} / {r['remove_s']:.2f} "
             f"| {r['open_s']:.3f} | {r['load_s']:.3f} "
-            f"| {r['ask'][0]:.3f} / {r['ask'][1]:.2f} | {r['base'][0]:.3f} / {r['base'][1]:.2f} "
+            f"| {r['ask'][0]:.3f} / {r['ask'][1]:.2f} | {r['turn'][0]:.3f} / {r['turn'][1]:.2f} "
+            f"| {r['base'][0]:.3f} / {r['base'][1]:.2f} "
             f"| {r['rss_mb']:.0f} | {r['disk_mb']:.0f} | {r['naive_p50']:.1f} ({r['naive_n']}) "
             f"| {r['naive_p50'] / max(r['ask'][0], 1e-9):,.0f}× "
             f"| {r['checked'] - r['mismatches']}/{r['checked']} | {_tantivy_cells(r)} |")
@@ -226,16 +241,18 @@ def _ms(x: float) -> str:
 
 def readme_table(results: list[dict]) -> str:
     """The README's table: the answer path first, beside rank-bm25 and tantivy in the same run."""
-    lines = ["| sentences | Engine.ask p50 / p99 ms | rank-bm25 get_scores p50 ms "
+    lines = ["| sentences | Engine.ask p50 / p99 ms | follow-up p50 / p99 ms "
+             "| rank-bm25 get_scores p50 ms "
              "| ask vs rank-bm25 | tantivy p50 / p99 ms | BM25 core p50 / p99 ms | build s "
              "| 1-source update s | load s | peak RSS MB | index MB | top-10 exact |",
-             "|" + "---|" * 12]
+             "|" + "---|" * 13]
     for r in results:
         tantivy = (f"{_ms(r['tantivy'][0])} / {_ms(r['tantivy'][1])}" if "tantivy" in r
                    else "not installed")
         lines.append(
             f"| {r['sentences']:,} | {_ms(r['ask'][0])} / {_ms(r['ask'][1])} "
-            f"| {_ms(r['naive_p50'])} | {r['naive_p50'] / max(r['ask'][0], 1e-9):,.0f}× "
+            f"| {_ms(r['turn'][0])} / {_ms(r['turn'][1])} | {_ms(r['naive_p50'])} "
+            f"| {r['naive_p50'] / max(r['ask'][0], 1e-9):,.0f}× "
             f"| {tantivy} | {_ms(r['base'][0])} / {_ms(r['base'][1])} | {r['build_s']:.1f} "
             f"| {r['incremental_s']:.2f} | {r['open_s']:.2f} | {r['rss_mb']:.0f} "
             f"| {r['disk_mb']:.0f} | {r['checked'] - r['mismatches']}/{r['checked']} |")

@@ -15,6 +15,7 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,14 +71,21 @@ def answer_shape(engine: Engine, q: EvalQuestion, context: int) -> tuple:
              for p in result.passages])
 
 
-def exhaustive_shapes(engine: Engine, questions: list[EvalQuestion], context: int) -> list:
-    """The answers with every candidate scored (no shortlist)."""
+@contextmanager
+def exhaustive_mode() -> Iterator[None]:
+    """Every candidate scored (no shortlist) while inside."""
     sizes = shortlist_module.SHORTLIST_ROWS, shortlist_module.SHORTLIST_PER_ROW
     shortlist_module.SHORTLIST_ROWS = 10**9  # the shortlist then holds every candidate
     try:
-        return [answer_shape(engine, q, context) for q in questions]
+        yield
     finally:
         shortlist_module.SHORTLIST_ROWS, shortlist_module.SHORTLIST_PER_ROW = sizes
+
+
+def exhaustive_shapes(engine: Engine, questions: list[EvalQuestion], context: int) -> list:
+    """The answers with every candidate scored (no shortlist)."""
+    with exhaustive_mode():
+        return [answer_shape(engine, q, context) for q in questions]
 
 
 def differing(engine: Engine, questions: list[EvalQuestion], context: int,

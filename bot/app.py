@@ -153,7 +153,7 @@ class CitebotBot(commands.Bot):
         await self._stop_tasks()
         await super().close()
         await self.feedback.close()
-        self.conversations.close()
+        await self.conversations.aclose()
 
     async def _stop_tasks(self) -> None:
         """Cancel the background tasks; wait a bounded time, naming any that will not stop."""

@@ -20,6 +20,7 @@ from index.models import PassageKey
 
 log = logging.getLogger(__name__)
 DB_NAME = "conversations.sqlite3"
+CLOSE_WRITES_S = 5.0  # at shutdown, turns being written get this long before the store closes
 _FAILURES = (sqlite3.Error, OSError, ValueError)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -51,15 +52,23 @@ class ConversationStore:
         self.idle_seconds = follow_up_minutes * 60.0
         self._clock = clock
         self._lock = threading.Lock()
-        self._closed = False
+        self._closed = self._closing = False
+        self._writes: set[asyncio.Future[None]] = set()  # turns being written, for aclose
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
-            self._closed = True
+            self._closed = self._closing = True
             self._db.close()
+
+    async def aclose(self, timeout: float = CLOSE_WRITES_S) -> None:
+        """Let the turns being written finish (bounded), then close: their answers were sent."""
+        writes, self._closing = set(self._writes), True
+        if writes:
+            await asyncio.wait(writes, timeout=timeout)
+        await asyncio.to_thread(self.close)
 
     def history(self, conversation: str) -> list[Turn]:
         """The conversation's last turns, oldest first; none when it has been idle too long."""
@@ -79,6 +88,9 @@ class ConversationStore:
         now = self._clock()
         shown = "\n".join(str(k) for k in turn.shown)
         with self._lock:
+            if self._closed:  # the bot shut down while this answer was on its way
+                log.debug("store closed; turn of %s not kept", conversation)
+                return
             self._db.execute(
                 "INSERT INTO turns (conversation, channel_id, thread_id, question, issue, side,"
                 " shown, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -116,12 +128,16 @@ class ConversationStore:
                         thread_id: int | None = None,
                         answer_message_id: int | None = None) -> None:
         """`add_turn` off the event loop; a failure is logged and the turn forgotten."""
-        if self._closed:  # an answer finishing while the bot shuts down: nothing is wrong
+        if self._closing:  # an answer finishing while the bot shuts down: nothing is wrong
             log.debug("bot closing; turn of %s not kept", conversation)
             return
+        write = asyncio.ensure_future(asyncio.to_thread(
+            self.add_turn, conversation, turn, channel_id=channel_id, thread_id=thread_id,
+            answer_message_id=answer_message_id))
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
         try:
-            await asyncio.to_thread(self.add_turn, conversation, turn, channel_id=channel_id,
-                                    thread_id=thread_id, answer_message_id=answer_message_id)
+            await asyncio.shield(write)  # a cancelled answer still lets its turn be written
         except _FAILURES as exc:
             log.warning("conversation store unwritable (%s); turn not kept", exc)
 

@@ -55,15 +55,29 @@ def expansion(text: str, letters: str) -> tuple[str, ...] | None:
     return None
 
 
+_WORD = r"[^\W\d_]*"
+_BETWEEN = rf"(?:[\s-]+(?:{'|'.join(sorted(_SKIPPED - {'&'}))}|&)(?=[\s-]))*[\s-]+"
+
+
 @cache
 def _phrase_re(letters: str) -> re.Pattern[str]:
     """A phrase whose words start with these letters in turn, small words between skipped."""
-    word = r"[^\W\d_]*"
-    between = rf"(?:[\s-]+(?:{'|'.join(sorted(_SKIPPED - {'&'}))}|&)(?=[\s-]))*[\s-]+"
-    parts = [rf"(?P<w{i}>{re.escape(letter)}{word})" for i, letter in enumerate(letters)]
+    parts = [rf"(?P<w{i}>{re.escape(letter)}{_WORD})" for i, letter in enumerate(letters)]
     # A lookahead finds every start, overlapping ones too; each word ends at a word's end.
-    body = between.join(rf"{part}\b" for part in parts)
+    body = _BETWEEN.join(rf"{part}\b" for part in parts)
     return re.compile(rf"(?<![^\W_])(?=({body}))", re.IGNORECASE)
+
+
+@cache
+def _ascii_phrase_re(letters: str) -> re.Pattern[str]:
+    """Where _phrase_re finds a phrase in an ASCII text, found ~3x faster (ASCII letters only).
+
+    The first letter is matched by case, as an ASCII text can spell it only in its two cases:
+    the search then skips to the next place that letter is, instead of trying every place.
+    """
+    first = f"(?-i:[{letters[0]}{letters[0].upper()}])(?<![^\\W_].){_WORD}"
+    words = [first, *(f"{re.escape(letter)}{_WORD}" for letter in letters[1:])]
+    return re.compile(_BETWEEN.join(rf"{word}\b" for word in words), re.IGNORECASE)
 
 
 def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: float) -> Query:
@@ -75,6 +89,9 @@ def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: floa
                if (forms := acronym_letters(g.surface))
                and not index.uses_any(t for t, _ in g.terms)}
     if not pending:
+        return query
+    texts = list(texts)
+    if not _may_spell(texts, pending.values()):
         return query
     found: dict[str, str] = {}
     for text in texts:
@@ -89,6 +106,20 @@ def with_acronyms(index: Index, query: Query, texts: Iterable[str], weight: floa
     groups = tuple(replace(g, alternatives=(*g.alternatives, (found[g.term], weight)), name=False)
                    if g.term in found else g for g in query.groups)
     return replace(query, groups=groups)
+
+
+def _may_spell(texts: list[str], forms: Iterable[tuple[str, ...]]) -> bool:
+    """Whether a phrase in one of `texts` may spell one of the forms (False: none can).
+
+    One search of all the texts at once, instead of one per text and form: most questions'
+    unknown words spell nothing. A match never spans the NUL between two texts.
+    """
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:  # a text holds a NUL itself: look text by text
+        return True
+    ascii_text = joined.isascii()
+    return any((_ascii_phrase_re(f) if ascii_text and f.isascii() else _phrase_re(f)).search(joined)
+               for fs in forms for f in fs)
 
 
 def _rarest(index: Index, words: Iterable[str]) -> str | None:

@@ -19,10 +19,10 @@ from .answer_type import (
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
     covered,
+    led_rows,
     prefer_near,
     same_subject,
     with_carried,
-    with_neighbourhood,
 )
 from .corpus import Index
 from .duplicates import Terms, content_terms, same_fact
@@ -102,12 +102,13 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)
     # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
     limit = 2 * asking.top * (2 * context + 2)
-    # A follow-up's lead for the passage shown last reorders: every candidate is scored then.
-    scored = score_query(index, query, settings, lo, hi, limit=None if prefer else limit)
+    # A follow-up's lead for the source shown last can lift any of its sentences (rows elsewhere
+    # only step back): all of that source's candidates are scored, the shortlist for the rest.
+    scored = score_query(index, query, settings, lo, hi, limit=limit,
+                         keep=led_rows(index, prefer) if prefer else None)
     if prefer and not carried and not same_subject(index, asked, prefer):
         prefer = ()  # a full question about nothing just shown: a new subject, unmarked
     if prefer:
-        scored = with_neighbourhood(index, query, settings, scored, prefer, (lo, hi))
         scored = prefer_near(index, scored, prefer, asked, reach=context)
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, asking.top, context,

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .corpus import Index
+import numpy as np
+
+from .bm25 import Postings
+from .corpus import Index, remembered
 from .cues import _MONTHS, _NUMBER_WORDS, frame_words
 from .evidence import group_idf
 from .models import Passage
 from .names import misspells
 from .query import Query, TermGroup
-from .tokens import spans
+from .tokens import normalize, spans
 
 _MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
@@ -87,12 +90,39 @@ _SPEAKER_RE = re.compile(
     r"proposed|claim|claimed|mean|make|feel)\b", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds arrays and a memo
 class ShownText:
-    """A shown passage as the check reads it: its words (±1 around the match) and their terms."""
+    """A shown passage as the check reads it: its words (±1 around the match) and their terms.
+
+    The terms of the neighbour sentences are not tokenized: a row holds a term exactly when the
+    term's postings hold the row (the build tokenized the very text it stores). `terms` holds
+    the others' (the matched sentence, title, heading), or all when the join needs the tokenizer.
+    """
 
     text: str
     terms: frozenset[str]
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    postings: Postings | None = None
+    held: dict[str, bool] = field(default_factory=dict)  # asked so far
+
+    def holds(self, term: str) -> bool:
+        """Whether the shown text yields this term."""
+        if term in self.terms:
+            return True
+        found = self.held.get(term)
+        if found is None:
+            found = self.held[term] = self._in_rows(term)
+        return found
+
+    def _in_rows(self, term: str) -> bool:
+        """Whether one of the neighbour rows holds the term (one binary search of its postings)."""
+        if self.postings is None or not len(self.rows):
+            return False
+        ids = self.postings.ids[self.postings.span(term)]
+        if not len(ids):
+            return False
+        at = np.minimum(ids.searchsorted(self.rows), len(ids) - 1)
+        return bool((ids[at] == self.rows).any())
 
 
 def _kind(question: str) -> tuple[Callable[[str], bool], str] | None:
@@ -108,15 +138,58 @@ def answer_kind(question: str) -> Callable[[str], bool] | None:
 
 
 def shown_text(index: Index, passage: Passage) -> ShownText:
-    """The matched sentence ±1 (same section), with its source's title and section heading."""
+    """The matched sentence ±1 (same section), with its source's title and section heading.
+
+    Kept per index for the rows seen last: each check of a question reads the same passages.
+    """
     row = passage.sentence_ids[passage.match_offset]
+    kept: dict[tuple[int, str, str | None], ShownText] = index.derive("shown texts", dict)
+    return remembered(kept, (row, passage.citation.title, passage.citation.section),
+                      lambda: _shown_text(index, row, passage), _KEPT_SHOWN)
+
+
+_KEPT_SHOWN = 4096
+
+
+def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
+    """The matched sentence ±1 at `row`, with the passage's title and section heading."""
     section = index.sent_section[row]
     rows = [r for r in (row - 1, row, row + 1)
             if 0 <= r < index.size and index.sent_section[r] == section]
-    text = " ".join(index.sentence(r) for r in rows)
-    around = f"{passage.citation.title} {passage.citation.section or ''}"
-    terms = frozenset(t for _, _, ts in spans(f"{text} {around}") for t in ts)
-    return ShownText(text, terms)
+    sentences = [index.sentence(r) for r in rows]
+    parts = [*sentences, passage.citation.title, passage.citation.section or ""]
+    if _runs_on(parts):
+        return ShownText(" ".join(sentences), joined_terms(parts))
+    # The matched sentence's and the title's spans are kept (answering read them already).
+    own = [index.sentence(row), passage.citation.title, passage.citation.section or ""]
+    others = np.array([r for r in rows if r != row], dtype=index.postings.ids.dtype)
+    return ShownText(" ".join(sentences), _part_terms(own), others, index.postings)
+
+
+# A part ending so that a token could run on across the space after it ("5" + "million").
+_RUNS_ON_RE = re.compile(r"[\d,$£€¥]\Z")
+
+
+def joined_terms(parts: Sequence[str]) -> frozenset[str]:
+    """The terms of the parts joined by spaces, from each part's own spans where that is the same.
+
+    A token spans whitespace only after a number or a currency sign ("5 million", "$ 5"), so
+    elsewhere a join splits no token: each part's spans are then the tokenizer's own (kept for
+    the sentences answering read already: the matched one, a title).
+    """
+    if _runs_on(parts):
+        return frozenset(t for _, _, ts in spans(" ".join(parts)) for t in ts)
+    return _part_terms(parts)
+
+
+def _runs_on(parts: Sequence[str]) -> bool:
+    """Whether a token may run on across a space joining the parts (then tokenize the join)."""
+    return any(_RUNS_ON_RE.search(normalize(part)) for part in parts[:-1])
+
+
+def _part_terms(parts: Sequence[str]) -> frozenset[str]:
+    """The terms of each part's own spans."""
+    return frozenset(t for part in parts for _, _, ts in spans(part) for t in ts)
 
 
 def _has(group: TermGroup, terms: frozenset[str]) -> bool:
@@ -124,11 +197,16 @@ def _has(group: TermGroup, terms: frozenset[str]) -> bool:
     return any(t in terms for t, _ in group.terms)
 
 
+def _shows(group: TermGroup, shown: ShownText) -> bool:
+    """Whether a shown passage holds the group's term or one of its alternatives."""
+    return any(shown.holds(t) for t, _ in group.terms)
+
+
 def _covers(index: Index, groups: Sequence[TermGroup], shown: ShownText, share: float) -> bool:
     """Whether a passage holds at least `share` of the groups' weight (idf)."""
     weights = [group_idf(index, g) for g in groups]
     total = sum(weights)
-    held = sum(w for g, w in zip(groups, weights, strict=True) if _has(g, shown.terms))
+    held = sum(w for g, w in zip(groups, weights, strict=True) if _shows(g, shown))
     return total == 0 or held >= share * total
 
 
@@ -143,7 +221,8 @@ def lacks_kind(index: Index, query: Query, passages: Sequence[Passage],
         return None
     known = [g for g in query.groups if g.required and group_idf(index, g) > 0]
     shown = (shown_text(index, p) for p in passages)
-    return None if any(kind[0](s.text) and _covers(index, known, s, share) for s in shown) \
+    # Coverage first: a set look-up is cheaper than the kind's regular expressions.
+    return None if any(_covers(index, known, s, share) and kind[0](s.text) for s in shown) \
         else kind[1]
 
 
@@ -169,8 +248,8 @@ def unnamed_speaker(index: Index, query: Query,
     # A misspelt name ("zelenksy") cannot be found by its spelling: it does not decide.
     speaker = tuple(g for g in query.groups if g.term in words
                     and not (g.term not in vocab and misspells(g.term, vocab)))
-    shown = [shown_text(index, p) for p in passages]
-    if any(all(_has(g, s.terms) for g in speaker) for s in shown):
+    shown = (shown_text(index, p) for p in passages)  # read only up to the first naming them
+    if any(all(_shows(g, s) for g in speaker) for s in shown):
         return ()
     return speaker
 
@@ -212,7 +291,7 @@ def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
         if any(_has(g, title) for g in rest):  # about X: its title is enough
             return None
         shown = shown_text(index, passage)
-        if _has(verb, shown.terms) and _covers(index, rest, shown, share):
+        if _shows(verb, shown) and _covers(index, rest, shown, share):
             return None
     asked = query.text.strip().rstrip("?").strip()
     return asked[:1].lower() + asked[1:]  # "… no passage gives who designed the reactors."

@@ -11,7 +11,7 @@ from .conversation import CarriedWord
 from .corpus import Index
 from .models import PassageKey
 from .query import Query, _group
-from .search import Scored, coverage_at, score_query
+from .search import Scored, coverage_at
 from .settings import SearchSettings
 from .tokens import tokenize
 from .topics import Topics
@@ -58,6 +58,15 @@ def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
     return replace(query, groups=tuple(groups))
 
 
+def led_rows(index: Index, keys: Sequence[PassageKey]) -> tuple[int, int] | None:
+    """The rows of the source `prefer_near` gives a lead (that of the passage shown first)."""
+    shown = _rows_of(index, keys[:1])
+    if not shown:
+        return None
+    source = int(index.sent_source[shown[0]])
+    return int(index.source_first[source]), int(index.source_end[source])
+
+
 def _rows_of(index: Index, keys: Sequence[PassageKey]) -> list[int]:
     """The current rows of the sentences the keys name (a key whose words are gone is dropped)."""
     rows = []
@@ -86,44 +95,6 @@ def asks_new(index: Index, own: Query, shown: Sequence[int], reach: int = 1) -> 
     """Whether a follow-up's own words are missing from the passages just shown (± reach)."""
     own_terms = {g.term for g in own.groups if g.required}
     return bool(own_terms) and not own_terms <= _terms_near(index, shown, reach)
-
-
-NEAR_ROWS = 12  # the shown passage's section rows either side that are always scored
-
-
-def with_neighbourhood(index: Index, query: Query, settings: SearchSettings, scored: Scored,
-                       keys: Sequence[PassageKey], rows: tuple[int, int]) -> Scored:
-    """Scores with the rows around the passage shown last added where the search left them out.
-
-    The lead of `prefer_near` can lift a sentence next to what was shown above ones that score
-    higher on the words alone: a search that keeps only its best candidates must not have
-    dropped it first. Each missing row is scored on its own (`at_row`).
-    """
-    shown = _rows_of(index, keys[:1])
-    if not shown:
-        return scored
-    row, (lo, hi) = shown[0], rows
-    section = index.sent_section[row]
-    near = np.array([r for r in range(max(lo, row - NEAR_ROWS), min(hi, row + NEAR_ROWS + 1))
-                     if index.sent_section[r] == section], dtype=np.int64)
-    # Only rows holding a query term can be candidates: the others are not worth a search each.
-    p = index.postings
-    held = np.zeros(len(near), dtype=bool)
-    for group in query.groups:
-        for term, _ in group.terms:
-            held |= np.isin(near, p.ids[p.span(term)])
-    missing = np.setdiff1d(near[held], scored.rows)
-    extra = [score_query(index, query, settings, lo, hi, at_row=int(r)) for r in missing]
-    extra = [e for e in extra if len(e.rows)]
-    if not extra:
-        return scored
-    parts = [scored, *extra]
-    all_rows = np.concatenate([p.rows for p in parts])
-    order = np.argsort(all_rows, kind="stable")
-    bold = None if scored.bold is None else np.concatenate(
-        [p.rows if p.bold is None else p.bold for p in parts])[order]
-    return Scored(all_rows[order], np.concatenate([p.scores for p in parts])[order],
-                  np.concatenate([p.coverage for p in parts])[order], bold)
 
 
 def same_subject(index: Index, own: Query, keys: Sequence[PassageKey]) -> bool:

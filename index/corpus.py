@@ -15,6 +15,7 @@ from .models import Citation, SourceInfo
 from .scratch import distinct
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 # Every kind of question's row factors (8 today), the position factors, the norms, title focus.
 _KEPT_DERIVED = 16
@@ -91,6 +92,17 @@ class Index:
         return self.source_first + np.fromiter((s.count for s in self.sources), dtype=np.int64,
                                                count=len(self.sources))
 
+    def source_rows(self, sources: np.ndarray, lo: int = 0,
+                    hi: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The rows [lo, hi) of some sources (each one's run, in their order), and their sources."""
+        first = np.maximum(self.source_first[sources], lo)
+        end = self.source_end[sources] if hi is None else np.minimum(self.source_end[sources], hi)
+        lengths = np.maximum(end - first, 0)
+        # Each source's run of rows, back to back: a run's k-th row is its first + k.
+        starts = np.cumsum(lengths) - lengths
+        rows = np.repeat(first - starts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+        return rows, np.repeat(sources, lengths)
+
     @cached_property
     def _derived(self) -> dict:
         """What `derive` made for this index, kept while the index is served."""
@@ -153,3 +165,16 @@ class Index:
             if source.source_id == source_id:
                 return i
         return None
+
+
+_MISSING = object()
+
+
+def remembered(memo: dict[K, T], key: K, make: Callable[[], T], limit: int) -> T:
+    """memo[key], made on first use; a memo reaching `limit` entries starts over (bounded)."""
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        if len(memo) >= limit:
+            memo.clear()
+        found = memo[key] = make()
+    return found  # type: ignore[return-value]

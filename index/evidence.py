@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as memo_field
 
 import numpy as np
 
-from .corpus import Index
+from .corpus import Index, remembered
 from .query import Query, TermGroup
 from .scratch import Scratch, present
 from .settings import SearchSettings
@@ -23,7 +24,7 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
         where = p.span(term)
         ids, tf = p.ids[where], p.tf[where]
         if len(ids) and (lo > 0 or hi < index.size):
-            a, b = np.searchsorted(ids, lo), np.searchsorted(ids, hi)
+            a, b = ids.searchsorted(lo), ids.searchsorted(hi)
             ids, tf = ids[a:b], tf[a:b]
         if len(ids):
             out.append((ids, tf, factor))
@@ -38,16 +39,24 @@ def group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.nda
     count the way a search engine's synonym query does, with the name's own idf. Each term's
     postings are searched for the rows (a few binary searches), never walked.
     """
-    tf, bm25 = np.zeros(len(rows)), np.zeros(len(rows))
-    held = np.zeros(len(rows), dtype=bool)
     keys = rows.astype(index.postings.ids.dtype)  # wider keys would copy the postings first
-    for ids, counts, factor in group_cols:
-        at = np.minimum(np.searchsorted(ids, keys), len(ids) - 1)
-        found = ids[at] == keys
-        tf[found] += factor * counts[at[found]]
-        held |= found
+    if len(group_cols) == 1:  # most groups: the term's own count where found, 0 elsewhere
+        ids, counts, factor = group_cols[0]
+        at = ids.searchsorted(keys)
+        at = np.minimum(at, len(ids) - 1, out=at)
+        held = ids[at] == keys
+        tf = np.zeros(len(rows))
+        tf[held] = factor * counts[at[held]]  # 0 + x is x: the same value as adding it
+    else:
+        tf, held = np.zeros(len(rows)), np.zeros(len(rows), dtype=bool)
+        for ids, counts, factor in group_cols:
+            at = np.minimum(ids.searchsorted(keys), len(ids) - 1)
+            found = ids[at] == keys
+            tf[found] += factor * counts[at[found]]
+            held |= found
     k1 = index.params.k1
     found = tf[held]
+    bm25 = np.zeros(len(rows))
     bm25[held] = group_idf(index, group) * (found * (k1 + 1) / (found + norm[held]))
     return tf, bm25
 
@@ -59,9 +68,28 @@ def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
 
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
-    p = index.postings
-    known = [p.idf[p.vocab[t]] * f for t, f in group.terms if t in p.vocab]
+    # ~55 reads a question, of ~7 groups: kept per index
+    return remembered(_memo(index).idfs, group.terms, lambda: _group_idf(index, group),
+                      _KEPT_IDFS)
+
+
+def _group_idf(index: Index, group: TermGroup) -> float:
+    """group_idf, from each term's kept idf."""
+    idfs = [_term_idf(index, term) for term, _ in group.terms]
+    known = [idf * factor for idf, (_, factor) in zip(idfs, group.terms, strict=True)
+             if idf is not None]
     return max(known) if known else 0.0
+
+
+_KEPT_IDFS = 1 << 18  # terms (and groups) asked about; unseen words are kept too: bounded
+
+
+def _term_idf(index: Index, term: str) -> float | None:
+    """A term's idf as a float (None: the sources never use it), kept (a numpy look-up: ~0.3 µs)."""
+    p = index.postings
+    return remembered(_memo(index).term_idfs, term,
+                      lambda: float(p.idf[p.vocab[term]]) if term in p.vocab else None,
+                      _KEPT_IDFS)
 
 
 def unseen_weight(index: Index, query: Query) -> float:
@@ -114,7 +142,7 @@ def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols:
     `title_focus`: computed once per query, not once per group.
     """
     tf, bm25 = group_bm25(index, group, group_cols, rows, norm)
-    hits = field_hits(index.title_terms, group)
+    hits = title_hits(index, group)
     if not len(hits):  # no title names it: nothing to look up for every row
         return GroupScore(tf, bm25, None, None)
     in_title = present(hits, work.sources, source)
@@ -124,4 +152,43 @@ def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols:
 def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:
     """The ids (sections or sources) whose heading or title holds one of a group's terms."""
     found = [field[t] for t, _ in group.terms if t in field]
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
+    return np.concatenate(found) if found else _NO_HITS
+
+
+def title_hits(index: Index, group: TermGroup) -> np.ndarray:
+    """field_hits of the sources' titles, kept per index (~20 reads a question; read-only)."""
+    return _kept_hits(_memo(index).titles, index.title_terms, group)
+
+
+def heading_hits(index: Index, group: TermGroup) -> np.ndarray:
+    """field_hits of the sections' headings, kept per index (read-only)."""
+    return _kept_hits(_memo(index).headings, index.heading_terms, group)
+
+
+def _kept_hits(kept: dict[GroupTerms, np.ndarray], field: Mapping[str, np.ndarray],
+               group: TermGroup) -> np.ndarray:
+    """A group's field_hits, made once per index and group terms."""
+    return remembered(kept, group.terms, lambda: _read_only(field_hits(field, group)),
+                      _KEPT_HITS)
+
+
+GroupTerms = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class _GroupMemo:
+    """What a group's terms give in one index, kept for the next question (one derived value)."""
+
+    idfs: dict[GroupTerms, float] = memo_field(default_factory=dict)
+    term_idfs: dict[str, float | None] = memo_field(default_factory=dict)
+    titles: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
+    headings: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
+
+
+def _memo(index: Index) -> _GroupMemo:
+    """The index's per-group memo."""
+    return index.derive("per group", _GroupMemo)
+
+
+_NO_HITS = _read_only(np.zeros(0, dtype=np.int32))
+_KEPT_HITS = 1 << 14  # groups asked about (an array each, most of them empty)

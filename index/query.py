@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from .cues import Feature, expected_features, frame_words
 from .names import looks_like_name, place_alternatives
@@ -25,7 +26,7 @@ class TermGroup:
     party: bool = False  # names a party: a sentence about it is preferred (party_focus)
     name: bool = False  # names someone or something: unknown to the sources, it is off-topic
 
-    @property
+    @cached_property  # read ~140 times a question: made once (cached_property bypasses frozen)
     def terms(self) -> tuple[tuple[str, float], ...]:
         """The term itself at full strength, then its alternatives."""
         return ((self.term, 1.0), *self.alternatives)

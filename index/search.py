@@ -11,11 +11,12 @@ from .evidence import (
     Columns,
     GroupScore,
     columns,
-    field_hits,
     group_evidence,
     group_idf,
+    heading_hits,
     length_norm,
     title_focus,
+    title_hits,
     unseen_weight,
 )
 from .query import Query, TermGroup
@@ -69,13 +70,14 @@ _NO_CANDIDATES = Scored(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
 
 def score_query(index: Index, query: Query, settings: SearchSettings,
                 lo: int = 0, hi: int | None = None, limit: int | None = None,
-                at_row: int | None = None) -> Scored:
+                at_row: int | None = None, keep: tuple[int, int] | None = None) -> Scored:
     """Score the sentences in rows [lo, hi) that share a term with the query (or its titles).
 
     Two stages: every candidate's score from its own words and title first (index/shortlist);
     then every signal only on the best few hundred of them (shortlist.SHORTLIST_ROWS;
-    all of them without a limit). With `at_row`, only that sentence's scores (a candidate's
-    signals do not depend on the other candidates).
+    all of them without a limit), and every candidate in rows [keep) whatever its first-stage
+    score. With `at_row`, only that sentence's scores (a candidate's signals do not depend on the
+    other candidates).
     """
     hi = index.size if hi is None else hi
     cols = [columns(index, g, lo, hi) for g in query.groups]
@@ -85,7 +87,7 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     if at_row is not None:
         return _second_stage(index, query, settings, cols, titled, (lo, hi), np.array([at_row]))
     rows = _titled_rows(index, titled, lo, hi)
-    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit)
+    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit, keep)
     if not len(picked):
         return _NO_CANDIDATES
     return _second_stage(index, query, settings, cols, titled, (lo, hi), picked)
@@ -140,20 +142,14 @@ def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.
     """
     if not settings.title_rows or not settings.title_weight:
         return np.zeros(0, dtype=np.int64)
-    hits = [field_hits(index.title_terms, g) for g in query.groups if g.required]
+    hits = [title_hits(index, g) for g in query.groups if g.required]
     hits = [h for h in hits if len(h)]
     return distinct(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
 
 
 def _titled_rows(index: Index, titled: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """The rows [lo, hi) of the titled sources."""
-    first = np.maximum(index.source_first[titled], lo)
-    end = np.minimum(index.source_end[titled], hi)
-    first, end = first[end > first], end[end > first]
-    lengths = end - first
-    # Each source's run of rows, back to back: a run's k-th row is its first + k.
-    starts = np.cumsum(lengths) - lengths
-    return np.repeat(first - starts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+    return index.source_rows(titled, lo, hi)[0]
 
 
 @dataclass(frozen=True)
@@ -184,7 +180,7 @@ class _Units:
         n = self.count
         held = np.zeros(2 * n, dtype=bool)
         for term_rows, _, _ in group_cols:
-            at = np.searchsorted(term_rows, self.starts)
+            at = term_rows.searchsorted(self.starts)
             held |= (at < len(term_rows)) & (term_rows[np.minimum(at, len(term_rows) - 1)]
                                              < self.ends)
         return held[:n], held[n:]
@@ -198,8 +194,9 @@ def _add_group(index: Index, settings: SearchSettings, group: TermGroup, group_c
     sums.matched |= hit
     in_para, in_section = units.holding(group_cols)
     # None where no heading (title) holds the group: its terms below would all be zero.
-    heading_hits = field_hits(index.heading_terms, group)
-    in_heading = present(heading_hits, work.sections, sums.section) if len(heading_hits) else None
+    heading_ids = heading_hits(index, group)
+    in_heading = (present(heading_ids, work.sections, sums.section) if len(heading_ids)
+                  else None)
     in_title = first.in_title
     # A term the source's title holds is what the whole source is about: saying it again in a
     # sentence tells less about which sentence answers (the title evidence below still counts).
@@ -247,7 +244,7 @@ def rank(scored: Scored, limit: int | None = None) -> np.ndarray:
     if limit is not None and len(scores) > 4 * limit:
         # Keep all that tie with the limit-th score, so the tie-break sees every one of them.
         kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        keep = np.flatnonzero(scores >= kth)
+        keep = (scores >= kth).nonzero()[0]
         return keep[np.lexsort((scored.rows[keep], -scores[keep]))][:limit]
     return np.lexsort((scored.rows, -scores))[:limit]
 

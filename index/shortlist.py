@@ -13,11 +13,12 @@ public question set, that the answers equal those of scoring every candidate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
 from .corpus import Index
-from .evidence import Columns, field_hits, group_idf, title_focus, unseen_weight
+from .evidence import Columns, group_idf, title_focus, title_hits, unseen_weight
 from .query import Query
 from .scratch import Scratch, distinct
 from .settings import SearchSettings
@@ -39,51 +40,77 @@ class _Entries:
     bm25: np.ndarray  # its term's BM25 (as one group of the question, title discount applied)
     close: np.ndarray  # its group's question weight (coord), 0 for an expansion
     named: np.ndarray | None  # 1 where its group names a party (None: no group does)
-    source: np.ndarray | None  # its row's source (None: no title holds a question term)
 
 
 def candidates(rows: np.ndarray, work: Scratch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each distinct row once (in no particular order), its entry, and each entry's slot.
+    """Each distinct row once (in no particular order), its entry, and each entry's row's entry.
 
     No sort and no pass over all rows: the position scratch array records, for every row, the
-    last entry written for it; the entries that find themselves there are one per row.
+    last entry written for it; that entry stands for the row (the entries that find themselves
+    there are one per row), and every entry of the row reads it back.
     """
     entry = np.arange(len(rows), dtype=work.position.dtype)
     work.position[rows] = entry
-    taken = np.flatnonzero(work.position[rows] == entry)
-    each_once = rows[taken]
-    work.position[each_once] = np.arange(len(each_once), dtype=work.position.dtype)
-    return each_once, taken, work.position[rows]
+    owner = work.position[rows]
+    taken = (owner == entry).nonzero()[0]
+    return rows[taken], taken, owner
+
+
+def _candidates_of(index: Index, sources: np.ndarray, every: np.ndarray,
+                   work: Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """The entries standing for the candidate rows of some sources, and each one's source.
+
+    Read from the position marks candidates() left: a row's mark names an entry of `every`
+    that is that row only if the row is a candidate (a stale mark of an earlier query names
+    another row, or none).
+    """
+    row, source = index.source_rows(sources)
+    mark = work.position[row]
+    held = every[np.minimum(mark, len(every) - 1)] == row
+    return mark[held], source[held]
 
 
 def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-                titled: np.ndarray, work: Scratch, limit: int | None) -> np.ndarray:
-    """The candidates with the best first-stage scores, ascending (every one without a limit)."""
+                titled: np.ndarray, work: Scratch, limit: int | None,
+                keep: tuple[int, int] | None = None) -> np.ndarray:
+    """The candidates with the best first-stage scores, ascending (every one without a limit).
+
+    The candidates in rows [keep) are kept whatever their score: a follow-up's lead for the
+    source shown last (index/conversation_search.prefer_near) may lift any of them.
+    """
     entries = _entries(index, query, settings, cols)
-    rows, taken, slot = candidates(np.concatenate([entries.rows, titled.astype(np.intp)]), work)
+    every = np.concatenate([entries.rows, titled.astype(np.intp)]) if len(titled) else entries.rows
+    rows, taken, owner = candidates(every, work)
     size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
     if len(rows) <= size:
         return np.sort(rows)
-    slot = slot[:len(entries.rows)]
-    n = len(rows)
-    base, close = _sums(slot, entries.bm25, n), _sums(slot, entries.close, n)
+    owner = owner[:len(entries.rows)]
     parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
-    named = _sums(slot, entries.named, n) if parties and entries.named is not None else None
+    named = _sums(owner, entries.named, taken) if parties and entries.named is not None else None
+    base, close = _sums(owner, entries.bm25, taken), _sums(owner, entries.close, taken)
     title_base, title_close = _title_evidence(index, query, settings)
     if title_base is not None:
-        # Each candidate's source from its entry's: no second look-up in the row arrays.
-        source = index.sent_source[rows] if entries.source is None else \
-            np.concatenate([entries.source, index.sent_source[titled]])[taken]
-        base += title_base[source]
-        close += title_close[source]
+        # Only the candidates of the sources a title names get title evidence (a source's
+        # rows are consecutive): no look-up of every candidate's source.
+        named_sources = np.flatnonzero((title_base != 0) | (title_close != 0))
+        at, source = _candidates_of(index, named_sources, every, work)
+        slot = taken.searchsorted(at)
+        base[slot] += title_base[source]
+        close[slot] += title_close[source]
     base *= _row_factors(index, query, settings)[rows]
     if named is not None:
         base *= 1.0 + settings.party_focus * named / parties
     total = _total_weight(index, query)
-    if total and settings.coord_weight:
-        base *= 1.0 - settings.coord_weight + settings.coord_weight * np.minimum(
-            close, total) / total
-    return np.sort(rows[_best(base, size)])
+    if total and settings.coord_weight:  # in place: the same operations in the same order
+        coord = np.minimum(close, total, out=close)
+        coord *= settings.coord_weight
+        coord /= total
+        coord += 1.0 - settings.coord_weight
+        base *= coord
+    best = _best(base, size)
+    if keep is not None:
+        best = np.union1d(best, np.flatnonzero((rows >= keep[0]) & (rows < keep[1])))
+    return np.sort(rows[best])
 
 
 def _best(scores: np.ndarray, size: int) -> np.ndarray:
@@ -98,12 +125,12 @@ def _best(scores: np.ndarray, size: int) -> np.ndarray:
     if n >= _SAMPLED_ABOVE * size:
         sample = scores[::_SAMPLE_STEP]
         floor = np.partition(sample, len(sample) - size)[len(sample) - size]
-        above = np.flatnonzero(scores >= floor)
-        picked = above[np.argpartition(scores[above], len(above) - size)[len(above) - size:]]
+        above = (scores >= floor).nonzero()[0]
+        picked = above[scores[above].argpartition(len(above) - size)[len(above) - size:]]
         last = scores[picked].min()
         if np.count_nonzero(scores[above] == last) == np.count_nonzero(scores[picked] == last):
             return picked
-    return np.argpartition(scores, everyone)[everyone:]
+    return scores.argpartition(everyone)[everyone:]
 
 
 # A sample of every _SAMPLE_STEP-th score, when there are _SAMPLED_ABOVE × as many as wanted
@@ -139,9 +166,10 @@ def _estimate_norm(index: Index) -> np.ndarray:
     return index.derive("norm32", lambda: index.postings.row_norm.astype(np.float32))
 
 
-def _sums(slot: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Per candidate slot, the sum of its entries' values (float even with no entries)."""
-    return np.bincount(slot, weights=values, minlength=n).astype(np.float64, copy=False)
+def _sums(owner: np.ndarray, values: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """Per candidate (the entries `taken` stand for them), the sum of its entries' values."""
+    n = int(taken[-1]) + 1 if len(taken) else 0
+    return np.bincount(owner, weights=values, minlength=n)[taken].astype(np.float64, copy=False)
 
 
 def _total_weight(index: Index, query: Query) -> float:
@@ -159,7 +187,7 @@ def _entries(index: Index, query: Query, settings: SearchSettings,
     for group, group_cols in zip(query.groups, cols, strict=True):
         idf = group_idf(index, group)
         weight = (idf if idf > 0 else unseen) if group.required else 0.0
-        hits = field_hits(index.title_terms, group) if not group.party else ()
+        hits = title_hits(index, group) if not group.party else ()
         for term_ids, term_counts, factor in group_cols:
             if len(hits):
                 titled.append((len(ids), hits))
@@ -168,28 +196,45 @@ def _entries(index: Index, query: Query, settings: SearchSettings,
             per_term.append((factor, group.weight * idf, weight, float(group.party)))
     if not ids:
         empty = np.zeros(0)
-        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, None, None)
+        return _Entries(np.zeros(0, dtype=np.intp), empty, empty, None)
     lengths = [len(i) for i in ids]
-    factor, scale, close, named = zip(*per_term, strict=True)
+    ends = list(accumulate(lengths))
     rows = np.concatenate(ids, dtype=np.intp)
-    tf = np.concatenate(counts).astype(np.float64)
-    if any(f != 1.0 for f in factor):  # an alternative counts at its factor
-        tf *= np.repeat(factor, lengths)
-    # (k1 + 1) · idf · tf / (tf + norm): the same value as BM25 up to rounding (a ranking only)
-    bm25 = np.repeat(np.asarray(scale) * (k1 + 1), lengths) * tf
-    bm25 /= tf + _estimate_norm(index)[rows]
-    # Every entry's source once, when a title holds a question term: the discount below and
-    # the candidates' title evidence (shortlisted) both need it.
-    source = index.sent_source[rows] if any(
-        len(field_hits(index.title_terms, g)) for g in query.groups) else None
-    ends = np.cumsum(lengths)
+    tf = np.concatenate(counts, dtype=np.float64)
+    # (k1 + 1) · idf · tf / (tf + norm): the same value as BM25 up to rounding (a ranking only).
+    # Term by term into one array, in place where it can: every temporary is a pass over memory.
+    bm25 = np.empty(len(rows))
+    for (factor, scale, _, _), end, length in zip(per_term, ends, lengths, strict=True):
+        term_tf = tf[end - length:end]
+        if factor != 1.0:  # an alternative counts at its factor
+            term_tf *= factor
+        np.multiply(term_tf, scale * (k1 + 1), out=bm25[end - length:end])
+    tf += _estimate_norm(index)[rows]
+    bm25 /= tf
     for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
         segment = slice(ends[term] - lengths[term], ends[term])
-        share = np.zeros(len(index.sources))  # the title focus of the sources it titles
-        share[hits] = title_focus(index, settings)[hits]
-        bm25[segment] *= 1.0 - settings.title_discount * share[source[segment]]
+        bm25[segment] *= _title_discounts(index, settings, rows[segment], distinct(hits))
+    _, _, close, named = zip(*per_term, strict=True)
     return _Entries(rows, bm25, np.repeat(close, lengths),
-                    np.repeat(named, lengths) if any(named) else None, source)
+                    np.repeat(named, lengths) if any(named) else None)
+
+
+def _title_discounts(index: Index, settings: SearchSettings, rows: np.ndarray,
+                     hits: np.ndarray) -> np.ndarray:
+    """Per row (ascending), what is left of a title term's weight in it (search.py).
+
+    1 - title_discount × its source's title focus where that title holds the term (`hits`,
+    distinct), else 1; from the sources' row ranges (a source's rows are consecutive), not a
+    look-up per row.
+    """
+    bounds = np.zeros(2 * len(hits) + 2, dtype=np.int64)  # 0, each source's first and end, …
+    bounds[1:-1:2], bounds[2:-1:2] = index.source_first[hits], index.source_end[hits]
+    cuts = rows.searchsorted(bounds)
+    cuts[-1] = len(rows)  # … and past the last row
+    factor = np.ones(2 * len(hits) + 1)
+    # The runs between the cuts: outside the titled sources, inside the first one, outside…
+    factor[1::2] = 1.0 - settings.title_discount * title_focus(index, settings)[hits]
+    return np.repeat(factor, cuts[1:] - cuts[:-1])
 
 
 def _title_evidence(index: Index, query: Query, settings: SearchSettings,
@@ -199,7 +244,7 @@ def _title_evidence(index: Index, query: Query, settings: SearchSettings,
     focus = title_focus(index, settings)
     unseen = unseen_weight(index, query)
     for group in query.groups:
-        hits = field_hits(index.title_terms, group)
+        hits = title_hits(index, group)
         if not len(hits):
             continue
         if evidence is None or close is None:

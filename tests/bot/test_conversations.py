@@ -2,6 +2,8 @@
 
 import asyncio
 import logging
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,34 @@ def test_a_turn_finishing_after_close_is_dropped_quietly(
         asyncio.run(store.aadd_turn(thread_conversation(1), Turn("late"), channel_id=10))
     assert not caplog.records
     assert ConversationStore(tmp_path).history(thread_conversation(1)) == []
+
+
+def test_a_turn_being_written_when_the_bot_closes_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The answer was sent; its turn was on its way to the disk when shutdown began.
+    store = ConversationStore(tmp_path)
+    started = threading.Event()
+    real = store.add_turn
+
+    def slow_add(*args: object, **kwargs: object) -> None:
+        started.set()
+        time.sleep(0.2)
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "add_turn", slow_add)
+
+    async def answer_then_close() -> None:
+        write = asyncio.create_task(
+            store.aadd_turn(thread_conversation(1), Turn("in flight"), channel_id=10))
+        await asyncio.to_thread(started.wait, 5)
+        await store.aclose()
+        await write
+        # One arriving after close began is dropped quietly.
+        await store.aadd_turn(thread_conversation(1), Turn("too late"), channel_id=10)
+
+    with caplog.at_level(logging.WARNING, logger="bot.conversations"):
+        asyncio.run(answer_then_close())
+    assert not caplog.records
+    kept = ConversationStore(tmp_path).history(thread_conversation(1))
+    assert [t.question for t in kept] == ["in flight"]

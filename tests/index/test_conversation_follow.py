@@ -1,7 +1,10 @@
 """Follow-up quality mechanisms: own words lead, novelty, declining an unknown action."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import index.shortlist as shortlist_module
 from index.conversation import (
     CarriedWord,
     Turn,
@@ -13,16 +16,27 @@ from index.conversation import (
 )
 from index.conversation_search import (
     asks_new,
+    led_rows,
     same_subject,
     with_carried,
-    with_neighbourhood,
 )
 from index.engine import Engine
 from index.query import parse_query
-from index.search import Scored, score_query
+from index.search import score_query
 from index.settings import SearchSettings
 
 REACTORS = "what state are the zaporizhzhia reactors in"
+
+
+@contextmanager
+def _shortlist_of(rows: int) -> Iterator[None]:
+    """The two-stage search keeps only its best `rows` candidates while inside."""
+    sizes = shortlist_module.SHORTLIST_ROWS, shortlist_module.SHORTLIST_PER_ROW
+    shortlist_module.SHORTLIST_ROWS, shortlist_module.SHORTLIST_PER_ROW = rows, 1
+    try:
+        yield
+    finally:
+        shortlist_module.SHORTLIST_ROWS, shortlist_module.SHORTLIST_PER_ROW = sizes
 
 
 def test_who_question_about_an_action_the_sources_never_use_is_declined(engine: Engine) -> None:
@@ -147,18 +161,23 @@ def test_a_full_question_about_nothing_just_shown_is_a_new_subject(tmp_path: Pat
     assert same_subject(snap.index, parse_query(near, snap.topics, settings), history[0].shown)
 
 
-def test_rows_next_to_the_shown_passage_are_scored_even_when_the_search_left_them_out(
+def test_every_sentence_of_the_source_shown_last_is_scored_even_when_the_search_cuts(
         engine: Engine) -> None:
     snap, settings = engine.snapshot, SearchSettings()
     first = engine.ask(REACTORS, top=1)
-    query = with_carried(parse_query("for how long now?", snap.topics, settings),
+    query = with_carried(parse_query("and what do russia and ukraine say?", snap.topics,
+                                     settings),
                          [CarriedWord("reactors", 0.6)], snap.topics, settings, required=True)
     full = score_query(snap.index, query, settings)
-    shown = first.passages[0].sentence_ids[first.passages[0].match_offset]
-    dropped = [i for i, r in enumerate(full.rows) if r != shown]  # as a pruned search might
-    assert len(dropped) < len(full.rows)
-    pruned = Scored(full.rows[dropped], full.scores[dropped], full.coverage[dropped])
-    back = with_neighbourhood(snap.index, query, settings, pruned, [first.passages[0].key],
-                              (0, snap.index.size))
-    assert list(back.rows) == list(full.rows)
-    assert list(back.scores) == list(full.scores)
+    lo, hi = led_rows(snap.index, [first.passages[0].key])
+    assert lo <= first.passages[0].sentence_ids[first.passages[0].match_offset] < hi
+    with _shortlist_of(1):  # a search that keeps only its best candidate
+        cut = score_query(snap.index, query, settings, limit=1)
+        kept = score_query(snap.index, query, settings, limit=1, keep=(lo, hi))
+    inside = [i for i, r in enumerate(full.rows) if lo <= r < hi]
+    assert len(cut.rows) < len(inside)
+    assert set(full.rows[inside]) <= set(kept.rows)
+    for i in inside:  # each scored as among all candidates
+        at = list(kept.rows).index(full.rows[i])
+        assert kept.scores[at] == full.scores[i]
+        assert kept.coverage[at] == full.coverage[i]

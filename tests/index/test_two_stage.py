@@ -61,7 +61,7 @@ def _counting_cuts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     def counted(*args, **kwargs):
         picked = real(*args, **kwargs)
-        everyone = real(*args[:-1], None)
+        everyone = real(*args[:6], None, *args[7:])  # the same call without a limit
         cuts.append(len(everyone) - len(picked))
         return picked
 
@@ -146,3 +146,38 @@ def test_a_word_only_a_title_holds_counts_in_the_first_stage(tmp_path: Path) -> 
     question = EvalQuestion("How was the harvest at Zephyrine?", [])
     assert answer_shape(engine, question, 1) == exhaustive_shapes(engine, [question], 1)[0]
     assert engine.ask(question.question).passages[0].citation.source_id == "zephyrine"
+
+
+def test_the_first_stages_look_ups_by_source_ranges_equal_per_row_ones(tmp_path: Path) -> None:
+    """The title discount and the candidates of the sources a title names are found from the
+    sources' row ranges; they equal a look-up of every row's source, stale scratch marks of
+    earlier queries included."""
+    import numpy as np
+
+    from index import shortlist
+    from index.scratch import Scratch, distinct
+
+    engine = Engine(_multi_sources(tmp_path), tmp_path / "index")
+    index, settings = engine.snapshot.index, engine.settings
+    postings, focus = index.postings, search_module.title_focus(index, settings)
+    discounted = 0
+    for term, hits in index.title_terms.items():
+        if term not in postings.vocab:
+            continue
+        rows = postings.ids[postings.span(term)].astype(np.intp)
+        share = np.zeros(len(index.sources))
+        share[hits] = focus[hits]
+        want = 1.0 - settings.title_discount * share[index.sent_source[rows]]
+        got = shortlist._title_discounts(index, settings, rows, distinct(hits))
+        assert np.array_equal(got, want), term
+        discounted += int(np.count_nonzero(want != 1.0))
+    assert discounted > 100
+    rng, work = np.random.default_rng(7), Scratch().fit(index)
+    for _ in range(50):  # one thread's scratch across queries: marks of earlier ones stay
+        every = rng.choice(index.size, int(rng.integers(1, index.size)), replace=True)
+        shortlist.candidates(every, work)
+        sources = distinct(rng.choice(len(index.sources), 5))
+        at, source = shortlist._candidates_of(index, sources, every, work)
+        wanted = np.isin(index.sent_source, sources) & np.isin(np.arange(index.size), every)
+        assert sorted(every[at]) == list(np.flatnonzero(wanted))
+        assert np.array_equal(index.sent_source[every[at]], source)
