@@ -142,6 +142,12 @@ def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols:
     `title_focus`: computed once per query, not once per group.
     """
     tf, bm25 = group_bm25(index, group, group_cols, rows, norm)
+    return with_title_evidence(index, group, work, source, focus, tf, bm25)
+
+
+def with_title_evidence(index: Index, group: TermGroup, work: Scratch, source: np.ndarray,
+                        focus: np.ndarray, tf: np.ndarray, bm25: np.ndarray) -> GroupScore:
+    """A group's GroupScore from its term count and BM25 in rows of the given sources."""
     hits = title_hits(index, group)
     if not len(hits):  # no title names it: nothing to look up for every row
         return GroupScore(tf, bm25, None, None)

@@ -18,6 +18,7 @@ from .evidence import (
     title_focus,
     title_hits,
     unseen_weight,
+    with_title_evidence,
 )
 from .query import Query, TermGroup
 from .scratch import Scratch, distinct, present, scratch
@@ -110,10 +111,13 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: li
     units = _Units.around(index, rows)
     near = Windows(index, rows, settings.title_discount) if settings.window_weight else None
     for group, group_cols in zip(query.groups, cols, strict=True):
-        g = group_evidence(index, rows, group, group_cols, work, norm, source, focus)
+        if near is not None and near.wants(group, group_cols):  # the passage ±1 (index/window)
+            tf, bm25, near_bm25 = near.group_bm25(group, group_cols)
+            g = with_title_evidence(index, group, work, source, focus, tf, bm25)
+            near.add_group(group, g, near_bm25)
+        else:
+            g = group_evidence(index, rows, group, group_cols, work, norm, source, focus)
         _add_group(index, settings, group, group_cols, g, sums, units, work)
-        if near is not None:  # the passage ±1 as the unit (index/window)
-            near.add_group(group, group_cols, g)
     scores = (sums.sent + sums.ctx) * cue_factor(index, rows, query.expects, settings)
     scores *= position_factor(index, rows, settings, source)
     if sums.parties and settings.party_focus:  # the share of the named parties it names

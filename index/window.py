@@ -33,18 +33,29 @@ class Windows:
                                    (rows < last) & (section[after] == own)])
         self.index, self.rows, self.title_discount = index, rows, title_discount
         self.near = np.where(self.has, np.concatenate([before, after]), np.tile(rows, 2))
-        self.norm = length_norm(index, self.near)
+        # The candidates and their neighbours, searched together (one pass of binary searches
+        # a term instead of two; every value is computed element by element, so the same).
+        self.together = np.concatenate([rows, self.near])
+        self.norm = length_norm(index, self.together)
         self.added = np.zeros(len(rows))
 
-    def add_group(self, group: TermGroup, group_cols: Columns, first: GroupScore) -> None:
-        """Add the better neighbour's score for a group, where the candidate lacks the group.
+    def wants(self, group: TermGroup, group_cols: Columns) -> bool:
+        """Whether a group's neighbours count: only a group the question needs covered.
 
-        Only a group the question needs covered: a framing word, an expansion or a party's name
-        in the next sentence says nothing about whether this passage answers.
+        A framing word, an expansion or a party's name in the next sentence says nothing about
+        whether this passage answers.
         """
-        if not group_cols or not group.required:
-            return
-        _, near_bm25 = group_bm25(self.index, group, group_cols, self.near, self.norm)
+        return bool(group_cols) and group.required
+
+    def group_bm25(self, group: TermGroup, group_cols: Columns,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A group's term count and BM25 in the candidates, and its BM25 in their neighbours."""
+        tf, bm25 = group_bm25(self.index, group, group_cols, self.together, self.norm)
+        n = len(self.rows)
+        return tf[:n], bm25[:n], bm25[n:]
+
+    def add_group(self, group: TermGroup, first: GroupScore, near_bm25: np.ndarray) -> None:
+        """Add the better neighbour's score for a group, where the candidate lacks the group."""
         near_bm25 = np.where(self.has, np.maximum(near_bm25, 0.0), 0.0)
         n = len(self.rows)
         best = np.maximum(near_bm25[:n], near_bm25[n:]) * group.weight
