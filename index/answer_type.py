@@ -11,12 +11,9 @@ other words ("developed by") is not declined for lacking it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .bm25 import Postings
 from .corpus import Index, remembered
 from .cues import _MONTHS, _NUMBER_WORDS, frame_words
 from .evidence import group_idf
@@ -90,39 +87,23 @@ _SPEAKER_RE = re.compile(
     r"proposed|claim|claimed|mean|make|feel)\b", re.I)
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: it holds arrays and a memo
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds the vocabulary
 class ShownText:
     """A shown passage as the check reads it: its words (±1 around the match) and their terms.
 
-    The terms of the neighbour sentences are not tokenized: a row holds a term exactly when the
-    term's postings hold the row (the build tokenized the very text it stores). `terms` holds
-    the others' (the matched sentence, title, heading), or all when the join needs the tokenizer.
+    The sentences' terms are not tokenized again: they are the term ids the build saved for
+    their rows (`Index.row_terms`, what the tokenizer made of the very text stored). `terms`
+    holds the title's and heading's, or all when the join needs the tokenizer.
     """
 
     text: str
     terms: frozenset[str]
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    postings: Postings | None = None
-    held: dict[str, bool] = field(default_factory=dict)  # asked so far
+    row_terms: frozenset[int] = frozenset()
+    vocab: Mapping[str, int] = field(default_factory=dict)
 
     def holds(self, term: str) -> bool:
         """Whether the shown text yields this term."""
-        if term in self.terms:
-            return True
-        found = self.held.get(term)
-        if found is None:
-            found = self.held[term] = self._in_rows(term)
-        return found
-
-    def _in_rows(self, term: str) -> bool:
-        """Whether one of the neighbour rows holds the term (one binary search of its postings)."""
-        if self.postings is None or not len(self.rows):
-            return False
-        ids = self.postings.ids[self.postings.span(term)]
-        if not len(ids):
-            return False
-        at = np.minimum(ids.searchsorted(self.rows), len(ids) - 1)
-        return bool((ids[at] == self.rows).any())
+        return term in self.terms or self.vocab.get(term, -1) in self.row_terms
 
 
 def _kind(question: str) -> tuple[Callable[[str], bool], str] | None:
@@ -160,10 +141,10 @@ def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
     parts = [*sentences, passage.citation.title, passage.citation.section or ""]
     if _runs_on(parts):
         return ShownText(" ".join(sentences), joined_terms(parts))
-    # The matched sentence's and the title's spans are kept (answering read them already).
-    own = [index.sentence(row), passage.citation.title, passage.citation.section or ""]
-    others = np.array([r for r in rows if r != row], dtype=index.postings.ids.dtype)
-    return ShownText(" ".join(sentences), _part_terms(own), others, index.postings)
+    # The title's and heading's spans are kept (their source's other passages read them).
+    terms = index.row_terms[index.tokens(rows[0], rows[-1] + 1)]
+    return ShownText(" ".join(sentences), _part_terms(parts[-2:]), frozenset(terms.tolist()),
+                     index.postings.vocab)
 
 
 # A part ending so that a token could run on across the space after it ("5" + "million").
