@@ -229,7 +229,8 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
             sentences=sentences, match_offset=row - lo, citation=citation,
-            sentence_ids=ids, matched_terms=_matched_terms(index, row, query),
+            sentence_ids=ids, matched_terms=_matched_terms(index, row, sentences[row - lo],
+                                                           query),
         ))
         shown.append(terms)
         also.append([])
@@ -257,8 +258,8 @@ def _query_terms(query: Query) -> set[str]:
     return {t for g in query.groups for t, _ in g.terms}
 
 
-def _matched_terms(index: Index, row: int, query: Query) -> tuple[str, ...]:
-    """The words of a sentence that matched the query, as they are written there.
+def _matched_terms(index: Index, row: int, sentence: str, query: Query) -> tuple[str, ...]:
+    """The words of the sentence at `row` that matched the query, as they are written there.
 
     Read from the tokens the build saved (term ids and their words' places), which are the
     sentence's spans; the sentence is tokenized again only when a matched word's place is not
@@ -271,7 +272,6 @@ def _matched_terms(index: Index, row: int, query: Query) -> tuple[str, ...]:
     if not hits:
         return ()
     places = index.row_places[tokens][hits].tolist()
-    sentence = index.sentence(row)
     if any(end == UNKNOWN_PLACE for _, end in places):
         wanted_terms = _query_terms(query)
         words = (sentence[a:b] for a, b, terms in spans(sentence)

@@ -11,9 +11,9 @@ Terms = dict[int, float]  # a sentence's distinct term ids and their idf
 
 def content_terms(index: Index, row: int) -> Terms:
     """A sentence's distinct index terms with their idf (rare terms are what a fact is)."""
-    ids = np.unique(index.row_terms[index.tokens(row, row + 1)])  # what the build tokenized
+    ids = index.row_terms[index.tokens(row, row + 1)]  # what the build tokenized, in order
     idf = np.maximum(index.postings.idf[ids], 0.0)
-    return dict(zip(ids.tolist(), idf.tolist(), strict=True))
+    return dict(zip(ids.tolist(), idf.tolist(), strict=True))  # a repeated term: one key
 
 
 def same_fact(a: Terms, b: Terms, overlap: float) -> bool:

@@ -91,8 +91,8 @@ def test_matched_words_and_content_terms_equal_the_text_paths(index: Index) -> N
         sentence = index.sentence(row)
         own = sorted({t for _, _, ts in spans(sentence) for t in ts})
         near = [names[t] for t in index.row_terms[index.tokens(max(row - 1, 0), row)].tolist()]
-        for wanted in (own, rng.sample(own, len(own) // 3), near + ["zzunseen"], []):
-            assert _matched_terms(index, row, _query(wanted)) == \
+        for wanted in (own, rng.sample(own, len(own) // 3), [*near, "zzunseen"], []):
+            assert _matched_terms(index, row, sentence, _query(wanted)) == \
                 _spans_matched(sentence, set(wanted)), (row, wanted)
         got = {names[t]: w for t, w in content_terms(index, row).items()}
         assert got == {t: max(float(idf[vocab[t]]), 0.0) for t in own}, row
@@ -100,7 +100,7 @@ def test_matched_words_and_content_terms_equal_the_text_paths(index: Index) -> N
 
 def test_a_sentence_past_the_saved_places_is_read_with_the_tokenizer(index: Index) -> None:
     row = next(r for r in range(index.size) if len(index.sentence(r)) >= UNKNOWN_PLACE)
-    found = _matched_terms(index, row, _query(["zyxquux", "start"]))
+    found = _matched_terms(index, row, index.sentence(row), _query(["zyxquux", "start"]))
     assert found == ("Start", "zyxquux")
 
 

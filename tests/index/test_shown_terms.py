@@ -61,7 +61,7 @@ def _multi_sources(tmp_path: Path) -> Path:
 
 
 def test_shown_text_holds_exactly_the_joined_texts_terms(tmp_path: Path) -> None:
-    """The shown sentences' terms read from the saved row terms equal the tokenizer's, row by row."""
+    """A shown passage's terms, read from saved rows and maps, equal the tokenizer's, row by row."""
     engine = Engine(_multi_sources(tmp_path), tmp_path / "index")
     engine.open()
     index = engine.snapshot.index
@@ -79,6 +79,10 @@ def test_shown_text_holds_exactly_the_joined_texts_terms(tmp_path: Path) -> None
         # Terms near it but not shown (two rows away) must not be held either.
         nearby = {t for r in (row - 2, row + 2) if 0 <= r < index.size
                   for t in tokenize(index.sentence(r))}
+        # Nor the words of another source's title or another section's heading.
+        source, headings = int(index.sent_source[row]), index.section_headings
+        nearby.update(tokenize(index.sources[(source + 1) % len(index.sources)].title))
+        nearby.update(tokenize(headings[(int(section) + 1) % len(headings)] or ""))
         for term in expected | nearby | {"zzunseen"}:
             assert shown.holds(term) == (term in expected), (row, term)
         read_from_rows += bool(shown.row_terms)
