@@ -110,7 +110,7 @@ class ShownText:
         """Whether the shown text yields this term."""
         return term in self.terms or self.vocab.get(term, -1) in self.row_terms \
             or any(_has_id(ids, at) for ids, at in
-                   ((field.get(term), at) for field, at in self.fields))
+                   ((terms_of.get(term), at) for terms_of, at in self.fields))
 
 
 def _has_id(ids: np.ndarray | None, wanted: int) -> bool:

@@ -1,11 +1,13 @@
 """Sources → Index: a pure build function, plus the per-file cache that makes rebuilds cheap.
 
 Each source file's parse (sections, paragraphs, sentences) and tokenization are cached by content
-hash as plain JSON: its distinct terms in first-seen order, and each token as an id into them.
+hash as plain JSON: its distinct terms in first-seen order, each token as an id into them, and
+each token's place in its sentence (uint16 pairs, little-endian, base64).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib.util
 import json
@@ -149,7 +151,8 @@ def _read_cached(path: Path, source: SourceFile | None = None,
         ids = np.asarray(data["ids"], dtype=np.int32)
         lengths = np.asarray(data["lengths"], dtype=np.int32)
         terms = tuple(str(t) for t in data["terms"])
-        places = _places(data["places"])
+        places = np.frombuffer(base64.b64decode(data["places"], validate=True),
+                               dtype="<u2").astype(np.uint16).reshape(-1, 2)
         in_range = not len(ids) or (int(ids.min()) >= 0 and int(ids.max()) < len(terms))
         ok = (len(lengths) == document.sentence_count == len(data["features"])
               and int(lengths.sum()) == len(ids) == len(places) and in_range)
@@ -168,7 +171,9 @@ def _write_cached(path: Path, doc: TokenizedDocument) -> None:
                             for s in d.sections],
                "terms": list(doc.terms), "ids": doc.ids.tolist(),
                "lengths": doc.lengths.tolist(), "features": list(doc.features),
-               "places": [] if doc.places is None else doc.places.ravel().tolist()}
+               # 40M numbers at 1M sentences: as JSON numbers they took seconds to write.
+               "places": None if doc.places is None else
+               base64.b64encode(doc.places.astype("<u2").tobytes()).decode("ascii")}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
