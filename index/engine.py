@@ -10,20 +10,19 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from itertools import groupby
 from pathlib import Path
 
 import platformdirs
 
 from .answer import answer
 from .bm25 import Bm25Params
-from .build import TokenizedDocument, build_index, load_tokenized, tokenize_documents, tokenizer_id
+from .build import build_index, tokenizer_id
 from .conversation import Turn, resolve_turn
 from .corpus import Index
 from .errors import CitebotError, IndexFormatError
 from .integrity import IntegrityCheck
-from .models import Answer, BuildReport, Document, Paragraph, Section, SourceInfo
-from .refresh import LAST_GOOD
+from .models import Answer, BuildReport, SourceInfo
+from .refresh import read_documents
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
 from .store import (
@@ -77,20 +76,6 @@ def default_index_dir(sources: Path) -> Path:
     resolved = sources.resolve()
     key = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
     return platformdirs.user_cache_path("citebot") / "indexes" / f"{resolved.name}-{key}"
-
-
-def document_from_index(index: Index, position: int) -> Document:
-    """Rebuild a source's Document (sections, paragraphs, sentences) from an index."""
-    record = index.sources[position]
-    sections: list[Section] = []
-    rows = range(record.first, record.first + record.count)
-    for section_id, section_rows in groupby(rows, key=lambda r: int(index.sent_section[r])):
-        paragraphs = [
-            Paragraph(int(index.para_number[para]), tuple(index.sentence(r) for r in para_rows))
-            for para, para_rows in groupby(section_rows, key=lambda r: int(index.sent_para[r]))]
-        sections.append(Section(index.section_headings[section_id], tuple(paragraphs)))
-    return Document(record.source_id, record.title, tuple(sections), record.sha256, record.url,
-                    record.published, record.publisher)
 
 
 class Engine:
@@ -252,28 +237,9 @@ class Engine:
 
     def _built(self, progress: Progress | None) -> tuple[Index, list[SkippedSource]]:
         """A full build from every source file."""
-        tokenized, skipped = self._read_documents(progress)
+        tokenized, skipped = read_documents(self.sources_dir, self.index_dir / "cache",
+                                            self._previous_index, progress)
         return build_index(tokenized, self.params), sorted(skipped, key=lambda s: s.source_id)
-
-    def _read_documents(self, progress: Progress | None = None,
-                        ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
-        """The usable sources; one that became unreadable keeps serving its last good version."""
-        cache = self.index_dir / "cache"
-        documents, skipped = load_tokenized(self.sources_dir, cache, progress=progress)
-        previous = self._previous_index() if skipped else None
-        kept = []
-        for source in skipped:
-            position = previous.source_index(source.source_id) if previous else None
-            if previous is None or position is None:
-                kept.append(source)
-                continue
-            log.warning("source %s is unusable (%s); %s", source.source_id, source.reason,
-                        LAST_GOOD)
-            documents += tokenize_documents([document_from_index(previous, position)], cache)
-            kept.append(SkippedSource(source.source_id, f"{source.reason}; {LAST_GOOD}",
-                                      source.sha256))
-        documents.sort(key=lambda d: d.document.source_id)
-        return documents, kept
 
     def _previous_index(self) -> Index | None:
         """The index served now, or saved last: where a broken source's good version is."""

@@ -1,14 +1,22 @@
-"""Which sources changed since an index was built, read as documents: the input of a patch."""
+"""What a rebuild reads: the sources as documents, or only those changed since the last index."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
-from .build import TokenizedDocument, prune_cache, tokenize_files
+from .build import (
+    TokenizedDocument,
+    load_tokenized,
+    prune_cache,
+    tokenize_documents,
+    tokenize_files,
+)
 from .corpus import Index
+from .models import Document, Paragraph, Section
 from .sources import SkippedSource, SourceFile
 
 log = logging.getLogger(__name__)
@@ -54,3 +62,40 @@ def plan_changes(index: Index, skipped: Sequence[SkippedSource], files: Sequence
                                    source.sha256)
         still.append(source)
     return Changes(changes, tuple(sorted(still, key=lambda s: s.source_id)))
+
+
+def read_documents(sources_dir: Path, cache_dir: Path, previous: Callable[[], Index | None],
+                   progress: Callable[[int, int], None] | None = None,
+                   ) -> tuple[list[TokenizedDocument], list[SkippedSource]]:
+    """Every usable source as a document; one that became unusable keeps its last good version.
+
+    `previous` gives the index served or saved last (asked only when a source is unusable).
+    """
+    documents, skipped = load_tokenized(sources_dir, cache_dir, progress=progress)
+    earlier = previous() if skipped else None
+    kept = []
+    for source in skipped:
+        position = earlier.source_index(source.source_id) if earlier else None
+        if earlier is None or position is None:
+            kept.append(source)
+            continue
+        log.warning("source %s is unusable (%s); %s", source.source_id, source.reason, LAST_GOOD)
+        documents += tokenize_documents([document_from_index(earlier, position)], cache_dir)
+        kept.append(SkippedSource(source.source_id, f"{source.reason}; {LAST_GOOD}",
+                                  source.sha256))
+    documents.sort(key=lambda d: d.document.source_id)
+    return documents, kept
+
+
+def document_from_index(index: Index, position: int) -> Document:
+    """Rebuild a source's Document (sections, paragraphs, sentences) from an index."""
+    record = index.sources[position]
+    sections: list[Section] = []
+    rows = range(record.first, record.first + record.count)
+    for section_id, section_rows in groupby(rows, key=lambda r: int(index.sent_section[r])):
+        paragraphs = [
+            Paragraph(int(index.para_number[para]), tuple(index.sentence(r) for r in para_rows))
+            for para, para_rows in groupby(section_rows, key=lambda r: int(index.sent_para[r]))]
+        sections.append(Section(index.section_headings[section_id], tuple(paragraphs)))
+    return Document(record.source_id, record.title, tuple(sections), record.sha256, record.url,
+                    record.published, record.publisher)
