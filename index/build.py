@@ -7,7 +7,6 @@ each token's place in its sentence (uint16 pairs, little-endian, base64).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import importlib.util
 import json
@@ -142,6 +141,8 @@ def _document(data: dict, source: SourceFile) -> Document:
 def _read_cached(path: Path, source: SourceFile | None = None,
                  document: Document | None = None) -> TokenizedDocument | None:
     """A cached tokenization, if present and consistent (else None: a bad cache only costs time)."""
+    import base64  # only a build reads the cache: not imported to answer
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if document is None:
@@ -164,6 +165,8 @@ def _read_cached(path: Path, source: SourceFile | None = None,
 
 def _write_cached(path: Path, doc: TokenizedDocument) -> None:
     """Save a tokenization (atomically; a cache write failure only costs speed)."""
+    import base64  # only a build writes the cache: not imported to answer
+
     d = doc.document
     payload = {"source_id": d.source_id, "title": d.title, "url": d.url,
                "published": d.published, "publisher": d.publisher,
