@@ -76,15 +76,10 @@ def _row_terms_renumbered(old: Index, placed: list[tuple[Segment, Placed]],
     renumber = np.full(n_ext, -1, dtype=np.int32)  # extended id → new id (-1: no row has it)
     renumber[perm] = np.arange(len(perm), dtype=np.int32)
     docs = iter(new)
-    pieces = [old.row_terms[old.tokens(old.sources[seg.start].first, end_row(old, seg.stop))]
-              if seg.doc is None else next(docs).tokens for seg, _ in placed]
-    # Gathered straight into place (old ids are extended ids): ~20M tokens at 1M sentences.
-    out = np.empty(sum(map(len, pieces)), dtype=np.int32)
-    at = 0
-    for piece in pieces:
-        renumber.take(piece, out=out[at:at + len(piece)])
-        at += len(piece)
-    return out
+    # Old ids are extended ids. (take with out= is buffered: 7× slower on 20M tokens.)
+    return np.concatenate([np.zeros(0, dtype=np.int32), *(renumber.take(
+        old.row_terms[old.tokens(old.sources[seg.start].first, end_row(old, seg.stop))]
+        if seg.doc is None else next(docs).tokens) for seg, _ in placed)])
 
 
 @dataclass(frozen=True)
