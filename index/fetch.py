@@ -141,7 +141,11 @@ async def fetch_async(url: str, policy: FetchPolicy) -> FetchedPage:
 
 def check_url(url: str, policy: FetchPolicy) -> None:
     """Refuse a URL that is not http(s), has no host, or names a forbidden IP address itself."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
+    except ValueError:  # "http://[::1", "https://host:99999/": nothing to connect to
+        raise FetchError(f"refused to fetch {url!r}: not a valid web address") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"refused to fetch {url!r}: only http:// and https:// addresses")
     if not parts.hostname:

@@ -88,3 +88,18 @@ def test_refusals_are_one_error_line_each(run, web: WebServer, sources_dir: Path
     assert "Traceback" not in result.output
     assert listing(sources_dir) == before
     assert not web.requests
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("http://[::1", "not a valid web address"),
+    ("https://example.com:99999/", "not a valid web address"),
+])
+def test_a_malformed_url_is_one_error_line(run, sources_dir: Path, url: str,
+                                           reason: str) -> None:
+    before = listing(sources_dir)
+    result = run("add", url)
+    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: refused to fetch {url!r}: {reason}"]
+    assert listing(sources_dir) == before
+
