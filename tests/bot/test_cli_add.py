@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,3 +104,19 @@ def test_a_malformed_url_is_one_error_line(run, sources_dir: Path, url: str,
     assert result.output.splitlines() == [f"Error: refused to fetch {url!r}: {reason}"]
     assert listing(sources_dir) == before
 
+
+def test_a_fifo_or_an_oversized_file_is_refused_without_reading_it(
+        run, sources_dir: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)  # reading it would wait forever for a writer
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:  # sparse: 6 MB on paper, nothing on disk
+        handle.truncate(6 * 1024 * 1024)
+    before = listing(sources_dir)
+    result = run("add", str(fifo), str(huge), str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: cannot read {fifo}: not a regular file",
+        f"Error: cannot read {huge}: 6,291,456 bytes, over the 5,242,880-byte cap",
+        f"Error: cannot read {tmp_path}: Is a directory"]
+    assert listing(sources_dir) == before
