@@ -8,6 +8,7 @@ the index rebuilt. Anything that fails leaves the sources folder and the index a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -147,8 +148,12 @@ def _write_and_rebuild(engine: Engine, extraction: Extraction) -> Added:
         if final.exists():
             raise AddSourceError(f"{final} appeared meanwhile; nothing was added")
         os.replace(staged, final)
+    except OSError as exc:  # the folder vanished, is read-only, the disk is full …
+        raise AddSourceError(f"cannot write the new source in {folder}: "
+                             f"{exc.strerror or exc}; nothing was added") from None
     finally:
-        staged.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # gone already, or the folder with it
+            staged.unlink(missing_ok=True)
     try:
         report = engine.rebuild()
     except BaseException:
