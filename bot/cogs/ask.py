@@ -109,8 +109,12 @@ class Ask(commands.Cog):
                      and isinstance(message.channel, discord.TextChannel))
         if in_thread:
             name = cut(" ".join(title.split()), 100) or "Answer"
-            thread = await message.create_thread(name=name)
-            return await thread.send(**kwargs)  # type: ignore[arg-type]
+            try:
+                thread = await message.create_thread(name=name)
+            except discord.HTTPException as exc:  # no Create Public Threads here: reply instead
+                log.info("could not open a thread on message %d (%s); replying", message.id, exc)
+            else:
+                return await thread.send(**kwargs)  # type: ignore[arg-type]
         return await message.reply(mention_author=False, **kwargs)  # type: ignore[arg-type]
 
 

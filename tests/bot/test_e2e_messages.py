@@ -180,3 +180,16 @@ async def test_reply_in_thread_when_configured(start_bot: Starter) -> None:
     assert ROSATOM in plain(fields_text(answer))
     assert answer["allowed_mentions"]["parse"] == []
     assert fake.channel_messages("answers") == []
+
+
+async def test_reply_in_thread_without_thread_permission_replies_in_the_channel(
+        start_bot: Starter) -> None:
+    running = await start_bot(reply_in_thread=True)
+    fake = running.fake
+    # The channel denies the bot Create Public Threads (a channel permission overwrite).
+    fake.inject_error("POST", r"/channels/\d+/messages/\d+/threads", 403)
+    question = await fake.send_message(ZAPORIZHZHIA_Q, channel="answers")
+    [answer] = await fake.wait_for_messages("answers")
+    assert ROSATOM in plain(fields_text(answer))
+    assert answer["message_reference"]["message_id"] == question["id"]
+    assert answer["allowed_mentions"]["parse"] == []
