@@ -32,6 +32,19 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    """The store's database, checked sound and with its tables; DatabaseError when damaged."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    try:
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        db.executescript(_SCHEMA)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
 def thread_conversation(thread_id: int) -> str:
     """The conversation key of a thread: every message in it is a turn."""
     return f"thread:{thread_id}"
@@ -54,8 +67,18 @@ class ConversationStore:
         self._lock = threading.Lock()
         self._closed = self._closing = False
         self._writes: set[asyncio.Future[None]] = set()  # turns being written, for aclose
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = _open(self.path)
+        except sqlite3.DatabaseError as exc:  # damaged: the turns are only context; start anew
+            aside = self.path.with_name(f"{self.path.name}.corrupt-"
+                                        f"{time.strftime('%Y%m%d-%H%M%S')}")
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                part = self.path.with_name(self.path.name + suffix)
+                if part.exists():
+                    part.replace(aside.with_name(aside.name + suffix))
+            log.warning("conversation store %s was corrupt (%s); moved it to %s and started a "
+                        "new one", self.path, exc, aside.name)
+            self._db = _open(self.path)
 
     def close(self) -> None:
         """Close the database."""
