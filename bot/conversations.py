@@ -18,6 +18,8 @@ from pathlib import Path
 from index.conversation import MAX_TURNS, Turn
 from index.models import PassageKey
 
+from .statefiles import move_aside
+
 log = logging.getLogger(__name__)
 DB_NAME = "conversations.sqlite3"
 CLOSE_WRITES_S = 5.0  # at shutdown, turns being written get this long before the store closes
@@ -70,12 +72,7 @@ class ConversationStore:
         try:
             self._db = _open(self.path)
         except sqlite3.DatabaseError as exc:  # damaged: the turns are only context; start anew
-            aside = self.path.with_name(f"{self.path.name}.corrupt-"
-                                        f"{time.strftime('%Y%m%d-%H%M%S')}")
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                part = self.path.with_name(self.path.name + suffix)
-                if part.exists():
-                    part.replace(aside.with_name(aside.name + suffix))
+            aside = move_aside(self.path)
             log.warning("conversation store %s was corrupt (%s); moved it to %s and started a "
                         "new one", self.path, exc, aside.name)
             self._db = _open(self.path)
