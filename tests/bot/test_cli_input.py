@@ -60,6 +60,16 @@ def test_batch_bad_lines_get_errors_and_the_rest_is_answered(run, tmp_path: Path
         'Error: batch lines 2, 3, 5, 6, 7, 8, 9, 10 failed (see the "error" objects)')
 
 
+def test_a_batch_of_many_bad_lines_ends_in_one_short_error_line(run, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"  # e.g. a file of another shape: every line fails alike
+    batch.write_text('{"q": "Rosatom"}\n' * 5000, encoding="utf-8")
+    result = run("ask", "--json", "--batch", str(batch))
+    assert len(result.stdout.splitlines()) == 5000  # each line still has its error object
+    assert _one_error_line(result) == (
+        "Error: 5000 batch lines failed: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 4990 more "
+        '(see the "error" objects)')
+
+
 def test_eval_reads_a_string_expectation_as_one(run, tmp_path: Path) -> None:
     (tmp_path / "q.jsonl").write_text('{"question": "Who runs Rosatom?", "expect": "Napoleon"}\n'
                                       '{"question": "Rosatom", "expect": ["Likachev"]}\n')
