@@ -77,6 +77,8 @@ class CitebotBot(commands.Bot):
         options.setdefault("intents", make_intents(config))
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         options.setdefault("tree_cls", CitebotTree)
+        # citebot has no voice: discord.py's start-up warnings about voice libraries are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
         self.config = config
         self.engine = engine

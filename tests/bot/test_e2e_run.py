@@ -153,6 +153,7 @@ async def test_sigterm_stops_the_bot_cleanly_keeping_its_state(
     log = stderr.decode()
     assert process.returncode == 0, log
     assert "Traceback" not in log
+    assert " WARNING " not in log  # a clean start and stop: nothing for the operator to chase
     assert fake.gateway.client_close_codes == [1000]  # the bot said goodbye to the gateway
     with sqlite3.connect(tmp_path / "state" / "feedback.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM asked").fetchone() == (1,)
