@@ -140,3 +140,25 @@ def test_unknown_words_are_named_once_and_whole(run, question: str, reported: st
     assert json.loads(result.stdout)["unknown_terms"] == [reported]
     text = run("ask", question).stdout
     assert text.splitlines()[1] == f"Not found anywhere in the sources: {reported}"
+
+
+@pytest.mark.parametrize(("args", "env", "option"), [
+    (["--index", ""], {}, "--index"),             # `--index "$CITEBOT_INDEX"`, the variable unset
+    (["--sources", ""], {}, "--sources"),
+    ([], {"CITEBOT_SOURCES": ""}, "--sources"),   # exported but empty
+])
+def test_an_empty_folder_path_is_refused_not_taken_as_the_current_folder(
+        sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        env: dict, option: str) -> None:
+    if option == "--index":
+        args = [*args, "--sources", str(sources_dir)]
+    here = tmp_path / "here"  # the current folder: nothing may be read or written here
+    here.mkdir()
+    (here / "notes.md").write_text("My own notes about Rosatom.\n", encoding="utf-8")
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(main, ["ask", "Rosatom", *args], env=env)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert f"Error: Invalid value for '{option}': an empty path (an unset variable?)" in \
+        result.stderr
+    assert sorted(p.name for p in here.iterdir()) == ["notes.md"]
