@@ -136,6 +136,8 @@ async def fetch_async(url: str, policy: FetchPolicy) -> FetchedPage:
                              else f"{url}: cannot connect ({exc.strerror or exc})") from None
         except aiohttp.ClientError as exc:
             raise FetchError(f"{url}: fetch failed ({exc})") from None
+        except ValueError:  # a host name that cannot be encoded (`a..b`, a label over 63)
+            raise FetchError(f"refused to fetch {url!r}: not a valid web address") from None
     raise FetchError(f"{url}: more than {policy.max_redirects} redirects")
 
 

@@ -94,6 +94,8 @@ def test_refusals_are_one_error_line_each(run, web: WebServer, sources_dir: Path
 @pytest.mark.parametrize(("url", "reason"), [
     ("http://[::1", "not a valid web address"),
     ("https://example.com:99999/", "not a valid web address"),
+    ("http://a..b/", "not a valid web address"),  # no DNS lookup: the name cannot be encoded
+    ("http://" + "a" * 64 + ".example/", "not a valid web address"),
 ])
 def test_a_malformed_url_is_one_error_line(run, sources_dir: Path, url: str,
                                            reason: str) -> None:
