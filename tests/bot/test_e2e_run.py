@@ -18,7 +18,7 @@ from bot import app, runner
 from bot.cli import main
 from tests.fakediscord import FakeDiscord
 
-from .conftest import ZAPORIZHZHIA_Q, bot_config, make_bot
+from .conftest import ROSATOM, ZAPORIZHZHIA_Q, bot_config, make_bot
 
 WRONG_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.wrong.SecretTokenValue_do-not-leak"
 
@@ -157,3 +157,24 @@ async def test_sigterm_stops_the_bot_cleanly_keeping_its_state(
     assert fake.gateway.client_close_codes == [1000]  # the bot said goodbye to the gateway
     with sqlite3.connect(tmp_path / "state" / "feedback.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM asked").fetchone() == (1,)
+
+
+async def test_a_guild_that_refuses_the_sync_does_not_keep_the_others_without_commands(
+        make_fake_discord, sources_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bot was removed from the first configured server: the others still get their commands.
+    monkeypatch.setattr(app, "SYNC_RETRY_S", (30.0,))  # no retry within the test
+    fake: FakeDiscord = await make_fake_discord()
+    gone = fake.guild_id + 1
+    config = bot_config(fake, tmp_path, sources_dir, guild_ids=[gone, fake.guild_id])
+    async with fake.run_bot(make_bot(fake, config)):
+        puts = [r for r in fake.requests if r.method == "PUT"]
+        assert [(r.path.split("/")[-2], r.status) for r in puts] == \
+            [(str(gone), 404), (str(fake.guild_id), 200)]
+        assert "zaporizhzhia" in {c["name"] for c in fake.registered_commands(fake.guild_id)}
+        ix = await fake.slash_command("ask", {"question": ZAPORIZHZHIA_Q})
+        await ix.wait_done()
+        assert ROSATOM in ix.messages[-1]["embeds"][0]["fields"][0]["value"].replace("\\", "")
+        # Not recorded as synced: the refused server is tried again later.
+        assert not (config.state_dir / app.SYNC_HASH_FILE).exists()
+    assert all("10004" in f or "Unknown Guild" in f for f in fake.take_failures())
