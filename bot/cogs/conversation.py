@@ -27,6 +27,7 @@ from ..answering import (
     answer,
     prepare,
     react,
+    reply_to,
     send_private,
     without_mentions,
 )
@@ -102,15 +103,15 @@ async def take_turn(bot: CitebotBot, message: discord.Message) -> bool:
         reply = await answer(bot, AskRequest(question=text, history=tuple(history)),
                              notice=notice, in_thread=thread)
     except UsageError as exc:
-        await message.reply(cut(str(exc), 2000), mention_author=False,
-                            allowed_mentions=discord.AllowedMentions.none())
+        await reply_to(message, content=cut(str(exc), 2000))
         return True
     except Exception:
         log.error("answering follow-up %d failed", message.id, exc_info=True)
-        await message.reply(SORRY, mention_author=False,
-                            allowed_mentions=discord.AllowedMentions.none())
+        await reply_to(message, content=SORRY)
         return True
-    sent = await message.reply(mention_author=False, **reply.send_kwargs())
+    sent = await reply_to(message, **reply.send_kwargs())
+    if sent is None:  # not posted: no turn to remember
+        return True
     channel_id, thread_id = _where(message.channel)
     await store.aadd_turn(key or "", _turn_of(AskRequest(question=text), reply.result, history),
                           channel_id=channel_id, thread_id=thread_id, answer_message_id=sent.id)
