@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 THREAD_HINT = "Ask your follow-up questions here: every message in this thread is read with " \
               "the conversation so far, no mention needed."
+FOLLOW_UPS_OFF = "Follow-up questions are turned off on this server: ask anew with /ask."
 NO_THREAD = "I can't open a thread here (it needs the Create Public Threads permission): reply " \
             "to my answer instead to follow up."
 
@@ -164,6 +165,9 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction) -> None:
         """Start (or point to) the answer's thread and seed its conversation with the question."""
         bot = cast("CitebotBot", interaction.client)
+        if not _enabled(bot):  # a button from before follow_up_minutes was set to 0
+            await send_private(interaction, FOLLOW_UPS_OFF)
+            return
         message = interaction.message
         if message is None or not isinstance(interaction.channel, discord.TextChannel):
             await send_private(interaction, "Follow-up threads can be opened in text channels.")
