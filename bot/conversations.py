@@ -16,9 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index.conversation import MAX_TURNS, Turn
+from index.errors import ConfigError
 from index.models import PassageKey
 
-from .statefiles import move_aside
+from .statefiles import LOCKED_ERRORS, move_aside
 
 log = logging.getLogger(__name__)
 DB_NAME = "conversations.sqlite3"
@@ -72,6 +73,9 @@ class ConversationStore:
         try:
             self._db = _open(self.path)
         except sqlite3.DatabaseError as exc:  # damaged: the turns are only context; start anew
+            if getattr(exc, "sqlite_errorname", "") in LOCKED_ERRORS:  # held, not damaged: keep it
+                raise ConfigError(f"the conversation store {self.path} is locked by another "
+                                  f"process ({exc}); close it and start again") from None
             aside = move_aside(self.path)
             log.warning("conversation store %s was corrupt (%s); moved it to %s and started a "
                         "new one", self.path, exc, aside.name)

@@ -24,7 +24,7 @@ from typing import TypeVar
 from index.models import PassageKey
 
 from .requests import Request, request_from_json, request_to_json
-from .statefiles import move_aside
+from .statefiles import LOCKED_ERRORS, move_aside
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,7 +47,6 @@ CREATE TABLE IF NOT EXISTS votes (
     passages TEXT NOT NULL, vote INTEGER NOT NULL, created_at REAL NOT NULL,
     PRIMARY KEY (asked_id, voter));
 """
-_BUSY = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
 
 
 class StoreUnavailableError(Exception):
@@ -228,7 +227,7 @@ class FeedbackStore:
         try:
             return work()
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") in _BUSY:
+            if getattr(exc, "sqlite_errorname", "") in LOCKED_ERRORS:
                 raise
             self._move_aside(exc)
             return work()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+# sqlite3 error names that mean another connection holds the file: wait, never move it aside.
+LOCKED_ERRORS = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
+
 
 def move_aside(path: Path) -> Path:
     """Rename a damaged database (and its journals) to `<name>.corrupt-<time>`; the new path."""
