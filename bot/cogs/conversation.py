@@ -177,10 +177,13 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             return
         await interaction.response.defer()
         try:
-            thread = await _thread_on(message, asked.request)
+            thread, new = await _thread_on(message, asked.request)
         except discord.HTTPException as exc:  # e.g. no Create Public Threads permission here
             log.warning("could not open a follow-up thread on %d: %s", message.id, exc)
             await interaction.followup.send(NO_THREAD, ephemeral=True)
+            return
+        if not new:  # a second click, or another member's: the conversation is already there
+            await interaction.followup.send(f"Follow up here: {thread.mention}", ephemeral=True)
             return
         prior = list(asked.request.history) if isinstance(asked.request, AskRequest) else []
         turn = _turn_of(asked.request, None, prior)
@@ -191,19 +194,19 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await thread.send(THREAD_HINT, allowed_mentions=discord.AllowedMentions.none())
 
 
-async def _thread_on(message: discord.Message, request: Request) -> discord.Thread:
-    """The thread on an answer message: a new one named after the question, or the one there."""
+async def _thread_on(message: discord.Message, request: Request) -> tuple[discord.Thread, bool]:
+    """The thread on an answer message, and whether it is new (named after the question)."""
     if message.thread is not None:
-        return message.thread
+        return message.thread, False
     title = request.question if isinstance(request, AskRequest) else request.key
     name = cut(" ".join(title.split()), 100) or "Follow-up"
     try:
-        return await message.create_thread(name=name)
+        return await message.create_thread(name=name), True
     except discord.HTTPException as exc:
         if exc.code != 160004:  # not "a thread has already been created for this message"
             raise
         channel = await message.guild.fetch_channel(message.id)  # type: ignore[union-attr]
-        return cast(discord.Thread, channel)
+        return cast(discord.Thread, channel), False
 
 
 async def setup(bot: CitebotBot) -> None:

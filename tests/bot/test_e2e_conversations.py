@@ -228,3 +228,18 @@ async def test_follow_up_button_after_follow_ups_were_turned_off_says_so(
     assert click.ephemeral and "Follow-up questions are turned off" in click.content
     # No thread promising follow-ups that would then go unanswered.
     assert not any(c.is_thread for c in again.fake.world.channels.values())
+
+
+async def test_follow_up_clicked_twice_points_to_the_thread_and_keeps_one_turn(
+        running: Running) -> None:
+    fake = running.fake
+    thread = await open_thread(running, REACTORS)
+    [answer] = [m for m in fake.posted_messages if m.id == thread]  # the thread is on the answer
+    again = await fake.click_button(answer, follow_id(answer), user="admin")  # someone else
+    await again.wait_done()
+    pointer = again.messages[-1]
+    assert int(pointer.get("flags") or 0) & 64 and f"<#{thread}>" in pointer["content"]
+    await asyncio.sleep(QUIET)
+    assert len(fake.channel_messages(thread)) == 1  # one hint, not two
+    history = await running.bot.conversations.ahistory(f"thread:{thread}")
+    assert [t.question for t in history] == [REACTORS]
