@@ -75,6 +75,21 @@ async def react(message: discord.Message, emoji: str) -> None:
         log.info("could not react to message %d: %s", message.id, exc)
 
 
+async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message | None:
+    """Reply to a member's message; None (and one log line) where the bot may not post.
+
+    A channel the bot can read but not write in, or a question deleted before its answer, is
+    how the server is set up, not a bug: no traceback for it.
+    """
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    try:
+        return await message.reply(mention_author=False, **kwargs)
+    except (discord.Forbidden, discord.NotFound) as exc:
+        log.warning("cannot post in channel %d (%s); message %d not answered",
+                    message.channel.id, exc, message.id)
+        return None
+
+
 def prepare(question: str, limit: int) -> tuple[str, str]:
     """Return the question (mentions removed, cut to `limit` characters), and a notice if cut."""
     text = without_mentions(question)

@@ -77,6 +77,8 @@ class CitebotBot(commands.Bot):
         options.setdefault("intents", make_intents(config))
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         options.setdefault("tree_cls", CitebotTree)
+        # citebot has no voice: discord.py's start-up warnings about voice libraries are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
         self.config = config
         self.engine = engine
@@ -196,12 +198,20 @@ class CitebotBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
             return
+        refused: discord.HTTPException | None = None
         for guild_id in self.config.guild_ids:
             guild = discord.Object(id=guild_id)
             self.tree.clear_commands(guild=guild)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as exc:  # e.g. the bot was removed from that server
+                log.warning("could not sync the commands to guild %d: %s", guild_id, exc)
+                refused = refused or exc
+                continue  # the other servers still get theirs
             log.info("synced %d commands to guild %d", len(synced), guild_id)
+        if refused is not None:  # not recorded as synced: tried again later
+            raise refused
 
     async def rebuild(self) -> BuildReport:
         """Rebuild the index in a worker thread; re-sync commands if the topics changed."""

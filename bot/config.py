@@ -50,7 +50,9 @@ class BotConfig(BaseModel):
     @field_validator("sources", "index", "state_dir", mode="before")
     @classmethod
     def _path_text(cls, value: object) -> object:
-        """Accept paths written as TOML strings."""
+        """Accept paths written as TOML strings; "" is refused (it would be the config's folder)."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("an empty path; leave the key out for the default")
         return Path(value) if isinstance(value, str) else value
 
     @field_validator("guild_ids", "answer_channels", "admin_roles", mode="before")

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index.conversation import MAX_TURNS, Turn
+from index.errors import ConfigError
 from index.models import PassageKey
+
+from .statefiles import LOCKED_ERRORS, move_aside
 
 log = logging.getLogger(__name__)
 DB_NAME = "conversations.sqlite3"
@@ -30,6 +33,19 @@ CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation, at);
 CREATE TABLE IF NOT EXISTS answers (
     message_id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, at REAL NOT NULL);
 """
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The store's database, checked sound and with its tables; DatabaseError when damaged."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    try:
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        db.executescript(_SCHEMA)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
 
 
 def thread_conversation(thread_id: int) -> str:
@@ -54,8 +70,16 @@ class ConversationStore:
         self._lock = threading.Lock()
         self._closed = self._closing = False
         self._writes: set[asyncio.Future[None]] = set()  # turns being written, for aclose
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = _open(self.path)
+        except sqlite3.DatabaseError as exc:  # damaged: the turns are only context; start anew
+            if getattr(exc, "sqlite_errorname", "") in LOCKED_ERRORS:  # held, not damaged: keep it
+                raise ConfigError(f"the conversation store {self.path} is locked by another "
+                                  f"process ({exc}); close it and start again") from None
+            aside = move_aside(self.path)
+            log.warning("conversation store %s was corrupt (%s); moved it to %s and started a "
+                        "new one", self.path, exc, aside.name)
+            self._db = _open(self.path)
 
     def close(self) -> None:
         """Close the database."""

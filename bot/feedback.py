@@ -24,6 +24,7 @@ from typing import TypeVar
 from index.models import PassageKey
 
 from .requests import Request, request_from_json, request_to_json
+from .statefiles import LOCKED_ERRORS, move_aside
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,7 +47,6 @@ CREATE TABLE IF NOT EXISTS votes (
     passages TEXT NOT NULL, vote INTEGER NOT NULL, created_at REAL NOT NULL,
     PRIMARY KEY (asked_id, voter));
 """
-_BUSY = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
 
 
 class StoreUnavailableError(Exception):
@@ -227,7 +227,7 @@ class FeedbackStore:
         try:
             return work()
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") in _BUSY:
+            if getattr(exc, "sqlite_errorname", "") in LOCKED_ERRORS:
                 raise
             self._move_aside(exc)
             return work()
@@ -245,11 +245,7 @@ class FeedbackStore:
     def _move_aside(self, exc: BaseException) -> None:
         """Rename a corrupt file (and its journal) out of the way, so a fresh one can be made."""
         self._checked = False
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            part = self.path.with_name(self.path.name + suffix)
-            if part.exists():
-                part.replace(aside.with_name(aside.name + suffix))
+        aside = move_aside(self.path)
         log.warning("feedback store %s was corrupt (%s); moved it to %s and started a new one",
                     self.path, exc, aside.name)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +65,30 @@ def make_bot(config: BotConfig, engine: Engine, **options: Any) -> CitebotBot:
 
 async def _serve(bot: CitebotBot, token: str, *, sync_only: bool) -> None:
     """Log in (retrying while Discord is unreachable) and run until closed, or until synced."""
+    _stop_on_sigterm()
     async with bot:
         await _login(bot, token)  # login runs setup_hook, which syncs (forced for `sync`)
         if not sync_only:
             await bot.connect()
+
+
+def _stop_on_sigterm() -> None:
+    """Make SIGTERM (`systemctl stop`, `docker stop`) close the bot as Ctrl-C does.
+
+    Python's default for SIGTERM ends the process at once: the gateway is never closed and the
+    answers, votes and turns still being written are lost. Cancelling the main task instead runs
+    `CitebotBot.close()` on the way out.
+    """
+    main_task = asyncio.current_task()
+    if main_task is None:
+        return
+
+    def stop() -> None:
+        log.info("SIGTERM received; closing")
+        main_task.cancel()
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no such handlers on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
 
 
 async def _login(bot: CitebotBot, token: str) -> None:
@@ -107,7 +129,7 @@ def _launch(config_path: Path, *, sync_only: bool) -> int:
                            "questions)") from None
     except discord.HTTPException as exc:
         raise StartupError(f"Discord refused a request at start-up: {_reason(exc)}") from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C, or SIGTERM (see above)
         return 0
     return 0
 

@@ -24,7 +24,7 @@ from .conversation_search import (
     same_subject,
     with_carried,
 )
-from .corpus import Index
+from .corpus import UNKNOWN_PLACE, Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Citation, Passage, PassageKey
@@ -218,7 +218,7 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         row = row if context else bold  # no neighbours shown: the bold sentence alone
         if row in used:
             continue
-        terms = content_terms(index, index.sentence(bold)) if overlap else {}
+        terms = content_terms(index, bold) if overlap else {}
         citation = index.citation(bold)
         twin = next((i for i, t in enumerate(shown) if same_fact(terms, t, overlap)
                      and passages[i].citation.source_id != citation.source_id), None)
@@ -233,7 +233,7 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
             sentences=sentences, match_offset=match, citation=citation,
-            sentence_ids=ids, matched_terms=_matched_terms(sentences[match], query),
+            sentence_ids=ids, matched_terms=_matched_terms(index, bold, sentences[match], query),
         ))
         shown.append(terms)
         also.append([])
@@ -261,11 +261,26 @@ def _query_terms(query: Query) -> set[str]:
     return {t for g in query.groups for t, _ in g.terms}
 
 
-def _matched_terms(sentence: str, query: Query) -> tuple[str, ...]:
-    """The words of a sentence that matched the query, as they are written there."""
-    wanted = _query_terms(query)
-    words = (sentence[a:b] for a, b, terms in spans(sentence) if wanted.intersection(terms))
-    return tuple(dict.fromkeys(words))
+def _matched_terms(index: Index, row: int, sentence: str, query: Query) -> tuple[str, ...]:
+    """The words of the sentence at `row` that matched the query, as they are written there.
+
+    Read from the tokens the build saved (term ids and their words' places), which are the
+    sentence's spans; the sentence is tokenized again only when a matched word's place is not
+    saved (UNKNOWN_PLACE).
+    """
+    vocab = index.postings.vocab
+    wanted = {vocab[t] for t in _query_terms(query) if t in vocab}
+    tokens = index.tokens(row, row + 1)
+    hits = [i for i, t in enumerate(index.row_terms[tokens].tolist()) if t in wanted]
+    if not hits:
+        return ()
+    places = index.row_places[tokens][hits].tolist()
+    if any(end == UNKNOWN_PLACE for _, end in places):
+        wanted_terms = _query_terms(query)
+        words = (sentence[a:b] for a, b, terms in spans(sentence)
+                 if wanted_terms.intersection(terms))
+        return tuple(dict.fromkeys(words))
+    return tuple(dict.fromkeys(sentence[a:b] for a, b in places))
 
 
 def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:

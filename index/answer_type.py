@@ -11,12 +11,11 @@ other words ("developed by") is not declined for lacking it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bm25 import Postings
 from .corpus import Index, remembered
 from .cues import _MONTHS, _NUMBER_WORDS, frame_words
 from .evidence import group_idf
@@ -90,39 +89,36 @@ _SPEAKER_RE = re.compile(
     r"proposed|claim|claimed|mean|make|feel)\b", re.I)
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: it holds arrays and a memo
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds the index's maps
 class ShownText:
     """A shown passage as the check reads it: its words (±1 around the match) and their terms.
 
-    The terms of the neighbour sentences are not tokenized: a row holds a term exactly when the
-    term's postings hold the row (the build tokenized the very text it stores). `terms` holds
-    the others' (the matched sentence, title, heading), or all when the join needs the tokenizer.
+    Nothing is tokenized again: the sentences' terms are the term ids the build saved for their
+    rows (`Index.row_terms`, what the tokenizer made of the very text stored), the title's and
+    heading's are the index's title and heading maps at its source and section. `terms` holds
+    all of them instead when the join needs the tokenizer, or the passage is not the index's.
     """
 
     text: str
     terms: frozenset[str]
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    postings: Postings | None = None
-    held: dict[str, bool] = field(default_factory=dict)  # asked so far
+    row_terms: frozenset[int] = frozenset()
+    vocab: Mapping[str, int] = field(default_factory=dict)
+    # (term → ascending ids, the id of this passage's source or section) for its title, heading
+    fields: tuple[tuple[Mapping[str, np.ndarray], int], ...] = ()
 
     def holds(self, term: str) -> bool:
         """Whether the shown text yields this term."""
-        if term in self.terms:
-            return True
-        found = self.held.get(term)
-        if found is None:
-            found = self.held[term] = self._in_rows(term)
-        return found
+        return term in self.terms or self.vocab.get(term, -1) in self.row_terms \
+            or any(_has_id(ids, at) for ids, at in
+                   ((terms_of.get(term), at) for terms_of, at in self.fields))
 
-    def _in_rows(self, term: str) -> bool:
-        """Whether one of the neighbour rows holds the term (one binary search of its postings)."""
-        if self.postings is None or not len(self.rows):
-            return False
-        ids = self.postings.ids[self.postings.span(term)]
-        if not len(ids):
-            return False
-        at = np.minimum(ids.searchsorted(self.rows), len(ids) - 1)
-        return bool((ids[at] == self.rows).any())
+
+def _has_id(ids: np.ndarray | None, wanted: int) -> bool:
+    """Whether ascending ids hold one (None holds none)."""
+    if ids is None:
+        return False
+    at = int(ids.searchsorted(wanted))
+    return at < len(ids) and int(ids[at]) == wanted
 
 
 def _kind(question: str) -> tuple[Callable[[str], bool], str] | None:
@@ -158,12 +154,14 @@ def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
             if 0 <= r < index.size and index.sent_section[r] == section]
     sentences = [index.sentence(r) for r in rows]
     parts = [*sentences, passage.citation.title, passage.citation.section or ""]
-    if _runs_on(parts):
+    source = int(index.sent_source[row])
+    if _runs_on(parts) or parts[-2:] != [index.sources[source].title,
+                                          index.section_headings[section] or ""]:
         return ShownText(" ".join(sentences), joined_terms(parts))
-    # The matched sentence's and the title's spans are kept (answering read them already).
-    own = [index.sentence(row), passage.citation.title, passage.citation.section or ""]
-    others = np.array([r for r in rows if r != row], dtype=index.postings.ids.dtype)
-    return ShownText(" ".join(sentences), _part_terms(own), others, index.postings)
+    terms = index.row_terms[index.tokens(rows[0], rows[-1] + 1)]
+    return ShownText(" ".join(sentences), frozenset(), frozenset(terms.tolist()),
+                     index.postings.vocab,
+                     ((index.title_terms, source), (index.heading_terms, int(section))))
 
 
 # A part ending so that a token could run on across the space after it ("5" + "million").

@@ -1,7 +1,8 @@
 """Sources → Index: a pure build function, plus the per-file cache that makes rebuilds cheap.
 
 Each source file's parse (sections, paragraphs, sentences) and tokenization are cached by content
-hash as plain JSON: its distinct terms in first-seen order, and each token as an id into them.
+hash as plain JSON: its distinct terms in first-seen order, each token as an id into them, and
+each token's place in its sentence (uint16 pairs, little-endian, base64).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ import numpy as np
 
 from . import tokens
 from .bm25 import Bm25Params, postings_from_ids
-from .corpus import Index, SourceRecord
+from .corpus import UNKNOWN_PLACE, Index, SourceRecord
 from .cues import sentence_features
 from .models import Document, Paragraph, Section
 from .sentences import splitter_id
 from .sources import SkippedSource, SourceFile, read_source, scan
-from .tokens import tokenize, tokenize_phrase
+from .tokens import spans, tokenize_phrase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,6 +80,9 @@ class TokenizedDocument:
     ids: np.ndarray  # int32 [tokens]: every token, sentence after sentence, as an index into terms
     lengths: np.ndarray  # int32 [sentences]: tokens per sentence
     features: tuple[int, ...]
+    # uint16 [tokens, 2]: each token's word (start, end) in its normalised sentence, as
+    # tokens.spans gives it (UNKNOWN_PLACE past 65,534 characters); None: not known
+    places: np.ndarray | None = None
 
     @property
     def tokens(self) -> tuple[tuple[str, ...], ...]:
@@ -95,18 +99,30 @@ def _sentences(document: Document) -> list[str]:
 
 
 def tokenize_document(document: Document) -> TokenizedDocument:
-    """Tokenize every sentence of a document."""
+    """Tokenize every sentence of a document, keeping where each token's word is."""
     local: dict[str, int] = {}
     ids: list[int] = []
+    places: list[int] = []
     lengths: list[int] = []
     texts = _sentences(document)
     for text in texts:
-        row = tokenize(text)
-        ids.extend(local.setdefault(t, len(local)) for t in row)
-        lengths.append(len(row))
+        count = len(ids)
+        # The very spans answering would read (tokenize's terms, with places); uncached, so a
+        # build does not push the answer path's kept sentences out.
+        for start, end, terms in spans.__wrapped__(text):
+            for term in terms:
+                ids.append(local.setdefault(term, len(local)))
+                places += (start, end)
+        lengths.append(len(ids) - count)
     return TokenizedDocument(document, tuple(local), np.asarray(ids, dtype=np.int32),
                              np.asarray(lengths, dtype=np.int32),
-                             tuple(int(sentence_features(s)) for s in texts))
+                             tuple(int(sentence_features(s)) for s in texts), _places(places))
+
+
+def _places(flat: Sequence[int]) -> np.ndarray:
+    """(start, end) pairs as uint16 [tokens, 2], a place past uint16 as UNKNOWN_PLACE."""
+    return np.minimum(np.asarray(flat, dtype=np.int64), UNKNOWN_PLACE).astype(np.uint16) \
+        .reshape(-1, 2)
 
 
 def _cache_path(cache_dir: Path, sha256: str) -> Path:
@@ -125,6 +141,8 @@ def _document(data: dict, source: SourceFile) -> Document:
 def _read_cached(path: Path, source: SourceFile | None = None,
                  document: Document | None = None) -> TokenizedDocument | None:
     """A cached tokenization, if present and consistent (else None: a bad cache only costs time)."""
+    import base64  # only a build reads the cache: not imported to answer
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if document is None:
@@ -134,24 +152,31 @@ def _read_cached(path: Path, source: SourceFile | None = None,
         ids = np.asarray(data["ids"], dtype=np.int32)
         lengths = np.asarray(data["lengths"], dtype=np.int32)
         terms = tuple(str(t) for t in data["terms"])
+        places = np.frombuffer(base64.b64decode(data["places"], validate=True),
+                               dtype="<u2").astype(np.uint16).reshape(-1, 2)
         in_range = not len(ids) or (int(ids.min()) >= 0 and int(ids.max()) < len(terms))
         ok = (len(lengths) == document.sentence_count == len(data["features"])
-              and int(lengths.sum()) == len(ids) and in_range)
+              and int(lengths.sum()) == len(ids) == len(places) and in_range)
         return TokenizedDocument(document, terms, ids, lengths,
-                                 tuple(int(f) for f in data["features"])) if ok else None
+                                 tuple(int(f) for f in data["features"]), places) if ok else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _write_cached(path: Path, doc: TokenizedDocument) -> None:
     """Save a tokenization (atomically; a cache write failure only costs speed)."""
+    import base64  # only a build writes the cache: not imported to answer
+
     d = doc.document
     payload = {"source_id": d.source_id, "title": d.title, "url": d.url,
                "published": d.published, "publisher": d.publisher,
                "sections": [[s.heading, [[p.number, list(p.sentences)] for p in s.paragraphs]]
                             for s in d.sections],
                "terms": list(doc.terms), "ids": doc.ids.tolist(),
-               "lengths": doc.lengths.tolist(), "features": list(doc.features)}
+               "lengths": doc.lengths.tolist(), "features": list(doc.features),
+               # 40M numbers at 1M sentences: as JSON numbers they took seconds to write.
+               "places": None if doc.places is None else
+               base64.b64encode(doc.places.astype("<u2").tobytes()).decode("ascii")}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -281,8 +306,9 @@ def build_index(docs: Sequence[TokenizedDocument], params: Bm25Params | None = N
                             dtype=np.int64, count=len(doc.terms))
         parts.append(local[doc.ids])
     lengths = [np.zeros(0, dtype=np.int64)] + [d.lengths for d in docs]
-    postings = postings_from_ids(vocab, np.concatenate(parts),
-                                 np.concatenate(lengths).astype(np.int64), params)
+    term_ids = np.concatenate(parts)
+    postings = postings_from_ids(vocab, term_ids, np.concatenate(lengths).astype(np.int64),
+                                 params)
     structure = document_structure([d.document for d in docs])
     texts = [s.encode("utf-8") for d in docs for s in _sentences(d.document)]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -290,9 +316,18 @@ def build_index(docs: Sequence[TokenizedDocument], params: Bm25Params | None = N
     return Index(
         params=params, tokenizer=tokenizer_id(), postings=postings,
         features=np.asarray([f for d in docs for f in d.features], dtype=np.uint8),
-        text_offsets=offsets, text=b"".join(texts),
+        text_offsets=offsets, text=b"".join(texts), row_terms=term_ids.astype(np.int32),
+        row_places=np.concatenate([np.zeros((0, 2), dtype=np.uint16),
+                                   *(token_places(d) for d in docs)]),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"), **structure,
     )
+
+
+def token_places(doc: TokenizedDocument) -> np.ndarray:
+    """A document's token places, UNKNOWN_PLACE throughout when they are not known."""
+    if doc.places is not None:
+        return doc.places
+    return np.full((len(doc.ids), 2), UNKNOWN_PLACE, dtype=np.uint16)
 
 
 def document_structure(documents: Sequence[Document]) -> dict[str, object]:

@@ -21,7 +21,12 @@ K = TypeVar("K")
 _KEPT_DERIVED = 16
 _KEEPING = threading.Lock()
 
-FORMAT_VERSION = 2  # 2: weights derived, not saved; sources record their section and ¶ counts
+# 2: weights derived, not saved; sources record their section and ¶ counts. 3: every row's
+# tokens as term ids, with their words' places (row_terms, row_places)
+FORMAT_VERSION = 3
+# A token's word (start, end) in its sentence is saved as uint16: a place past that, or not
+# known, is saved as this, and answering then reads that sentence with the tokenizer.
+UNKNOWN_PLACE = 0xFFFF
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,9 @@ class Index:
     features: np.ndarray  # uint8 [N], cues.Feature bits
     text_offsets: np.ndarray  # int64 [N+1], byte offsets into text
     text: bytes | np.ndarray  # UTF-8 sentence texts, back to back (bytes or a memory map)
+    # What the build's tokenizer made of each row, so answering need not tokenize it again:
+    row_terms: np.ndarray  # int32 [tokens]: every token as a term id, row after row
+    row_places: np.ndarray  # uint16 [tokens, 2]: its word (start, end), as tokens.spans gives
     heading_terms: Mapping[str, np.ndarray]  # term → section ids whose heading has it
     title_terms: Mapping[str, np.ndarray]  # term → source ids whose title has it
     built_at: str = ""
@@ -85,6 +93,17 @@ class Index:
     def section_first(self) -> np.ndarray:
         """Each section's first row, and the row count last, as int64 [sections + 1]."""
         return np.searchsorted(self.sent_section, np.arange(len(self.section_headings) + 1))
+
+    @cached_property
+    def token_first(self) -> np.ndarray:
+        """Each row's first token in row_terms, and the token count last, as int64 [N + 1]."""
+        first = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum(self.postings.doc_len, out=first[1:])
+        return first
+
+    def tokens(self, first: int, stop: int) -> slice:
+        """Where the tokens of rows [first, stop) are in row_terms and row_places."""
+        return slice(int(self.token_first[first]), int(self.token_first[stop]))
 
     @cached_property
     def source_end(self) -> np.ndarray:

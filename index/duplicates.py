@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .corpus import Index
-from .tokens import spans
 
-Terms = dict[str, float]  # a sentence's distinct terms and their idf
+Terms = dict[int, float]  # a sentence's distinct term ids and their idf
 
 
-def content_terms(index: Index, sentence: str) -> Terms:
+def content_terms(index: Index, row: int) -> Terms:
     """A sentence's distinct index terms with their idf (rare terms are what a fact is)."""
-    p = index.postings
-    terms = {t for _, _, ts in spans(sentence) for t in ts}  # spans: kept for shown sentences
-    known = [t for t in terms if t in p.vocab]
-    idf = p.idf[[p.vocab[t] for t in known]].tolist()  # one look-up for all of them
-    return {t: max(w, 0.0) for t, w in zip(known, idf, strict=True)}
+    ids = index.row_terms[index.tokens(row, row + 1)]  # what the build tokenized, in order
+    idf = np.maximum(index.postings.idf[ids], 0.0)
+    return dict(zip(ids.tolist(), idf.tolist(), strict=True))  # a repeated term: one key
 
 
 def same_fact(a: Terms, b: Terms, overlap: float) -> bool:

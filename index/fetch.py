@@ -136,12 +136,18 @@ async def fetch_async(url: str, policy: FetchPolicy) -> FetchedPage:
                              else f"{url}: cannot connect ({exc.strerror or exc})") from None
         except aiohttp.ClientError as exc:
             raise FetchError(f"{url}: fetch failed ({exc})") from None
+        except ValueError:  # a host name that cannot be encoded (`a..b`, a label over 63)
+            raise FetchError(f"refused to fetch {url!r}: not a valid web address") from None
     raise FetchError(f"{url}: more than {policy.max_redirects} redirects")
 
 
 def check_url(url: str, policy: FetchPolicy) -> None:
     """Refuse a URL that is not http(s), has no host, or names a forbidden IP address itself."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
+    except ValueError:  # "http://[::1", "https://host:99999/": nothing to connect to
+        raise FetchError(f"refused to fetch {url!r}: not a valid web address") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"refused to fetch {url!r}: only http:// and https:// addresses")
     if not parts.hostname:

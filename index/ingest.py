@@ -8,9 +8,11 @@ the index rebuilt. Anything that fails leaves the sources folder and the index a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import threading
 import unicodedata
@@ -92,12 +94,27 @@ def extract_file(engine: Engine, name: str, data: bytes, now: datetime | None = 
 
 
 def extract_path(engine: Engine, path: Path, now: datetime | None = None) -> Extraction:
-    """Prepare the article in a file on disk."""
+    """Prepare the article in a file on disk (a regular file within the fetch size cap)."""
+    cap = FetchPolicy().max_bytes
     try:
-        data = path.read_bytes()
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device never end
+                raise AddSourceError(f"cannot read {path}: not a regular file")
+            if info.st_size > cap:
+                raise AddSourceError(f"cannot read {path}: {info.st_size:,} bytes, over the "
+                                     f"{cap:,}-byte cap")
+            data = handle.read(cap + 1)
     except OSError as exc:
         raise AddSourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > cap:  # grew since it was looked at
+        raise AddSourceError(f"cannot read {path}: more than the {cap:,}-byte cap")
     return extract_file(engine, path.name, data, now, origin=str(path))
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    """Open without waiting: a FIFO with no writer would otherwise block the open itself."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def prepare(engine: Engine, article: Article, origin: str,
@@ -131,8 +148,12 @@ def _write_and_rebuild(engine: Engine, extraction: Extraction) -> Added:
         if final.exists():
             raise AddSourceError(f"{final} appeared meanwhile; nothing was added")
         os.replace(staged, final)
+    except OSError as exc:  # the folder vanished, is read-only, the disk is full …
+        raise AddSourceError(f"cannot write the new source in {folder}: "
+                             f"{exc.strerror or exc}; nothing was added") from None
     finally:
-        staged.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # gone already, or the folder with it
+            staged.unlink(missing_ok=True)
     try:
         report = engine.rebuild()
     except BaseException:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from .build import TokenizedDocument, document_structure
+from .build import TokenizedDocument, document_structure, token_places
 from .corpus import Index, SourceRecord
 from .patch_postings import Placed, Segment, end_row, spliced_postings
 from .refresh import MAX_PATCHED_SOURCES
@@ -35,7 +35,7 @@ def patch_index(old: Index, changes: Mapping[str, TokenizedDocument | None]) -> 
     segments = _segments(old_ids, new_ids, changes)
     records, row_map = _records(old, segments)
     structure = _structure(old, records)
-    postings = spliced_postings(old, records, row_map)
+    postings, row_terms = spliced_postings(old, records, row_map)
     texts = [_texts(old, seg) for seg in segments]
     lengths = np.concatenate([t[0] for t in texts])
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
@@ -43,6 +43,8 @@ def patch_index(old: Index, changes: Mapping[str, TokenizedDocument | None]) -> 
     # One copy of the text (~180 MB at 1M sentences), as bytes in an array: saved as it is.
     return Index(params=old.params, tokenizer=old.tokenizer, postings=postings,
                  text_offsets=offsets, text=np.concatenate([t[1] for t in texts]),
+                 row_terms=row_terms, row_places=np.concatenate([_places(old, seg)
+                                                                 for seg in segments]),
                  built_at=datetime.now(UTC).isoformat(timespec="seconds"), **structure)
 
 
@@ -162,6 +164,13 @@ def _moved_field(field: Mapping[str, np.ndarray], id_map: np.ndarray,
         for term, ids in extra.items():
             moved[term] = np.sort(np.concatenate([moved[term], ids])) if term in moved else ids
     return moved
+
+
+def _places(old: Index, seg: Segment) -> np.ndarray:
+    """A segment's token places (old ones a view, not a copy)."""
+    if seg.doc is None:
+        return old.row_places[old.tokens(old.sources[seg.start].first, end_row(old, seg.stop))]
+    return token_places(seg.doc)
 
 
 def _texts(old: Index, seg: Segment) -> tuple[np.ndarray, np.ndarray]:

@@ -35,7 +35,8 @@ LOCK = ".writer.lock"
 STEMS = "stems.json"  # the stems the build computed, so that serving needs no nltk import
 _ARRAYS = ("postings.ptr", "postings.ids", "postings.tf", "postings.idf",
            "postings.doc_len", "sent_source",
-           "sent_section", "sent_para", "para_number", "features", "text_offsets")
+           "sent_section", "sent_para", "para_number", "features", "text_offsets",
+           "row_terms", "row_places")
 # Verifying checksums reads every byte: past this size a load checks headers and sizes, and the
 # checksums are verified in the background (Engine), before patching, or when a question fails.
 VERIFY_LIMIT_BYTES = 256 * 1024 * 1024
@@ -277,6 +278,8 @@ def _check_consistency(index: Index) -> None:
           and len(index.text_offsets) == n + 1
           and len(index.sent_section) == len(index.sent_para) == len(index.features) == n
           and sum(s.count for s in index.sources) == n
-          and int(index.text_offsets[-1]) == len(index.text))
+          and int(index.text_offsets[-1]) == len(index.text)
+          and int(index.token_first[-1]) == len(index.row_terms) == len(index.row_places)
+          and index.row_places.shape[1:] == (2,))
     if not ok:
         raise IndexFormatError("index arrays do not fit together")

@@ -93,6 +93,10 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
     except yaml.YAMLError as exc:
         raise ValueError("front matter is not valid YAML: " + " ".join(str(exc).split())) \
             from None
+    except RecursionError:  # `[[[[…` a few thousand deep: yaml's parser recurses per level
+        raise ValueError("front matter is nested too deeply") from None
+    except ValueError as exc:  # a timestamp yaml cannot build, e.g. month 13
+        raise ValueError(f"front matter has an impossible value: {exc}") from None
     if not isinstance(meta, dict):
         raise ValueError("front matter is not a mapping of keys to values")
     return {key: _metadata_value(key, meta[key]) for key in METADATA_KEYS

@@ -54,12 +54,23 @@ def _os_error_line(exc: OSError) -> str:
     return f"{exc.strerror or exc}{where}"
 
 
+class FolderPath(click.Path):
+    """A folder path; an empty one is refused (it would mean the current folder)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """The path, or a usage error for "" (`--index "$VAR"` with VAR unset)."""
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path (an unset variable?)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 sources_option = click.option(
-    "--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False),
+    "--sources", "sources_dir", type=FolderPath(path_type=Path, file_okay=False),
     default=lambda: os.environ.get("CITEBOT_SOURCES", "sources"), show_default="./sources",
     help="Folder of source documents (.md, .txt) and issues.toml.")
 index_option = click.option(
-    "--index", "index_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+    "--index", "index_dir", type=FolderPath(path_type=Path, file_okay=False), default=None,
     help="Folder for the saved index. [default: a folder in your cache]")
 top_option = click.option("--top", type=click.IntRange(1, 25), default=3, show_default=True,
                           help="How many passages (a turn, in chat).")

@@ -11,6 +11,8 @@ import click
 from index.errors import UsageError
 from index.jsonl import read_json_lines
 
+_NAMED_LINES = 10  # the closing error names at most this many failed lines
+
 
 def echo_json_lines(lines: Iterable[bytes],
                     answer: Callable[[Mapping[str, Any]], dict[str, Any]]) -> None:
@@ -29,5 +31,13 @@ def echo_json_lines(lines: Iterable[bytes],
             out = {"line": line.number, "error": str(exc)}
         click.echo(json.dumps(out, ensure_ascii=False))
     if failed:
-        raise UsageError(f"batch line{'s' * (len(failed) > 1)} "
-                         f"{', '.join(map(str, failed))} failed (see the \"error\" objects)")
+        raise UsageError(_failed_lines(failed))
+
+
+def _failed_lines(failed: list[int]) -> str:
+    """The closing error naming the failed lines: the first few, and how many more."""
+    see = '(see the "error" objects)'
+    if len(failed) <= _NAMED_LINES:
+        return f"batch line{'s' * (len(failed) > 1)} {', '.join(map(str, failed))} failed {see}"
+    named = ", ".join(map(str, failed[:_NAMED_LINES]))  # a whole file failing: not every number
+    return f"{len(failed)} batch lines failed: {named} and {len(failed) - _NAMED_LINES} more {see}"

@@ -10,6 +10,15 @@ import click
 from index.models import Answer, Passage, SourceInfo
 from index.topics import Topics
 
+# C0 and C1 control characters (tab and newline aside): in a source's text they would drive the
+# reader's terminal (clear it, retitle the window, forge a link); shown as U+FFFD instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    """Text from a source, fit to print: control characters replaced by U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
+
 
 def _bold_words(text: str, words: tuple[str, ...]) -> str:
     """The text with each matched word in bold (plain when not a terminal: click strips styles)."""
@@ -23,12 +32,12 @@ def _bold_words(text: str, words: tuple[str, ...]) -> str:
 def render_passage(passage: Passage, width: int = 88) -> str:
     """One passage with the matched words in bold, then the citation."""
     # Wrap first: styling adds escape codes that would throw the line widths off.
-    body = textwrap.fill(passage.text, width=width, initial_indent="   ",
+    body = textwrap.fill(_plain(passage.text), width=width, initial_indent="   ",
                          subsequent_indent="   ", break_long_words=False)
     body = _bold_words(body, passage.matched_terms)
-    link = f"\n   {passage.citation.url}" if passage.citation.url else ""
-    also = f"\n   {passage.also_reported}" if passage.also_reported else ""
-    return f"{passage.rank}. {body.lstrip()}\n   — {passage.citation.text}{link}{also}"
+    link = f"\n   {_plain(passage.citation.url)}" if passage.citation.url else ""
+    also = f"\n   {_plain(passage.also_reported)}" if passage.also_reported else ""
+    return f"{passage.rank}. {body.lstrip()}\n   — {_plain(passage.citation.text)}{link}{also}"
 
 
 def render_answer(answer: Answer) -> str:
@@ -48,8 +57,8 @@ def render_sources(sources: list[SourceInfo]) -> str:
     """The indexed sources, one a line."""
     if not sources:
         return "No sources are indexed."
-    return "\n".join(f"{s.source_id}  ({s.sentences} sentences)  {s.title}"
-                     + (f"  <{s.url}>" if s.url else "") for s in sources)
+    return "\n".join(_plain(f"{s.source_id}  ({s.sentences} sentences)  {s.title}"
+                            + (f"  <{s.url}>" if s.url else "")) for s in sources)
 
 
 def render_issues(topics: Topics) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -18,6 +18,7 @@ from ..answering import (
     answer,
     prepare,
     react,
+    reply_to,
     resolve_source,
     respond,
     source_choices,
@@ -101,17 +102,21 @@ class Ask(commands.Cog):
         sent = await self._reply(message, reply.send_kwargs(), text)
         self.bot.dispatch("answer_sent", sent, AskRequest(question=text), reply.result)
 
-    async def _reply(self, message: discord.Message, kwargs: dict[str, object],
-                     title: str) -> discord.Message:
+    async def _reply(self, message: discord.Message, kwargs: dict[str, Any],
+                     title: str) -> discord.Message | None:
         """Reply to a message, or post in a thread on it when configured and possible."""
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         in_thread = (self.bot.config.reply_in_thread and title
                      and isinstance(message.channel, discord.TextChannel))
         if in_thread:
             name = cut(" ".join(title.split()), 100) or "Answer"
-            thread = await message.create_thread(name=name)
-            return await thread.send(**kwargs)  # type: ignore[arg-type]
-        return await message.reply(mention_author=False, **kwargs)  # type: ignore[arg-type]
+            try:
+                thread = await message.create_thread(name=name)
+            except discord.HTTPException as exc:  # no Create Public Threads here: reply instead
+                log.info("could not open a thread on message %d (%s); replying", message.id, exc)
+            else:
+                return await thread.send(**kwargs)
+        return await reply_to(message, **kwargs)
 
 
 async def setup(bot: CitebotBot) -> None:

@@ -27,6 +27,7 @@ from ..answering import (
     answer,
     prepare,
     react,
+    reply_to,
     send_private,
     without_mentions,
 )
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 THREAD_HINT = "Ask your follow-up questions here: every message in this thread is read with " \
               "the conversation so far, no mention needed."
+FOLLOW_UPS_OFF = "Follow-up questions are turned off on this server: ask anew with /ask."
 NO_THREAD = "I can't open a thread here (it needs the Create Public Threads permission): reply " \
             "to my answer instead to follow up."
 
@@ -102,15 +104,15 @@ async def take_turn(bot: CitebotBot, message: discord.Message) -> bool:
         reply = await answer(bot, AskRequest(question=text, history=tuple(history)),
                              notice=notice, in_thread=thread)
     except UsageError as exc:
-        await message.reply(cut(str(exc), 2000), mention_author=False,
-                            allowed_mentions=discord.AllowedMentions.none())
+        await reply_to(message, content=cut(str(exc), 2000))
         return True
     except Exception:
         log.error("answering follow-up %d failed", message.id, exc_info=True)
-        await message.reply(SORRY, mention_author=False,
-                            allowed_mentions=discord.AllowedMentions.none())
+        await reply_to(message, content=SORRY)
         return True
-    sent = await message.reply(mention_author=False, **reply.send_kwargs())
+    sent = await reply_to(message, **reply.send_kwargs())
+    if sent is None:  # not posted: no turn to remember
+        return True
     channel_id, thread_id = _where(message.channel)
     await store.aadd_turn(key or "", _turn_of(AskRequest(question=text), reply.result, history),
                           channel_id=channel_id, thread_id=thread_id, answer_message_id=sent.id)
@@ -163,6 +165,9 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction) -> None:
         """Start (or point to) the answer's thread and seed its conversation with the question."""
         bot = cast("CitebotBot", interaction.client)
+        if not _enabled(bot):  # a button from before follow_up_minutes was set to 0
+            await send_private(interaction, FOLLOW_UPS_OFF)
+            return
         message = interaction.message
         if message is None or not isinstance(interaction.channel, discord.TextChannel):
             await send_private(interaction, "Follow-up threads can be opened in text channels.")
@@ -172,10 +177,13 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             return
         await interaction.response.defer()
         try:
-            thread = await _thread_on(message, asked.request)
+            thread, new = await _thread_on(message, asked.request)
         except discord.HTTPException as exc:  # e.g. no Create Public Threads permission here
             log.warning("could not open a follow-up thread on %d: %s", message.id, exc)
             await interaction.followup.send(NO_THREAD, ephemeral=True)
+            return
+        if not new:  # a second click, or another member's: the conversation is already there
+            await interaction.followup.send(f"Follow up here: {thread.mention}", ephemeral=True)
             return
         prior = list(asked.request.history) if isinstance(asked.request, AskRequest) else []
         turn = _turn_of(asked.request, None, prior)
@@ -186,19 +194,19 @@ class FollowUpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await thread.send(THREAD_HINT, allowed_mentions=discord.AllowedMentions.none())
 
 
-async def _thread_on(message: discord.Message, request: Request) -> discord.Thread:
-    """The thread on an answer message: a new one named after the question, or the one there."""
+async def _thread_on(message: discord.Message, request: Request) -> tuple[discord.Thread, bool]:
+    """The thread on an answer message, and whether it is new (named after the question)."""
     if message.thread is not None:
-        return message.thread
+        return message.thread, False
     title = request.question if isinstance(request, AskRequest) else request.key
     name = cut(" ".join(title.split()), 100) or "Follow-up"
     try:
-        return await message.create_thread(name=name)
+        return await message.create_thread(name=name), True
     except discord.HTTPException as exc:
         if exc.code != 160004:  # not "a thread has already been created for this message"
             raise
         channel = await message.guild.fetch_channel(message.id)  # type: ignore[union-attr]
-        return cast(discord.Thread, channel)
+        return cast(discord.Thread, channel), False
 
 
 async def setup(bot: CitebotBot) -> None:

@@ -123,3 +123,20 @@ def test_console_script_exit_code_and_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().startswith("Error: sources folder not found")
     assert "Traceback" not in done.stderr
+
+
+def test_terminal_control_sequences_in_a_source_never_reach_the_terminal(
+        sources_dir: Path, tmp_path: Path) -> None:
+    # A source carrying escape sequences (clear the screen, retitle the window, a fake link)
+    # must not drive the reader's terminal: citebot's own bold is the only styling printed.
+    (sources_dir / "odd.txt").write_text(
+        "Grain exports from Izmail \x1b[2J\x1b]0;pwned\x07rose \x1b]8;;http://x\x1b\\sharply"
+        "\x9b31m this winter.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ask", "--top", "1", "grain exports from Izmail",
+                                       "--sources", str(sources_dir), "--index",
+                                       str(tmp_path / "ix")], color=True)  # as on a terminal
+    assert result.exit_code == 0, result.output
+    assert "\x1b[1m" in result.output  # the matched words in bold
+    shown = result.output.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    assert not any(c in shown for c in "\x1b\x07\x9b"), repr(shown)
+    assert "Grain exports from Izmail" in shown and "this winter." in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +89,36 @@ def test_refusals_are_one_error_line_each(run, web: WebServer, sources_dir: Path
     assert "Traceback" not in result.output
     assert listing(sources_dir) == before
     assert not web.requests
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("http://[::1", "not a valid web address"),
+    ("https://example.com:99999/", "not a valid web address"),
+    ("http://a..b/", "not a valid web address"),  # no DNS lookup: the name cannot be encoded
+    ("http://" + "a" * 64 + ".example/", "not a valid web address"),
+])
+def test_a_malformed_url_is_one_error_line(run, sources_dir: Path, url: str,
+                                           reason: str) -> None:
+    before = listing(sources_dir)
+    result = run("add", url)
+    assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: refused to fetch {url!r}: {reason}"]
+    assert listing(sources_dir) == before
+
+
+def test_a_fifo_or_an_oversized_file_is_refused_without_reading_it(
+        run, sources_dir: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)  # reading it would wait forever for a writer
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:  # sparse: 6 MB on paper, nothing on disk
+        handle.truncate(6 * 1024 * 1024)
+    before = listing(sources_dir)
+    result = run("add", str(fifo), str(huge), str(tmp_path))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: cannot read {fifo}: not a regular file",
+        f"Error: cannot read {huge}: 6,291,456 bytes, over the 5,242,880-byte cap",
+        f"Error: cannot read {tmp_path}: Is a directory"]
+    assert listing(sources_dir) == before

@@ -60,6 +60,16 @@ def test_batch_bad_lines_get_errors_and_the_rest_is_answered(run, tmp_path: Path
         'Error: batch lines 2, 3, 5, 6, 7, 8, 9, 10 failed (see the "error" objects)')
 
 
+def test_a_batch_of_many_bad_lines_ends_in_one_short_error_line(run, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"  # e.g. a file of another shape: every line fails alike
+    batch.write_text('{"q": "Rosatom"}\n' * 5000, encoding="utf-8")
+    result = run("ask", "--json", "--batch", str(batch))
+    assert len(result.stdout.splitlines()) == 5000  # each line still has its error object
+    assert _one_error_line(result) == (
+        "Error: 5000 batch lines failed: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 4990 more "
+        '(see the "error" objects)')
+
+
 def test_eval_reads_a_string_expectation_as_one(run, tmp_path: Path) -> None:
     (tmp_path / "q.jsonl").write_text('{"question": "Who runs Rosatom?", "expect": "Napoleon"}\n'
                                       '{"question": "Rosatom", "expect": ["Likachev"]}\n')
@@ -130,3 +140,25 @@ def test_unknown_words_are_named_once_and_whole(run, question: str, reported: st
     assert json.loads(result.stdout)["unknown_terms"] == [reported]
     text = run("ask", question).stdout
     assert text.splitlines()[1] == f"Not found anywhere in the sources: {reported}"
+
+
+@pytest.mark.parametrize(("args", "env", "option"), [
+    (["--index", ""], {}, "--index"),             # `--index "$CITEBOT_INDEX"`, the variable unset
+    (["--sources", ""], {}, "--sources"),
+    ([], {"CITEBOT_SOURCES": ""}, "--sources"),   # exported but empty
+])
+def test_an_empty_folder_path_is_refused_not_taken_as_the_current_folder(
+        sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        env: dict, option: str) -> None:
+    if option == "--index":
+        args = [*args, "--sources", str(sources_dir)]
+    here = tmp_path / "here"  # the current folder: nothing may be read or written here
+    here.mkdir()
+    (here / "notes.md").write_text("My own notes about Rosatom.\n", encoding="utf-8")
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(main, ["ask", "Rosatom", *args], env=env)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert f"Error: Invalid value for '{option}': an empty path (an unset variable?)" in \
+        result.stderr
+    assert sorted(p.name for p in here.iterdir()) == ["notes.md"]

@@ -94,3 +94,12 @@ def test_config_is_frozen(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, ""))
     with pytest.raises(ValueError):
         config.cooldown_seconds = 1.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("key", ["sources", "index", "state_dir"])
+def test_an_empty_path_is_named_not_taken_as_the_config_folder(tmp_path: Path, key: str) -> None:
+    # `sources = ""` would otherwise index every file under the config's folder.
+    with pytest.raises(ConfigError, match=f"{key}: .*empty path"):
+        load_config(write(tmp_path, f'{key} = ""'))
+    with pytest.raises(ConfigError, match=f"{key}: .*empty path"):
+        load_config(write(tmp_path, f'{key} = "  "'))

@@ -2,14 +2,21 @@
 
 import asyncio
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from bot.conversations import ConversationStore, chain_conversation, thread_conversation
+from bot.conversations import (
+    DB_NAME,
+    ConversationStore,
+    chain_conversation,
+    thread_conversation,
+)
 from index.conversation import MAX_TURNS, Turn
+from index.errors import ConfigError
 from index.models import PassageKey
 
 KEY = PassageKey.of("peace-talks-sticking-points", "A sentence.")
@@ -121,3 +128,21 @@ def test_a_turn_being_written_when_the_bot_closes_is_kept(
     assert not caplog.records
     kept = ConversationStore(tmp_path).history(thread_conversation(1))
     assert [t.question for t in kept] == ["in flight"]
+
+
+def test_a_locked_database_at_start_is_not_taken_for_a_damaged_one(tmp_path: Path) -> None:
+    # Held by another process (the sqlite3 shell, a backup): waiting, then one clear error; the
+    # turns are kept, never moved aside as if the file were corrupt.
+    store = ConversationStore(tmp_path)
+    store.add_turn(thread_conversation(1), Turn("first"), channel_id=10)
+    store.close()
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(ConfigError, match="is locked by another process"):
+            ConversationStore(tmp_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list(tmp_path.glob(f"{DB_NAME}.corrupt-*"))
+    assert ConversationStore(tmp_path).history(thread_conversation(1)) == [Turn("first")]

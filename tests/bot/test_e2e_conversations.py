@@ -214,3 +214,32 @@ async def test_a_refused_message_content_intent_is_one_clear_line(
     assert line.startswith("Error: the Message Content intent is not enabled")
     assert "follow_up_minutes = 0" in line
     assert 4014 in fake.gateway.close_codes
+
+
+async def test_follow_up_button_after_follow_ups_were_turned_off_says_so(
+        start_bot: Starter) -> None:
+    running = await start_bot()
+    ix = await running.ask("ask", {"question": REACTORS})
+    [answer] = [m for m in running.fake.posted_messages if m.interaction_id == ix.id]
+    await running.bot.close()
+    again = await start_bot(follow_up_minutes=0)  # the operator turned follow-ups off
+    click = await again.fake.click_button(answer, follow_id(answer))
+    await click.wait_done()
+    assert click.ephemeral and "Follow-up questions are turned off" in click.content
+    # No thread promising follow-ups that would then go unanswered.
+    assert not any(c.is_thread for c in again.fake.world.channels.values())
+
+
+async def test_follow_up_clicked_twice_points_to_the_thread_and_keeps_one_turn(
+        running: Running) -> None:
+    fake = running.fake
+    thread = await open_thread(running, REACTORS)
+    [answer] = [m for m in fake.posted_messages if m.id == thread]  # the thread is on the answer
+    again = await fake.click_button(answer, follow_id(answer), user="admin")  # someone else
+    await again.wait_done()
+    pointer = again.messages[-1]
+    assert int(pointer.get("flags") or 0) & 64 and f"<#{thread}>" in pointer["content"]
+    await asyncio.sleep(QUIET)
+    assert len(fake.channel_messages(thread)) == 1  # one hint, not two
+    history = await running.bot.conversations.ahistory(f"thread:{thread}")
+    assert [t.question for t in history] == [REACTORS]

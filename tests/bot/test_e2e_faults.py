@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversations import DB_NAME as CONVERSATIONS_DB
 from bot.feedback import DB_NAME
 from tests.fakediscord import FakeInteraction
 
@@ -116,3 +117,24 @@ async def test_a_corrupt_database_at_start_does_not_stop_the_bot(
     assert await running.bot.feedback.flush()
     assert list(state.glob(f"{DB_NAME}.corrupt-*"))
     assert count_rows(state / DB_NAME, "asked") == 1
+
+
+
+async def test_a_corrupt_conversation_database_at_start_does_not_stop_the_bot(
+        start_bot: Starter, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / CONVERSATIONS_DB).write_bytes(GARBAGE)  # a disk error, a bad restore from backup
+    running = await start_bot()
+    fake = running.fake
+    await fake.send_message("what state are the zaporizhzhia reactors in", mention_bot=True)
+    [answer] = await fake.wait_for_messages("general")
+    assert "cold shutdown" in plain(fields_text(answer))
+    assert [p.read_bytes() for p in state.glob(f"{CONVERSATIONS_DB}.corrupt-*")] == [GARBAGE]
+    # The new store works: a reply to the answer is a follow-up, read with the first turn.
+    async def remembered() -> bool:
+        return await running.bot.conversations.aconversation_of_answer(answer.id) is not None
+    await running.eventually(remembered, timeout=5.0, every=0.02)
+    await fake.send_message("for how long now?", reply_to=answer)
+    [follow_up] = await fake.wait_for_messages("general")
+    assert follow_up.content.startswith("Reading this as: for how long now — state zaporizhzhia")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+
+import pytest
 
 from tests.fakediscord import PostedMessage
 
@@ -180,3 +183,36 @@ async def test_reply_in_thread_when_configured(start_bot: Starter) -> None:
     assert ROSATOM in plain(fields_text(answer))
     assert answer["allowed_mentions"]["parse"] == []
     assert fake.channel_messages("answers") == []
+
+
+async def test_reply_in_thread_without_thread_permission_replies_in_the_channel(
+        start_bot: Starter) -> None:
+    running = await start_bot(reply_in_thread=True)
+    fake = running.fake
+    # The channel denies the bot Create Public Threads (a channel permission overwrite).
+    fake.inject_error("POST", r"/channels/\d+/messages/\d+/threads", 403)
+    question = await fake.send_message(ZAPORIZHZHIA_Q, channel="answers")
+    [answer] = await fake.wait_for_messages("answers")
+    assert ROSATOM in plain(fields_text(answer))
+    assert answer["message_reference"]["message_id"] == question["id"]
+    assert answer["allowed_mentions"]["parse"] == []
+
+
+async def test_a_channel_the_bot_may_not_post_in_costs_one_log_line_not_a_traceback(
+        start_bot: Starter, caplog: pytest.LogCaptureFixture) -> None:
+    # Members may mention the bot where it can read but not write (an announcements channel).
+    running = await start_bot()
+    fake = running.fake
+    fake.inject_error("POST", r"/channels/\d+/messages$", 403, count=2)
+    with caplog.at_level(logging.INFO):
+        await fake.send_message(ZAPORIZHZHIA_Q, mention_bot=True)
+        await fake.send_message("", mention_bot=True)  # a bare mention: the hint
+        await fake.wait_until(lambda: sum(r.status == 403 for r in fake.requests) == 2,
+                              what="both replies refused")
+        await asyncio.sleep(0.2)  # let the handlers finish
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    refused = [r for r in caplog.records if "cannot post in channel" in r.getMessage()]
+    assert len(refused) == 2 and all(r.exc_info is None for r in refused)
+    await fake.send_message(ZAPORIZHZHIA_Q, mention_bot=True)  # allowed again: answered
+    [answer] = await fake.wait_for_messages("general")
+    assert ROSATOM in plain(fields_text(answer))

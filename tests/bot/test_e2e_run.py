@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import socket
+import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ from bot import app, runner
 from bot.cli import main
 from tests.fakediscord import FakeDiscord
 
-from .conftest import ZAPORIZHZHIA_Q, bot_config, make_bot
+from .conftest import ROSATOM, ZAPORIZHZHIA_Q, bot_config, make_bot
 
 WRONG_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.wrong.SecretTokenValue_do-not-leak"
 
@@ -122,3 +126,55 @@ async def test_a_discord_outage_during_the_startup_sync_is_retried(
                               what="the sync retried until it worked")
         assert [r.status for r in fake.requests if r.method == "PUT"] == [200, 503, 503, 200]
         await fake.wait_until((config.state_dir / app.SYNC_HASH_FILE).is_file)
+
+
+async def test_sigterm_stops_the_bot_cleanly_keeping_its_state(
+        fake_discord: FakeDiscord, sources_dir: Path, tmp_path: Path) -> None:
+    """`systemctl stop` / `docker stop` send SIGTERM: the bot closes as on Ctrl-C, exit 0."""
+    fake = fake_discord
+    config = write_config(tmp_path / "citebot.toml", sources_dir, tmp_path,
+                          f'api_base = "{fake.api_base}"\ngateway_url = "{fake.gateway_url}"\n'
+                          f'guild_ids = [{fake.guild_id}]\ncooldown_seconds = 0\n')
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())",
+        "run", "--config", str(config), env={**os.environ, "DISCORD_TOKEN": fake.token},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_ready(timeout=60)
+        await fake.wait_until(lambda: bool(fake.commands.get(fake.guild_id)), 30, "the sync")
+        ix = await fake.slash_command("ask", {"question": ZAPORIZHZHIA_Q})
+        await ix.wait_done(timeout=30)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    assert " WARNING " not in log  # a clean start and stop: nothing for the operator to chase
+    assert fake.gateway.client_close_codes == [1000]  # the bot said goodbye to the gateway
+    with sqlite3.connect(tmp_path / "state" / "feedback.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM asked").fetchone() == (1,)
+
+
+async def test_a_guild_that_refuses_the_sync_does_not_keep_the_others_without_commands(
+        make_fake_discord, sources_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bot was removed from the first configured server: the others still get their commands.
+    monkeypatch.setattr(app, "SYNC_RETRY_S", (30.0,))  # no retry within the test
+    fake: FakeDiscord = await make_fake_discord()
+    gone = fake.guild_id + 1
+    config = bot_config(fake, tmp_path, sources_dir, guild_ids=[gone, fake.guild_id])
+    async with fake.run_bot(make_bot(fake, config)):
+        puts = [r for r in fake.requests if r.method == "PUT"]
+        assert [(r.path.split("/")[-2], r.status) for r in puts] == \
+            [(str(gone), 404), (str(fake.guild_id), 200)]
+        assert "zaporizhzhia" in {c["name"] for c in fake.registered_commands(fake.guild_id)}
+        ix = await fake.slash_command("ask", {"question": ZAPORIZHZHIA_Q})
+        await ix.wait_done()
+        assert ROSATOM in ix.messages[-1]["embeds"][0]["fields"][0]["value"].replace("\\", "")
+        # Not recorded as synced: the refused server is tried again later.
+        assert not (config.state_dir / app.SYNC_HASH_FILE).exists()
+    assert all("10004" in f or "Unknown Guild" in f for f in fake.take_failures())

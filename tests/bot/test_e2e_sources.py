@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -103,3 +104,18 @@ async def test_add_page_without_article_says_why(start_bot: Starter, web: WebSer
     ix = await running.ask("add", {"url": web.url("/empty")}, user="admin")
     assert ix.ephemeral and "no article text: the page is a login" in ix.content
     assert sorted(p.name for p in running.sources.iterdir()) == before
+
+
+async def test_add_after_the_sources_folder_vanished_says_so_and_answers_go_on(
+        start_bot: Starter) -> None:
+    running = await start_bot()
+    shutil.rmtree(running.sources)  # e.g. a deploy replacing the folder, or a mistaken rm
+    page = AttachmentFile("saved-page.html", (PAGES / "og-only.html").read_bytes())
+    ix = await running.ask("add", {"file": page}, user="admin")
+    assert ix.ephemeral
+    said = plain(ix.content)
+    assert "Sorry, something went wrong" not in said
+    assert f"cannot write the new source in {running.sources}: No such file or directory; " \
+           "nothing was added" in said
+    assert not running.sources.exists()
+    assert "Rosatom" in await answer_text(running, "who runs the Zaporizhzhia nuclear plant")

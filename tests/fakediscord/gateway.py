@@ -55,6 +55,7 @@ class Gateway:
         self.sockets: dict[web.WebSocketResponse, web.Request] = {}
         self.received: list[dict[str, Any]] = []
         self.close_codes: list[int] = []
+        self.client_close_codes: list[int | None] = []  # how each client ended its connection
         self.identifies = 0
         self.resumes = 0
         self.heartbeats = 0
@@ -80,6 +81,7 @@ class Gateway:
                     break
                 await self._on_message(ws, msg.data)
         finally:
+            self.client_close_codes.append(ws.close_code)
             self.sockets.pop(ws, None)
             if self.live is ws:
                 self.live = None

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.corpus import FORMAT_VERSION
 from index.engine import Engine
 from index.errors import IndexFormatError, SourcesError, TopicsFileError
 from index.store import POINTER, load_index
@@ -38,13 +39,17 @@ def test_first_open_builds_then_loads(sources_dir: Path, tmp_path: Path) -> None
 def test_saved_index_round_trips(engine: Engine) -> None:
     loaded, manifest = load_index(engine.index_dir)
     built = engine.snapshot.index
-    assert manifest["format_version"] == 2 and manifest["tokenizer"] == built.tokenizer
+    assert manifest["format_version"] == FORMAT_VERSION == 3
+    assert manifest["tokenizer"] == built.tokenizer
     assert manifest["sources"][0]["sha256"] == built.sources[0].sha256
     assert [loaded.sentence(i) for i in range(loaded.size)] == \
         [built.sentence(i) for i in range(built.size)]
     for name in ("ptr", "ids", "tf", "idf", "doc_len"):  # what every BM25 weight is made of
         assert np.array_equal(getattr(loaded.postings, name), getattr(built.postings, name))
     assert loaded.postings.vocab == built.postings.vocab
+    for name in ("row_terms", "row_places"):  # what answering reads instead of tokenizing
+        a, b = getattr(loaded, name), getattr(built, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
 
 
 @pytest.mark.parametrize("change", ["add", "change", "remove"])

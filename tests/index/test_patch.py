@@ -52,7 +52,7 @@ def assert_same_index(got: Index, want: Index) -> None:
         a, b = getattr(got.postings, name), getattr(want.postings, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
     for name in ("sent_source", "sent_section", "sent_para", "para_number", "features",
-                 "text_offsets"):
+                 "text_offsets", "row_terms", "row_places", "token_first"):
         a, b = getattr(got, name), getattr(want, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
     assert bytes(got.text) == bytes(want.text)

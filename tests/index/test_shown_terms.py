@@ -61,11 +61,11 @@ def _multi_sources(tmp_path: Path) -> Path:
 
 
 def test_shown_text_holds_exactly_the_joined_texts_terms(tmp_path: Path) -> None:
-    """Neighbour sentences' terms read from the postings equal the tokenizer's, row by row."""
+    """A shown passage's terms, read from saved rows and maps, equal the tokenizer's, row by row."""
     engine = Engine(_multi_sources(tmp_path), tmp_path / "index")
     engine.open()
     index = engine.snapshot.index
-    read_from_postings = 0
+    read_from_rows = 0
     for row in range(index.size):
         citation = index.citation(row)
         passage = Passage(rank=1, score=1.0, sentences=(index.sentence(row),), match_offset=0,
@@ -79,7 +79,11 @@ def test_shown_text_holds_exactly_the_joined_texts_terms(tmp_path: Path) -> None
         # Terms near it but not shown (two rows away) must not be held either.
         nearby = {t for r in (row - 2, row + 2) if 0 <= r < index.size
                   for t in tokenize(index.sentence(r))}
+        # Nor the words of another source's title or another section's heading.
+        source, headings = int(index.sent_source[row]), index.section_headings
+        nearby.update(tokenize(index.sources[(source + 1) % len(index.sources)].title))
+        nearby.update(tokenize(headings[(int(section) + 1) % len(headings)] or ""))
         for term in expected | nearby | {"zzunseen"}:
             assert shown.holds(term) == (term in expected), (row, term)
-        read_from_postings += len(shown.rows) > 0
-    assert read_from_postings > 100  # the postings path is the one checked
+        read_from_rows += bool(shown.row_terms)
+    assert read_from_rows > 100  # the saved rows' path is the one checked

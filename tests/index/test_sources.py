@@ -74,6 +74,18 @@ def test_alias_bomb_is_refused_and_the_rest_served(sources_dir: Path, tmp_path: 
     assert "laughs" in caplog.text and engine.ask("Rosatom").answered
 
 
+def test_deeply_nested_or_impossible_front_matter_is_skipped_and_the_rest_served(
+        sources_dir: Path, tmp_path: Path, caplog) -> None:
+    # One bad file must not take the whole index down (every command, the bot's start-up).
+    (sources_dir / "nested.md").write_text(
+        "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n\nSome text about nesting.\n")
+    (sources_dir / "when.md").write_text("---\npublished: 2025-13-45\n---\n\nSome text.\n")
+    engine, skipped = _open(sources_dir, tmp_path, caplog)
+    assert skipped == {"nested": "front matter is nested too deeply",
+                       "when": "front matter has an impossible value: month must be in 1..12"}
+    assert "nested" in caplog.text and engine.ask("Rosatom").answered
+
+
 @pytest.mark.parametrize(("front", "reason"), [
     ("title: {a: b}", "'title' must be text, not dict"),
     ("title: [a, b]", "'title' must be text, not list"),
