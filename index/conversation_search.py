@@ -82,19 +82,27 @@ def _rows_of(index: Index, keys: Sequence[PassageKey]) -> list[int]:
     return rows
 
 
-def _terms_near(index: Index, rows: Sequence[int], reach: int) -> set[str]:
-    """The index terms of the sentences at `rows` and the `reach` neighbours shown with them."""
-    terms: set[str] = set()
+def _terms_near(index: Index, rows: Sequence[int], reach: int) -> set[int]:
+    """The term ids of the sentences at `rows` and the `reach` neighbours shown with them.
+
+    Read from the tokens the build saved for each row (what tokenizing the sentence gives).
+    """
+    terms: set[int] = set()
     for row in rows:
-        for near in range(max(0, row - reach), min(len(index.sent_para), row + reach + 1)):
-            terms.update(tokenize(index.sentence(near)))
+        lo, hi = max(0, row - reach), min(index.size, row + reach + 1)
+        terms.update(index.row_terms[index.tokens(lo, hi)].tolist())
     return terms
 
 
 def asks_new(index: Index, own: Query, shown: Sequence[int], reach: int = 1) -> bool:
     """Whether a follow-up's own words are missing from the passages just shown (± reach)."""
     own_terms = {g.term for g in own.groups if g.required}
-    return bool(own_terms) and not own_terms <= _terms_near(index, shown, reach)
+    if not own_terms:
+        return False
+    vocab = index.postings.vocab
+    if any(t not in vocab for t in own_terms):
+        return True  # a word no source uses is in no passage shown
+    return not {vocab[t] for t in own_terms} <= _terms_near(index, shown, reach)
 
 
 def same_subject(index: Index, own: Query, keys: Sequence[PassageKey]) -> bool:

@@ -17,6 +17,7 @@ import pytest
 
 from index.answer import _matched_terms
 from index.build import build_index, load_tokenized
+from index.conversation_search import asks_new
 from index.corpus import UNKNOWN_PLACE, Index
 from index.duplicates import content_terms
 from index.query import Query, TermGroup
@@ -112,3 +113,21 @@ def test_the_token_cache_keeps_the_places(tmp_path: Path) -> None:
         assert a.places is not None and b.places is not None
         assert np.array_equal(a.ids, b.ids) and np.array_equal(a.places, b.places)
         assert a.places.dtype == b.places.dtype == np.uint16
+
+
+def test_a_follow_ups_novelty_check_reads_the_shown_rows_as_the_tokenizer_does(
+        index: Index) -> None:
+    """asks_new: whether a turn's own words are missing from the passages shown (± reach)."""
+    rng = random.Random(7)
+    names = list(index.postings.vocab)
+    for row in range(0, index.size, 3):
+        shown = [row, rng.randrange(index.size)]
+        for reach in (0, 1):
+            text = {t for r in shown
+                    for near in range(max(0, r - reach), min(index.size, r + reach + 1))
+                    for _, _, ts in spans(index.sentence(near)) for t in ts}
+            held = sorted(text)
+            for wanted in ([rng.choice(held)], rng.sample(held, min(3, len(held))),
+                           [rng.choice(held), rng.choice(names)], [rng.choice(held), "zzunseen"]):
+                assert asks_new(index, _query(wanted), shown, reach) == \
+                    (not set(wanted) <= text), (row, reach, wanted)
