@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import stat
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -114,8 +115,10 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _suffix(name: str) -> str:
-    """A file name's extension, lowercased: what picks its reader."""
-    return Path(name).suffix.lower()
+    """A file name's extension, lowercased: what picks its reader (pathlib's rule, no Path)."""
+    base = name.rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 < dot < len(base) - 1 else ""
 
 
 def _unique_ids(found: list[tuple[str, Path]]) -> Iterator[tuple[str, Path]]:
@@ -147,13 +150,34 @@ def _hashed(source_id: str, path: Path) -> SourceFile:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             return _unreadable(source_id, path, "not a regular file")
+        known = _KNOWN_HASHES.get(str(path))
+        if known is not None and known[0] == _stamp(info):
+            return SourceFile(source_id, path, known[1], info.st_size)
         raw = path.read_bytes()
     except FileNotFoundError:
         return _unreadable(source_id, path, "a broken symlink" if path.is_symlink() else
                            "vanished while being read")
     except OSError as exc:
         return _unreadable(source_id, path, f"cannot read it: {exc.strerror or exc}")
-    return SourceFile(source_id, path, hashlib.sha256(raw).hexdigest(), len(raw))
+    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) == info.st_size and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) \
+            > _SETTLED_NS:
+        _KNOWN_HASHES[str(path)] = (_stamp(info), digest)
+    return SourceFile(source_id, path, digest, len(raw))
+
+
+# A file's hash, kept per path with the stat it was read under, so a rebuild does not re-read
+# thousands of unchanged files. Only a file whose last change is older than _SETTLED_NS is kept
+# (git's "racy clean" rule): a change within the file system's timestamp granularity (2 s on
+# FAT) after it was read would otherwise keep the same stat. Any later change moves its mtime or
+# ctime (or its size or inode), so the kept hash is never used for other bytes.
+_KNOWN_HASHES: dict[str, tuple[tuple[int, ...], str]] = {}
+_SETTLED_NS = 3_000_000_000
+
+
+def _stamp(info: os.stat_result) -> tuple[int, ...]:
+    """What changes whenever a file's bytes can have changed."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _unreadable(source_id: str, path: Path, problem: str) -> SourceFile:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from index import sources
 from index.engine import Engine
 from index.sources import SourceFile, read_source, scan
 
@@ -218,3 +219,45 @@ def test_empty_folder_builds_without_warnings(tmp_path: Path, caplog) -> None:
 def test_a_file_kind_without_a_reader_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"no reader for \.adding files"):
         _document(tmp_path, "x.md.adding", "Text.\n")
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every source file scan() reads."""
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    return read
+
+
+def test_a_settled_unchanged_file_is_not_read_again_and_any_change_is_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    one, two = folder / "one.md", folder / "two.md"
+    one.write_text("An old report.\n", encoding="utf-8")
+    two.write_text("A new report.\n", encoding="utf-8")
+    read = _reads(monkeypatch)
+    monkeypatch.setattr(sources, "_SETTLED_NS", 0)  # every file counts as settled at once
+    first = {f.source_id: f.sha256 for f in scan(folder)}
+    assert sorted(p.name for p in read) == ["one.md", "two.md"]
+    read.clear()
+    assert {f.source_id: f.sha256 for f in scan(folder)} == first
+    assert read == []  # unchanged: their kept hashes
+    # The same size and the old mtime put back: the ctime still moves, so it is read again.
+    stamp = one.stat()
+    one.write_text("An odd report.\n", encoding="utf-8")
+    os.utime(one, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    again = {f.source_id: f.sha256 for f in scan(folder)}
+    assert [p.name for p in read] == ["one.md"] and again["one"] != first["one"]
+    # A file changed just now is read on every scan until it has settled (racy clean).
+    monkeypatch.setattr(sources, "_SETTLED_NS", 3_600_000_000_000)
+    two.write_text("A new rePort.\n", encoding="utf-8")
+    read.clear()
+    assert scan(folder)[1].sha256 != first["two"]
+    assert scan(folder)[1].sha256 != first["two"]
+    assert [p.name for p in read] == ["two.md", "two.md"]
