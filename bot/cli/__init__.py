@@ -34,6 +34,12 @@ class CitebotGroup(click.Group):
             return super().invoke(ctx)
         except CitebotError as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:
+            # The reader went away (`citebot ask … | head`): nothing is wrong and nothing more
+            # can be shown. Later writes, and the flush at exit, go nowhere (Python's advice for
+            # SIGPIPE); the exit code is the usual 1 of a failed write.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except OSError as exc:  # the environment: a read-only folder, a full disk, a bad path
             log.debug("environment error", exc_info=True)
             raise click.ClickException(_os_error_line(exc)) from None

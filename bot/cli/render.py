@@ -57,8 +57,13 @@ def render_sources(sources: list[SourceInfo]) -> str:
     """The indexed sources, one a line."""
     if not sources:
         return "No sources are indexed."
-    return "\n".join(_plain(f"{s.source_id}  ({s.sentences} sentences)  {s.title}"
+    return "\n".join(_plain(f"{s.source_id}  ({_count(s.sentences, 'sentence')})  {s.title}"
                             + (f"  <{s.url}>" if s.url else "")) for s in sources)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 sentence', '2 sentences'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def render_issues(topics: Topics) -> str:

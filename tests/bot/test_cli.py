@@ -1,6 +1,7 @@
 """The `citebot` terminal commands: output, the JSON shape, errors without tracebacks."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,29 @@ def test_terminal_control_sequences_in_a_source_never_reach_the_terminal(
     shown = result.output.replace("\x1b[1m", "").replace("\x1b[0m", "")
     assert not any(c in shown for c in "\x1b\x07\x9b"), repr(shown)
     assert "Grain exports from Izmail" in shown and "this winter." in shown
+
+
+def test_a_reader_that_stops_early_gets_no_error_line(sources_dir: Path, tmp_path: Path) -> None:
+    # `citebot ask --json --batch big.jsonl | head -c 100`: the pipe closes under citebot.
+    exe = Path(sys.executable).with_name("citebot")
+    batch = tmp_path / "big.jsonl"
+    batch.write_text('{"question": "What did Rosatom say?"}\n' * 400, encoding="utf-8")
+    reader = subprocess.Popen(["head", "-c", "100"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE)
+    done = subprocess.run([str(exe), "ask", "--json", "--batch", str(batch), "--sources",
+                           str(sources_dir), "--index", str(tmp_path / "ix")],
+                          stdout=reader.stdin, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert reader.stdin is not None and reader.stdout is not None
+    reader.stdin.close()
+    shown = reader.stdout.read()
+    reader.wait(timeout=30)
+    assert len(shown) == 100
+    assert done.stderr == "", done.stderr
+    assert done.returncode == 1
+
+
+def test_sources_counts_read_as_english(run, sources_dir: Path) -> None:
+    (sources_dir / "one.txt").write_text("A single sentence about grain.\n", encoding="utf-8")
+    out = run("sources").output
+    assert "one  (1 sentence)  " in out
+    assert re.search(r"\(\d+ sentences\)", out)
