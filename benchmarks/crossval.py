@@ -11,7 +11,9 @@ The sum over held-out sets is what the signal adds on data it was not chosen on.
 
 Sets (multi_dev as its two fixed halves): seed, own_dev, conv_meant, multi_dev_A, multi_dev_B,
 article_heldout, multi_heldout, enc_dev, blind_all; with --chat also conv_chat, the follow-ups of
-conversations_dev asked in their conversations (`citebot chat`'s path).
+conversations_dev asked in their conversations (`citebot chat`'s path), and multi_chat, those of
+our multi-report conversation files (benchmarks/data/conversations_multi_*.jsonl, `fresh` among
+them: written by someone who never saw the code) over the article and the multi_dev reports.
 """
 
 from __future__ import annotations
@@ -79,11 +81,16 @@ def measure(configs: Sequence[SearchSettings], sets: Sequence[QuestionSet],
     return out
 
 
-def chat_counts(folder: Path, index_dir: Path, settings: SearchSettings) -> Counts:
-    """The follow-ups of conversations_dev asked in their conversations, as counts."""
+MULTI_CHATS = sorted((Path(__file__).resolve().parent / "data").glob(
+    "conversations_multi_*.jsonl"))
+
+
+def chat_counts(folder: Path, index_dir: Path, settings: SearchSettings,
+                files: Sequence[Path] = (SHARED / "conversations_dev.jsonl",)) -> Counts:
+    """The follow-ups of conversation files asked in their conversations, as counts."""
     engine = Engine(folder, index_dir, settings=settings)
-    outcomes = evaluate_conversations(load_conversations(SHARED / "conversations_dev.jsonl"),
-                                      engine.ask_turn, engine.ask)
+    outcomes = [o for f in files for o in evaluate_conversations(
+        load_conversations(f), engine.ask_turn, engine.ask)]
     rows = [(o.in_conversation, o.turn.expect) for o in outcomes if o.turn.kind != "first"]
     asked = [(rank, answered) for (rank, answered), expect in rows if expect is not None]
     return Counts(hit1=sum(a and r == 1 for r, a in asked),
@@ -160,13 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--news", action="store_true", help="only the news sets")
     parser.add_argument("--subsets", nargs="*", default=[], metavar="NAME=V",
                         help="choose among every on/off combination of these signals")
-    parser.add_argument("--chat", action="store_true", help="also conversations_dev in chat")
+    parser.add_argument("--chat", action="store_true",
+                        help="also the conversation files' follow-ups, in chat")
     parser.add_argument("-v", "--verbose", action="store_true", help="per held-out set")
     parser.add_argument("--absolute", action="store_true",
                         help="each value's own counts per set (hit@1 / hit@3 / right / wrong)")
     args = parser.parse_args(argv)
     sets = [s for s in all_sets() if not args.news or s.name in NEWS]
-    names = [s.name for s in sets] + (["conv_chat"] if args.chat else [])
+    names = [s.name for s in sets] + (["conv_chat", "multi_chat"] if args.chat else [])
     print(f"held out in turn: {', '.join(names)}")
     print("| signal | values | chosen (per held-out set) | out-of-fold vs off: hit@1 | hit@3 | "
           "right declines | wrong declines saved | objective |")
@@ -180,9 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             configs = [replace(SearchSettings(), **{name: v}) for v in values]
             results = measure(configs, sets, engines)
             if args.chat:
+                folders = corpora(Path(tmp) / "chat")
                 for config, result in zip(configs, results, strict=True):
-                    result["conv_chat"] = chat_counts(engines["seed"].sources_dir,
-                                                      Path(tmp) / "i-seed", config)
+                    result["conv_chat"] = chat_counts(folders["seed"], Path(tmp) / "i-seed",
+                                                      config)
+                    result["multi_chat"] = chat_counts(folders["multi"], Path(tmp) / "i-multi",
+                                                       config, MULTI_CHATS)
             chosen, scored = leave_one_out(values, results, names)
             off = results[values.index(0.0)] if 0.0 in values else results[0]
             picks = ",".join(f"{chosen[s]:g}" for s in names)
