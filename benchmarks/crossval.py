@@ -181,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         engines = engines_for(sets, Path(tmp))
+        folders = corpora(Path(tmp) / "chat") if args.chat else {}
         if args.subsets:
             subsets(args.subsets, sets, engines, names)
             return 0
@@ -188,7 +189,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             configs = [replace(SearchSettings(), **{name: v}) for v in values]
             results = measure(configs, sets, engines)
             if args.chat:
-                folders = corpora(Path(tmp) / "chat")
                 for config, result in zip(configs, results, strict=True):
                     result["conv_chat"] = chat_counts(folders["seed"], Path(tmp) / "i-seed",
                                                       config)
