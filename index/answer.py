@@ -268,17 +268,14 @@ def _matched_terms(index: Index, row: int, sentence: str, query: Query) -> tuple
     sentence's spans; the sentence is tokenized again only when a matched word's place is not
     saved (UNKNOWN_PLACE).
     """
-    vocab = index.postings.vocab
-    wanted = {vocab[t] for t in _query_terms(query) if t in vocab}
-    tokens = index.tokens(row, row + 1)
-    hits = [i for i, t in enumerate(index.row_terms[tokens].tolist()) if t in wanted]
+    vocab, terms = index.postings.vocab, _query_terms(query)
+    wanted = {vocab[t] for t in terms if t in vocab}
+    hits = [i for i, t in enumerate(index.term_ids(row, row + 1).tolist()) if t in wanted]
     if not hits:
         return ()
-    places = index.row_places[tokens][hits].tolist()
+    places = index.row_places[index.tokens(row, row + 1)][hits].tolist()
     if any(end == UNKNOWN_PLACE for _, end in places):
-        wanted_terms = _query_terms(query)
-        words = (sentence[a:b] for a, b, terms in spans(sentence)
-                 if wanted_terms.intersection(terms))
+        words = (sentence[a:b] for a, b, held in spans(sentence) if terms.intersection(held))
         return tuple(dict.fromkeys(words))
     return tuple(dict.fromkeys(sentence[a:b] for a, b in places))
 

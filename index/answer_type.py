@@ -158,7 +158,7 @@ def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
     if _runs_on(parts) or parts[-2:] != [index.sources[source].title,
                                           index.section_headings[section] or ""]:
         return ShownText(" ".join(sentences), joined_terms(parts))
-    terms = index.row_terms[index.tokens(rows[0], rows[-1] + 1)]
+    terms = index.term_ids(rows[0], rows[-1] + 1)
     return ShownText(" ".join(sentences), frozenset(), frozenset(terms.tolist()),
                      index.postings.vocab,
                      ((index.title_terms, source), (index.heading_terms, int(section))))

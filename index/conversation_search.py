@@ -90,7 +90,7 @@ def _terms_near(index: Index, rows: Sequence[int], reach: int) -> set[int]:
     terms: set[int] = set()
     for row in rows:
         lo, hi = max(0, row - reach), min(index.size, row + reach + 1)
-        terms.update(index.row_terms[index.tokens(lo, hi)].tolist())
+        terms.update(index.term_ids(lo, hi).tolist())
     return terms
 
 

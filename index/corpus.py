@@ -105,6 +105,10 @@ class Index:
         """Where the tokens of rows [first, stop) are in row_terms and row_places."""
         return slice(int(self.token_first[first]), int(self.token_first[stop]))
 
+    def term_ids(self, first: int, stop: int) -> np.ndarray:
+        """The tokens of rows [first, stop) as term ids, in order (what the build tokenized)."""
+        return self.row_terms[self.tokens(first, stop)]
+
     @cached_property
     def source_end(self) -> np.ndarray:
         """Each source's past-the-last row, as int64 [sources] (computed once per index)."""

@@ -11,7 +11,7 @@ Terms = dict[int, float]  # a sentence's distinct term ids and their idf
 
 def content_terms(index: Index, row: int) -> Terms:
     """A sentence's distinct index terms with their idf (rare terms are what a fact is)."""
-    ids = index.row_terms[index.tokens(row, row + 1)]  # what the build tokenized, in order
+    ids = index.term_ids(row, row + 1)
     idf = np.maximum(index.postings.idf[ids], 0.0)
     return dict(zip(ids.tolist(), idf.tolist(), strict=True))  # a repeated term: one key
 
