@@ -118,8 +118,8 @@ def main() -> int:
         chosen_html = tuple(o for o in html_report.outcomes
                             if kind in ("all", kinds[o.question.question]))
         print(f"{kind} ({len(chosen)} questions)")
-        print(figures(EvalReport(chosen), "Markdown"))
-        print(figures(EvalReport(chosen_html), "HTML for 01, 06, 08"))
+        print(figures(EvalReport(outcomes=chosen), "Markdown"))
+        print(figures(EvalReport(outcomes=chosen_html), "HTML for 01, 06, 08"))
     differ = [(a.question.question, a.first_hit, b.first_hit)
               for a, b in zip(md_report.outcomes, html_report.outcomes, strict=True)
               if (a.first_hit, a.answered) != (b.first_hit, b.answered)]

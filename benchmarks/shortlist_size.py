@@ -56,11 +56,11 @@ def public_sets(tmp: Path) -> Iterator[tuple[str, Path, list[EvalQuestion]]]:
         *load_questions(DATA / "encyclopedia_dev.jsonl"),
         *load_questions(DATA / "encyclopedia_dev_own.jsonl")]
     yield "encyclopedia_blind", DATA / "encyclopedia_blind", [
-        EvalQuestion(q.question, q.expect) for q in
+        EvalQuestion(question=q.question, expect=q.expect) for q in
         load_questions(DATA / "encyclopedia_blind.jsonl")]
     questions, docs = load_tsv(DEFAULT_TSV)
     write_sources(docs, tmp / "wikiqa")
-    yield "wikiqa", tmp / "wikiqa", [EvalQuestion(q.text, None) for q in questions]
+    yield "wikiqa", tmp / "wikiqa", [EvalQuestion(question=q.text, expect=None) for q in questions]
 
 
 def answer_shape(engine: Engine, q: EvalQuestion, context: int) -> tuple:
@@ -121,7 +121,7 @@ def main() -> None:
             corpus = Corpus(args.synthetic)
             corpus.write(tmp / "synthetic")
             sets.append((f"synthetic {args.synthetic:,}", tmp / "synthetic",
-                         [EvalQuestion(q, None) for q in corpus.questions(300)]))
+                         [EvalQuestion(question=q, expect=None) for q in corpus.questions(300)]))
         for number, (name, sources, questions) in enumerate(sets):
             engine = Engine(sources, tmp / f"index-{number}")
             for context in (0, 1):

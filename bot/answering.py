@@ -43,7 +43,7 @@ MENTION_SYNTAX = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@(?:everyone|here)\b")
 LONG_ID = re.compile(r"^~([0-9a-f]{16})$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Reply:
     """What to send for an answer: the rendered message and its buttons (if any)."""
 
@@ -162,13 +162,14 @@ async def answer(bot: CitebotBot, request: Request, *, top: int | None = None, s
     rendered = render_answer(shown, skip=skip, notice=notice,
                              title_prefix="Q: " if isinstance(request, AskRequest) else "")
     if not (result.answered and result.passages[skip:]):
-        return Reply(rendered, result=result)
+        return Reply(rendered=rendered, result=result)
     asked = Asked(id=bot.feedback.new_id(), request=request, shown=len(result.passages),
                   passages=tuple(p.key for p in result.passages[skip:]), created_at=time.time())
     bot.feedback.remember(asked)  # written in the background: the answer never waits for it
     more = len(result.passages) >= top and top < MAX_TOP
     follow = bot.config.follow_up_minutes > 0 and not in_thread
-    return Reply(rendered, answer_view(asked.id, more=more, follow=follow), result)
+    return Reply(rendered=rendered, view=answer_view(asked.id, more=more, follow=follow),
+                 result=result)
 
 
 def display_question(bot: CitebotBot, request: Request) -> str:

@@ -53,7 +53,7 @@ class StoreUnavailableError(Exception):
     """The feedback file cannot be read just now (locked, or being repaired)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Asked:
     """An answered question, so that its buttons work later (after restarts too): no author."""
 
@@ -64,7 +64,7 @@ class Asked:
     created_at: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Vote:
     """One member's 👍 (+1) or 👎 (-1) on one answer; `voter` is a hash, not the member's id."""
 

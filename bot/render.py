@@ -28,7 +28,7 @@ _COLOUR = discord.Colour.blurple()
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]]+$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rendered:
     """A message ready to send: content (possibly empty) and embeds."""
 
@@ -106,18 +106,18 @@ def render_answer(answer: Answer, *, skip: int = 0, notice: str = "",
     content = cut(notice, CONTENT_MAX)
     passages = answer.passages[skip:]
     if not answer.answered or not answer.passages:
-        return Rendered(content, [render_abstention(answer)])
+        return Rendered(content=content, embeds=[render_abstention(answer)])
     if not passages:
         embed = discord.Embed(title=question_title(title_prefix, answer.question),
                               description="No further passages.", colour=_COLOUR)
-        return Rendered(content, [embed])
+        return Rendered(content=content, embeds=[embed])
     embed = discord.Embed(title=question_title(title_prefix, answer.question), colour=_COLOUR)
     shown = _add_passages(embed, passages)
     footer = f"Passages {skip + 1}–{skip + shown} · quoted word for word from the sources"
     if shown < len(passages):
         footer += f" · {len(passages) - shown} more not shown"
     embed.set_footer(text=cut(footer, FOOTER_MAX))
-    return Rendered(content, [embed])
+    return Rendered(content=content, embeds=[embed])
 
 
 def _add_passages(embed: discord.Embed, passages: Sequence[Passage]) -> int:
@@ -188,7 +188,7 @@ def render_sources(sources: Sequence[SourceInfo], built_at: str) -> Rendered:
     embed = _lines_embed(f"Indexed sources ({len(sources)})", lines,
                          f"{total} sentences in all")
     embed.description = cut(f"{embed.description}\n\nIndexed {_when(built_at)}", DESCRIPTION_MAX)
-    return Rendered("", [embed])
+    return Rendered(content="", embeds=[embed])
 
 
 def render_issues(topics: Topics) -> Rendered:
@@ -198,5 +198,5 @@ def render_issues(topics: Topics) -> Rendered:
     if not lines:
         lines = ["No sticking points are defined (add them to `issues.toml`)."]
     sides = ", ".join(escape(p.name) for p in topics.parties) or "none"
-    return Rendered("", [_lines_embed("Sticking points", lines,
+    return Rendered(content="", embeds=[_lines_embed("Sticking points", lines,
                                       cut(f"Optional side: {sides}", FOOTER_MAX))])

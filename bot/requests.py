@@ -9,7 +9,7 @@ from index.conversation import Turn
 from index.models import PassageKey
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AskRequest:
     """A free question, optionally limited to one source; a follow-up carries earlier turns."""
 
@@ -18,7 +18,7 @@ class AskRequest:
     history: tuple[Turn, ...] = ()  # the conversation so far, oldest first (none: stands alone)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IssueRequest:
     """One sticking point, optionally about one side and narrowed by the member's words."""
 

@@ -125,7 +125,7 @@ def _may_spell(texts: list[str], forms: Iterable[tuple[str, ...]]) -> bool:
 def _rarest(index: Index, words: Iterable[str]) -> str | None:
     """The phrase's term with the highest idf in the sources (None: none is indexed)."""
     terms = {t for w in words for t in tokenize_phrase(w)}
-    weighed = [(group_idf(index, TermGroup(t, t)), t) for t in sorted(terms)]
+    weighed = [(group_idf(index, TermGroup(term=t, surface=t)), t) for t in sorted(terms)]
     best = max(weighed, default=(0.0, ""))
     return best[1] if best[0] > 0 else None
 

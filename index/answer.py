@@ -127,8 +127,9 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     if carried and abstention is None and doer_unstated(
             asking.question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
-    return Answer(asking.question, abstention is None, tuple(passages),
-                  tuple(dict.fromkeys(g.surface for g in unknown)), asking.source, abstention,
+    return Answer(question=asking.question, answered=abstention is None, passages=tuple(passages),
+                  unknown_terms=tuple(dict.fromkeys(g.surface for g in unknown)),
+                  source=asking.source, abstention=abstention,
                   missing=missing), [int(scored.rows[i]) for i in order]
 
 

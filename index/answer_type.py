@@ -89,7 +89,7 @@ _SPEAKER_RE = re.compile(
     r"proposed|claim|claimed|mean|make|feel)\b", re.I)
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: it holds the index's maps
+@dataclass(frozen=True, eq=False, kw_only=True)  # compared by identity: it holds the index's maps
 class ShownText:
     """A shown passage as the check reads it: its words (±1 around the match) and their terms.
 
@@ -157,11 +157,12 @@ def _shown_text(index: Index, row: int, passage: Passage) -> ShownText:
     source = int(index.sent_source[row])
     if _runs_on(parts) or parts[-2:] != [index.sources[source].title,
                                           index.section_headings[section] or ""]:
-        return ShownText(" ".join(sentences), joined_terms(parts))
+        return ShownText(text=" ".join(sentences), terms=joined_terms(parts))
     terms = index.term_ids(rows[0], rows[-1] + 1)
-    return ShownText(" ".join(sentences), frozenset(), frozenset(terms.tolist()),
-                     index.postings.vocab,
-                     ((index.title_terms, source), (index.heading_terms, int(section))))
+    return ShownText(text=" ".join(sentences), terms=frozenset(),
+                     row_terms=frozenset(terms.tolist()),
+                     vocab=index.postings.vocab,
+                     fields=((index.title_terms, source), (index.heading_terms, int(section))))
 
 
 # A part ending so that a token could run on across the space after it ("5" + "million").

@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Bm25Params:
     """rank-bm25's BM25Okapi parameters."""
 
@@ -30,7 +30,7 @@ def okapi_idf(doc_freq: Mapping[str, int], n_docs: int, params: Bm25Params) -> d
     return model.idf
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Postings:
     """Per-term columns: the rows (sentences) a term occurs in and its BM25 weight in each."""
 
@@ -86,5 +86,5 @@ def postings_from_ids(vocab: Mapping[str, int], term_ids: np.ndarray, doc_len: n
     names = sorted(vocab, key=vocab.__getitem__)
     idf_map = okapi_idf(dict(zip(names, df.tolist(), strict=True)), n_rows, params)
     idf = np.array([idf_map[n] for n in names], dtype=np.float64)
-    return Postings(vocab, ptr, ids.astype(np.int32), tf.astype(np.int32), idf,
-                    doc_len.astype(np.int32), params)
+    return Postings(vocab=vocab, ptr=ptr, ids=ids.astype(np.int32), tf=tf.astype(np.int32), idf=idf,
+                    doc_len=doc_len.astype(np.int32), params=params)

@@ -71,7 +71,7 @@ def tokenizer_id() -> str:
     return digest.hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TokenizedDocument:
     """A document with its sentences' terms (as ids into its own term list) and features."""
 
@@ -114,9 +114,11 @@ def tokenize_document(document: Document) -> TokenizedDocument:
                 ids.append(local.setdefault(term, len(local)))
                 places += (start, end)
         lengths.append(len(ids) - count)
-    return TokenizedDocument(document, tuple(local), np.asarray(ids, dtype=np.int32),
-                             np.asarray(lengths, dtype=np.int32),
-                             tuple(int(sentence_features(s)) for s in texts), _places(places))
+    return TokenizedDocument(document=document, terms=tuple(local),
+                             ids=np.asarray(ids, dtype=np.int32),
+                             lengths=np.asarray(lengths, dtype=np.int32),
+                             features=tuple(int(sentence_features(s)) for s in texts),
+                             places=_places(places))
 
 
 def _places(flat: Sequence[int]) -> np.ndarray:
@@ -132,10 +134,13 @@ def _cache_path(cache_dir: Path, sha256: str) -> Path:
 
 def _document(data: dict, source: SourceFile) -> Document:
     """The cached parse of a source file."""
-    sections = tuple(Section(h, tuple(Paragraph(int(n), tuple(s)) for n, s in paras))
-                     for h, paras in data["sections"])
-    return Document(source.source_id, str(data["title"]), sections, source.sha256,
-                    data["url"], data["published"], data["publisher"])
+    sections = tuple(
+        Section(heading=h, paragraphs=tuple(Paragraph(number=int(n), sentences=tuple(s))
+                                            for n, s in paras))
+        for h, paras in data["sections"])
+    return Document(source_id=source.source_id, title=str(data["title"]), sections=sections,
+                    sha256=source.sha256,
+                    url=data["url"], published=data["published"], publisher=data["publisher"])
 
 
 def _read_cached(path: Path, source: SourceFile | None = None,
@@ -157,8 +162,9 @@ def _read_cached(path: Path, source: SourceFile | None = None,
         in_range = not len(ids) or (int(ids.min()) >= 0 and int(ids.max()) < len(terms))
         ok = (len(lengths) == document.sentence_count == len(data["features"])
               and int(lengths.sum()) == len(ids) == len(places) and in_range)
-        return TokenizedDocument(document, terms, ids, lengths,
-                                 tuple(int(f) for f in data["features"]), places) if ok else None
+        features = tuple(int(f) for f in data["features"])
+        return TokenizedDocument(document=document, terms=terms, ids=ids, lengths=lengths,
+                                 features=features, places=places) if ok else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -238,7 +244,7 @@ def _parse_and_tokenize(source: SourceFile) -> TokenizedDocument | SkippedSource
     try:
         return tokenize_document(read_source(source))
     except (ValueError, OSError) as exc:
-        return SkippedSource(source.source_id, str(exc), source.sha256)
+        return SkippedSource(source_id=source.source_id, reason=str(exc), sha256=source.sha256)
 
 
 def load_tokenized(folder: Path, cache_dir: Path | None, workers: int | None = None,
@@ -336,8 +342,9 @@ def document_structure(documents: Sequence[Document]) -> dict[str, object]:
     sent_source, sent_section, sent_para = [], [], []
     for s_i, doc in enumerate(documents):
         sources.append(SourceRecord(
-            doc.source_id, doc.title, doc.sha256, len(sent_source), doc.sentence_count, doc.url,
-            doc.published, doc.publisher, sections=len(doc.sections),
+            source_id=doc.source_id, title=doc.title, sha256=doc.sha256, first=len(sent_source),
+            count=doc.sentence_count, url=doc.url, published=doc.published,
+            publisher=doc.publisher, sections=len(doc.sections),
             paragraphs=sum(len(section.paragraphs) for section in doc.sections)))
         for section in doc.sections:
             for paragraph in section.paragraphs:

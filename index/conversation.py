@@ -36,7 +36,7 @@ SWAP_MAX_WORDS = 1
 CARRY_WEIGHT = 0.6  # carried words weigh this much of the turn's own (the turn leads)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Turn:
     """One earlier turn of a conversation, as stored: the words asked and what was shown."""
 
@@ -47,7 +47,7 @@ class Turn:
     shown: tuple[PassageKey, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CarriedWord:
     """A word borrowed from an earlier turn and how much it weighs in the new query."""
 
@@ -55,7 +55,7 @@ class CarriedWord:
     weight: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ResolvedTurn:
     """How a new turn is asked: its own words, the words carried into it, and hints."""
 
@@ -225,7 +225,8 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
             party = _party_of(terms, topics)
             if own_party is not None and party is not None and party != own_party:
                 continue  # "and the Russian side?" replaces the party, keeps the rest
-            weights[surface.lower()] = CarriedWord(surface, round(CARRY_WEIGHT * weight, 3))
+            weights[surface.lower()] = CarriedWord(surface=surface,
+                                                   weight=round(CARRY_WEIGHT * weight, 3))
     return list(weights.values())
 
 
@@ -276,7 +277,7 @@ def resolve_turn(history: Sequence[Turn], question: str, topics: Topics) -> Reso
         side = None  # the turn names its own party
     about = _topic(issue, side, topics)
     if other is not None:  # the other side leads, named by the word an earlier turn used
-        carried = (CarriedWord(other[1], 1.0),
+        carried = (CarriedWord(surface=other[1], weight=1.0),
                    *(c for c in carried if c.surface != other[1]))
     return ResolvedTurn(question=question, carried=carried,
                         understood_as=_understood(question, carried, about)

@@ -29,7 +29,7 @@ FORMAT_VERSION = 3
 UNKNOWN_PLACE = 0xFFFF
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceRecord:
     """One indexed source: metadata, content hash, and its rows [first, first + count)."""
 
@@ -47,10 +47,11 @@ class SourceRecord:
     @property
     def info(self) -> SourceInfo:
         """The public summary of this source."""
-        return SourceInfo(self.source_id, self.title, self.url, self.count, self.sha256)
+        return SourceInfo(source_id=self.source_id, title=self.title, url=self.url,
+                          sentences=self.count, sha256=self.sha256)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Index:
     """Everything a query needs, as plain arrays; built by `build.build_index`, saved by `store`."""
 
@@ -177,10 +178,10 @@ class Index:
     def citation(self, row: int) -> Citation:
         """Where a sentence is: source, section heading, paragraph number, url."""
         source = self.source_of(row)
-        return Citation(source.source_id, source.title,
-                        self.section_headings[int(self.sent_section[row])],
-                        int(self.para_number[int(self.sent_para[row])]), source.url,
-                        source.publisher, source.published)
+        return Citation(source_id=source.source_id, title=source.title,
+                        section=self.section_headings[int(self.sent_section[row])],
+                        paragraph=int(self.para_number[int(self.sent_para[row])]), url=source.url,
+                        publisher=source.publisher, published=source.published)
 
     def source_index(self, source_id: str) -> int | None:
         """The position of a source by id, or None."""

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (source files read so far, files in all)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Snapshot:
     """What is being served: an index and the topics read with it (swapped as one value)."""
 
@@ -111,11 +111,12 @@ class Engine:
     def _load_saved(self, *, background_check: bool = True) -> BuildReport:
         """Serve the saved index (its checksums checked now, or in the background if big)."""
         index, manifest = load_index(self.index_dir)
-        skipped = tuple(SkippedSource(s["source_id"], s["reason"], s.get("sha256", ""))
+        skipped = tuple(SkippedSource(source_id=s["source_id"], reason=s["reason"],
+                                      sha256=s.get("sha256", ""))
                         for s in manifest["skipped"])
         generation = str(manifest["generation"])
         offer_stems(self.index_dir / generation / STEMS, tokenizer_id())
-        self._snapshot = Snapshot(index, self._topics(), skipped)
+        self._snapshot = Snapshot(index=index, topics=self._topics(), skipped_sources=skipped)
         self._check.loaded(generation, verified=not needs_background_check(manifest),
                            background=background_check)
         return BuildReport(sources=len(index.sources), sentences=index.size,
@@ -164,7 +165,7 @@ class Engine:
             self._learn_stems()
             generation = save_index(index, self.index_dir, {"skipped": skipped_info})
             self._check.loaded(generation.name, verified=True)
-            self._snapshot = Snapshot(index, topics, tuple(skipped))
+            self._snapshot = Snapshot(index=index, topics=topics, skipped_sources=tuple(skipped))
             after = {s.source_id: s.sha256 for s in index.sources}
             report = BuildReport(
                 added=tuple(sorted(after.keys() - before.keys())),

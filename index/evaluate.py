@@ -19,7 +19,7 @@ from .serialize import answer_to_json
 from .settings import PLAIN_BM25, SearchSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvalQuestion:
     """A question and the substrings that make a passage correct (None: must abstain)."""
 
@@ -28,7 +28,7 @@ class EvalQuestion:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvalOutcome:
     """How one question went: the rank of the first correct passage (None: none) and abstention."""
 
@@ -38,7 +38,7 @@ class EvalOutcome:
     abstention: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvalReport:
     """The figures over a question set."""
 
@@ -103,8 +103,8 @@ def parse_question(row: Any) -> EvalQuestion:
     """One question object; UsageError when it is not {"question": str, "expect": [str…]|null}."""
     if not isinstance(row, dict):
         raise UsageError('expected {"question": …, "expect": […]}')
-    return EvalQuestion(str(text_field(row, "question", required=True)),
-                        expectations(row.get("expect")), text_field(row, "source"))
+    return EvalQuestion(question=str(text_field(row, "question", required=True)),
+                        expect=expectations(row.get("expect")), source=text_field(row, "source"))
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -141,13 +141,14 @@ def outcome(question: EvalQuestion, shape: Mapping[str, Any]) -> EvalOutcome:
     hits = [int(p["rank"]) for p in shape["passages"]
             if answered and question.expect is not None
             and any(e in p["text"] for e in question.expect)]
-    return EvalOutcome(question, min(hits) if hits else None, answered, shape.get("abstention"))
+    return EvalOutcome(question=question, first_hit=min(hits) if hits else None, answered=answered,
+                       abstention=shape.get("abstention"))
 
 
 def evaluate(ask: Callable[[EvalQuestion], Mapping[str, Any]],
              questions: Sequence[EvalQuestion]) -> EvalReport:
     """Ask every question (answers as `ask --json` objects) and score them."""
-    return EvalReport(tuple(outcome(q, ask(q)) for q in questions))
+    return EvalReport(outcomes=tuple(outcome(q, ask(q)) for q in questions))
 
 
 def ask_json(engine: Engine, settings: SearchSettings, top: int = 3, context: int = 1,

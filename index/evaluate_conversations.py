@@ -20,7 +20,7 @@ AskTurn = Callable[[str, Sequence[Turn]], Answer]
 Ask = Callable[[str], Answer]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvalTurn:
     """One turn: what is said, what makes it right (None: must decline), its kind and full form."""
 
@@ -30,7 +30,7 @@ class EvalTurn:
     meant: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvalConversation:
     """A conversation id and its turns, in order."""
 
@@ -38,7 +38,7 @@ class EvalConversation:
     turns: tuple[EvalTurn, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TurnOutcome:
     """How one turn went, asked in conversation, written out, and alone (rank of first hit)."""
 
@@ -72,10 +72,10 @@ def load_conversations(path: Path) -> list[EvalConversation]:
             continue
         try:
             row = json.loads(line)
-            turns = tuple(EvalTurn(str(t["say"]), expectations(t.get("expect")),
-                                   str(t.get("kind", "first" if i == 0 else "follow-up")),
-                                   t.get("meant")) for i, t in enumerate(row["turns"]))
-            out.append(EvalConversation(str(row["id"]), turns))
+            turns = tuple(EvalTurn(say=str(t["say"]), expect=expectations(t.get("expect")),
+                                   kind=str(t.get("kind", "first" if i == 0 else "follow-up")),
+                                   meant=t.get("meant")) for i, t in enumerate(row["turns"]))
+            out.append(EvalConversation(conversation_id=str(row["id"]), turns=turns))
         except (ValueError, KeyError, TypeError, AttributeError, UsageError):
             raise UsageError(f"{path}:{number}: expected {{\"id\": …, \"turns\": [{{\"say\": …, "
                              f"\"expect\": …}}]}}") from None
@@ -99,9 +99,10 @@ def evaluate_conversations(conversations: Sequence[EvalConversation], ask_turn: 
             result = ask_turn(turn.say, history)
             alone = _outcome(ask(turn.say), turn.expect)
             meant = _outcome(ask(turn.meant), turn.expect) if turn.meant else alone
-            outcomes.append(TurnOutcome(conversation.conversation_id, turn,
-                                        _outcome(result, turn.expect), meant, alone,
-                                        result.understood_as))
+            outcomes.append(TurnOutcome(conversation_id=conversation.conversation_id, turn=turn,
+                                        in_conversation=_outcome(result, turn.expect),
+                                        meant=meant, alone=alone,
+                                        understood_as=result.understood_as))
             history.append(next_turn(history, turn.say, result))
     return outcomes
 

@@ -102,7 +102,7 @@ def unseen_weight(index: Index, query: Query) -> float:
     return sum(known) / len(known) if known else 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupScore:
     """One group's sentence evidence for some candidates."""
 
@@ -150,9 +150,9 @@ def with_title_evidence(index: Index, group: TermGroup, work: Scratch, source: n
     """A group's GroupScore from its term count and BM25 in rows of the given sources."""
     hits = title_hits(index, group)
     if not len(hits):  # no title names it: nothing to look up for every row
-        return GroupScore(tf, bm25, None, None)
+        return GroupScore(tf=tf, bm25=bm25, in_title=None, title_share=None)
     in_title = present(hits, work.sources, source)
-    return GroupScore(tf, bm25, in_title, in_title * focus[source])
+    return GroupScore(tf=tf, bm25=bm25, in_title=in_title, title_share=in_title * focus[source])
 
 
 def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:

@@ -28,7 +28,7 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 64 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FetchPolicy:
     """Limits on one fetch (the defaults are the bot's)."""
 
@@ -50,7 +50,7 @@ class FetchPolicy:
         return forbidden_reason(address)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FetchedPage:
     """A fetched response: the final URL (after redirects), its media type and its bytes."""
 

@@ -36,7 +36,7 @@ _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ArticleSection:
     """A heading inside the article (None before the first) and the paragraphs under it."""
 
@@ -44,7 +44,7 @@ class ArticleSection:
     paragraphs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Article:
     """An article's text, by section, and what the page says about it."""
 
@@ -103,9 +103,9 @@ def document_from_article(article: Article, source_id: str, sha256: str) -> Docu
             sentences = split_sentences(text)
             if sentences:
                 number += 1
-                paragraphs.append(Paragraph(number, tuple(sentences)))
+                paragraphs.append(Paragraph(number=number, sentences=tuple(sentences)))
         if paragraphs:
-            sections.append(Section(part.heading, tuple(paragraphs)))
+            sections.append(Section(heading=part.heading, paragraphs=tuple(paragraphs)))
     return Document(source_id=source_id, title=article.title or source_id,
                     sections=tuple(sections), sha256=sha256, url=article.url,
                     published=article.published, publisher=article.publisher)
@@ -130,13 +130,13 @@ def _sections(body: etree._Element, title: str | None) -> tuple[ArticleSection, 
             if not text or (not sections and not paragraphs and text == title):
                 continue  # the headline repeated at the top is the title, not a section
             if paragraphs:
-                sections.append(ArticleSection(heading, tuple(paragraphs)))
+                sections.append(ArticleSection(heading=heading, paragraphs=tuple(paragraphs)))
             heading, paragraphs = text, []
             continue
         items = block.findall(".//item") if block.tag == "list" else [block]
         paragraphs.extend(_text(i) for i in items if _text(i) and not _is_link_teaser(i))
     if paragraphs:
-        sections.append(ArticleSection(heading, tuple(paragraphs)))
+        sections.append(ArticleSection(heading=heading, paragraphs=tuple(paragraphs)))
     return tuple(sections)
 
 

@@ -36,7 +36,7 @@ _CHANGING = threading.Lock()  # one add or remove at a time: a duplicate check h
 _SLUG_CHARS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Extraction:
     """An article ready to add: what was extracted, the file it becomes, and that file read back."""
 
@@ -63,7 +63,7 @@ class Extraction:
                      for p in s.paragraphs), "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Added:
     """An added source: where it was written and what the rebuild reported."""
 
@@ -126,7 +126,8 @@ def prepare(engine: Engine, article: Article, origin: str,
     markdown = render_markdown(article, now)
     with tempfile.TemporaryDirectory() as tmp:
         document = _read_back(Path(tmp) / file_name, markdown, Path(file_name).stem)
-    return Extraction(origin, article, file_name, markdown, document)
+    return Extraction(origin=origin, article=article, file_name=file_name, markdown=markdown,
+                      document=document)
 
 
 def add(engine: Engine, extraction: Extraction) -> Added:
@@ -159,7 +160,7 @@ def _write_and_rebuild(engine: Engine, extraction: Extraction) -> Added:
     except BaseException:
         final.unlink(missing_ok=True)
         raise
-    return Added(extraction, final, report)
+    return Added(extraction=extraction, path=final, report=report)
 
 
 def remove(engine: Engine, source_id: str) -> BuildReport:
@@ -207,10 +208,11 @@ def _article(body: str | bytes, suffix: str, origin: str, url: str | None) -> Ar
         path = Path(tmp) / f"{stem}{suffix}"
         path.write_text(str(body), encoding="utf-8")
         try:
-            document = read_source(SourceFile(stem, path, ""))
+            document = read_source(SourceFile(source_id=stem, path=path, sha256=""))
         except ValueError as exc:
             raise AddSourceError(f"{origin}: cannot be used: {exc}; nothing was added") from None
-    sections = tuple(ArticleSection(s.heading, tuple(" ".join(p.sentences) for p in s.paragraphs))
+    sections = tuple(ArticleSection(heading=s.heading,
+                                    paragraphs=tuple(" ".join(p.sentences) for p in s.paragraphs))
                      for s in document.sections)
     return Article(title=document.title, sections=sections, url=document.url or url,
                    published=document.published, publisher=document.publisher)
@@ -233,7 +235,8 @@ def _read_back(path: Path, markdown: str, source_id: str) -> Document:
         handle.flush()
         os.fsync(handle.fileno())
     try:
-        return read_source(SourceFile(source_id, path, hashlib.sha256(data).hexdigest()))
+        return read_source(SourceFile(source_id=source_id, path=path,
+                                      sha256=hashlib.sha256(data).hexdigest()))
     except ValueError as exc:
         raise AddSourceError(f"the article does not read back as a source: {exc}") from None
 

@@ -10,7 +10,7 @@ from typing import Any
 from .errors import UsageError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class JsonLine:
     """One non-blank input line: its 1-based number, and its object or why it is unusable."""
 
@@ -27,19 +27,21 @@ def read_json_lines(lines: Iterable[bytes]) -> Iterator[JsonLine]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield JsonLine(number, error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            yield JsonLine(number=number,
+                           error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
             continue
         try:
             row = json.loads(text)
         except ValueError as exc:
-            yield JsonLine(number, error=f"not JSON ({exc})")
+            yield JsonLine(number=number, error=f"not JSON ({exc})")
             continue
         if not isinstance(row, dict):
-            yield JsonLine(number, error=f"expected a JSON object, not {_kind(row)}")
+            yield JsonLine(number=number, error=f"expected a JSON object, not {_kind(row)}")
         elif _has_lone_surrogate(row):
-            yield JsonLine(number, error="text holds a lone surrogate (an invalid \\uD8xx escape)")
+            yield JsonLine(number=number,
+                           error="text holds a lone surrogate (an invalid \\uD8xx escape)")
         else:
-            yield JsonLine(number, row)
+            yield JsonLine(number=number, row=row)
 
 
 def text_field(row: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Paragraph:
     """One body paragraph: its 1-based number in the document and its sentences, word for word."""
 
@@ -14,7 +14,7 @@ class Paragraph:
     sentences: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Section:
     """A run of paragraphs under one heading (None before the first heading)."""
 
@@ -22,7 +22,7 @@ class Section:
     paragraphs: tuple[Paragraph, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Document:
     """A source file, parsed: identity, metadata and its sections."""
 
@@ -40,7 +40,7 @@ class Document:
         return sum(len(p.sentences) for s in self.sections for p in s.paragraphs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Citation:
     """Where a passage comes from, precisely enough for a reader to find it."""
 
@@ -69,7 +69,7 @@ class Citation:
         return " · ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PassageKey:
     """A passage's identity that survives rebuilds: its source and a hash of its matched sentence.
 
@@ -99,7 +99,7 @@ class PassageKey:
         return cls(source_id=source_id, text_hash=text_hash)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Passage:
     """A matched sentence with its neighbours from the same section, and where it comes from."""
 
@@ -134,7 +134,7 @@ class Passage:
         return PassageKey.of(self.citation.source_id, self.match)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """What the engine says about a question: ranked passages, or an abstention with the reason."""
 
@@ -163,7 +163,7 @@ class Answer:
         return "The sources do not cover this question: it is about something they never mention."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceInfo:
     """What the index holds about one source, for listings."""
 
@@ -174,7 +174,7 @@ class SourceInfo:
     sha256: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BuildReport:
     """What a (re)build did: the sources added, changed, removed, skipped, and the totals."""
 

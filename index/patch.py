@@ -87,7 +87,8 @@ def _records(old: Index, segments: Sequence[Segment],
             d = seg.doc.document
             rows, sections, count = d.sentence_count, len(d.sections), 1
             paragraphs = sum(len(s.paragraphs) for s in d.sections)
-        placed.append((seg, Placed(where_row, section, paragraph, source, rows)))
+        placed.append((seg, Placed(row=where_row, section=section, paragraph=paragraph,
+                                   source=source, rows=rows)))
         row, section, paragraph, source = (row + rows, section + sections,
                                            paragraph + paragraphs, source + count)
     return placed, row_map

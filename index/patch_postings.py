@@ -16,7 +16,7 @@ from .build import TokenizedDocument
 from .corpus import Index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Segment:
     """A stretch of the new index: old sources [start, stop), or one new document."""
 
@@ -25,7 +25,7 @@ class Segment:
     doc: TokenizedDocument | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Placed:
     """Where a segment lands in the new index: first row, section, paragraph and source."""
 
@@ -65,8 +65,9 @@ def spliced_postings(old: Index, placed: list[tuple[Segment, Placed]],
     doc_len = np.concatenate([
         p.doc_len[old.sources[seg.start].first:end_row(old, seg.stop)] if seg.doc is None
         else seg.doc.lengths for seg, _ in placed]).astype(np.int32)
-    postings = Postings({n: i for i, n in enumerate(new_names)}, ptr, ids, tf, idf, doc_len,
-                        p.params)
+    postings = Postings(vocab={n: i for i, n in enumerate(new_names)}, ptr=ptr, ids=ids, tf=tf,
+                        idf=idf, doc_len=doc_len,
+                        params=p.params)
     return postings, _row_terms_renumbered(old, placed, new, perm, len(ext))
 
 

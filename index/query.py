@@ -13,7 +13,7 @@ from .tokens import spans
 from .topics import Party, Topics
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TermGroup:
     """One thing the question asks about: a term, and other terms that count for it (discounted)."""
 
@@ -32,7 +32,7 @@ class TermGroup:
         return ((self.term, 1.0), *self.alternatives)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Query:
     """A parsed question."""
 
@@ -80,7 +80,8 @@ def _group(term: str, surface: str, terms: set[str], topics: Topics,
         known = {term, *(a for a, _ in alternatives)}
         alternatives += tuple((s, settings.synonym_weight) for s in synonyms(term, terms)
                               if s not in known)
-    return TermGroup(term, surface, alternatives, weight, required, party=party is not None,
+    return TermGroup(term=term, surface=surface, alternatives=alternatives, weight=weight,
+                     required=required, party=party is not None,
                      name=looks_like_name(surface, term, first))
 
 
@@ -120,9 +121,10 @@ def parse_query(question: str, topics: Topics, settings: SearchSettings,
             terms.add(term)
     names = _side_terms(side) if side is not None else []
     if side is not None and names:  # a side no word of which is indexable narrows nothing
-        groups.append(TermGroup(names[0], side.name, tuple((a, 1.0) for a in names[1:]),
+        groups.append(TermGroup(term=names[0], surface=side.name,
+                                alternatives=tuple((a, 1.0) for a in names[1:]),
                                 required=False, must=True))
     expects = expected_features(question) if settings.cue_boost else Feature.NONE
     if not settings.name_cue:
         expects &= ~Feature.NAME
-    return Query(question, tuple(groups), expects)
+    return Query(text=question, groups=tuple(groups), expects=expects)

@@ -25,7 +25,7 @@ MAX_PATCHED_SOURCES = 8
 LAST_GOOD = "serving its last good version"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Changes:
     """Sources to replace or add (a document) or remove (None), and what is skipped now."""
 
@@ -58,10 +58,11 @@ def plan_changes(index: Index, skipped: Sequence[SkippedSource], files: Sequence
         if source.source_id in recorded:
             log.warning("source %s is unusable (%s); %s", source.source_id, source.reason,
                         LAST_GOOD)
-            source = SkippedSource(source.source_id, f"{source.reason}; {LAST_GOOD}",
-                                   source.sha256)
+            source = SkippedSource(source_id=source.source_id,
+                                   reason=f"{source.reason}; {LAST_GOOD}",
+                                   sha256=source.sha256)
         still.append(source)
-    return Changes(changes, tuple(sorted(still, key=lambda s: s.source_id)))
+    return Changes(documents=changes, skipped=tuple(sorted(still, key=lambda s: s.source_id)))
 
 
 def read_documents(sources_dir: Path, cache_dir: Path, previous: Callable[[], Index | None],
@@ -81,8 +82,9 @@ def read_documents(sources_dir: Path, cache_dir: Path, previous: Callable[[], In
             continue
         log.warning("source %s is unusable (%s); %s", source.source_id, source.reason, LAST_GOOD)
         documents += tokenize_documents([document_from_index(earlier, position)], cache_dir)
-        kept.append(SkippedSource(source.source_id, f"{source.reason}; {LAST_GOOD}",
-                                  source.sha256))
+        kept.append(SkippedSource(source_id=source.source_id,
+                                  reason=f"{source.reason}; {LAST_GOOD}",
+                                  sha256=source.sha256))
     documents.sort(key=lambda d: d.document.source_id)
     return documents, kept
 
@@ -94,8 +96,11 @@ def document_from_index(index: Index, position: int) -> Document:
     rows = range(record.first, record.first + record.count)
     for section_id, section_rows in groupby(rows, key=lambda r: int(index.sent_section[r])):
         paragraphs = [
-            Paragraph(int(index.para_number[para]), tuple(index.sentence(r) for r in para_rows))
+            Paragraph(number=int(index.para_number[para]),
+                      sentences=tuple(index.sentence(r) for r in para_rows))
             for para, para_rows in groupby(section_rows, key=lambda r: int(index.sent_para[r]))]
-        sections.append(Section(index.section_headings[section_id], tuple(paragraphs)))
-    return Document(record.source_id, record.title, tuple(sections), record.sha256, record.url,
-                    record.published, record.publisher)
+        sections.append(Section(heading=index.section_headings[section_id],
+                                paragraphs=tuple(paragraphs)))
+    return Document(source_id=record.source_id, title=record.title, sections=tuple(sections),
+                    sha256=record.sha256, url=record.url,
+                    published=record.published, publisher=record.publisher)

@@ -28,7 +28,7 @@ from .signals import cue_factor, position_factor
 from .window import Windows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scored:
     """Candidate sentences (ascending rows) with their final scores and question coverage."""
 
@@ -66,7 +66,7 @@ class _Sums:
                    headed=index.section_has_heading[section], unseen=unseen)
 
 
-_NO_CANDIDATES = Scored(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0))
+_NO_CANDIDATES = Scored(rows=np.zeros(0, dtype=np.int32), scores=np.zeros(0), coverage=np.zeros(0))
 
 
 def score_query(index: Index, query: Query, settings: SearchSettings,
@@ -132,10 +132,10 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: li
     if not keep.any():
         return _NO_CANDIDATES
     if near is None:
-        return Scored(rows[keep], scores[keep], coverage[keep])
+        return Scored(rows=rows[keep], scores=scores[keep], coverage=coverage[keep])
     bold = near.bold(scores, keep)
     scores = near.scores(scores, sums.sent + sums.ctx, settings.window_weight)
-    return Scored(rows[keep], scores[keep], coverage[keep], bold[keep])
+    return Scored(rows=rows[keep], scores=scores[keep], coverage=coverage[keep], bold=bold[keep])
 
 
 def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:

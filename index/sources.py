@@ -29,7 +29,7 @@ def read_web_page(raw: bytes) -> ParsedSource:
     """A saved web page: the article's text and metadata only, extracted by trafilatura."""
     document = read_html(raw, source_id="", sha256="")
     meta = {key: value for key in METADATA_KEYS if (value := getattr(document, key))}
-    return ParsedSource(document.sections, meta)
+    return ParsedSource(sections=document.sections, metadata=meta)
 
 
 # Extension → reader. A new kind of source is one line here (and its reader function).
@@ -41,7 +41,7 @@ READERS: dict[str, Reader] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceFile:
     """A candidate source on disk: its id, path and content hash (or why it cannot be read)."""
 
@@ -52,7 +52,7 @@ class SourceFile:
     problem: str = ""  # set when the file cannot be read at all (it is then skipped)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SkippedSource:
     """A source file that could not be used, and why."""
 
@@ -153,7 +153,7 @@ def _hashed(source_id: str, path: Path) -> SourceFile:
             return _unreadable(source_id, path, "not a regular file")
         known = _KNOWN_HASHES.get(str(path))
         if known is not None and known[0] == _stamp(info):
-            return SourceFile(source_id, path, known[1], info.st_size)
+            return SourceFile(source_id=source_id, path=path, sha256=known[1], size=info.st_size)
         raw = path.read_bytes()
     except FileNotFoundError:
         return _unreadable(source_id, path, "a broken symlink" if path.is_symlink() else
@@ -164,7 +164,7 @@ def _hashed(source_id: str, path: Path) -> SourceFile:
     if len(raw) == info.st_size and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) \
             > _SETTLED_NS:
         _KNOWN_HASHES[str(path)] = (_stamp(info), digest)
-    return SourceFile(source_id, path, digest, len(raw))
+    return SourceFile(source_id=source_id, path=path, sha256=digest, size=len(raw))
 
 
 # A file's hash, kept per path with the stat it was read under, so a rebuild does not re-read
@@ -192,7 +192,7 @@ def _stamp(info: os.stat_result) -> tuple[int, ...]:
 def _unreadable(source_id: str, path: Path, problem: str) -> SourceFile:
     """A source that cannot be read; its 'hash' stands for the problem, so it is stable."""
     digest = hashlib.sha256(f"unreadable: {problem}".encode()).hexdigest()
-    return SourceFile(source_id, path, digest, 0, problem)
+    return SourceFile(source_id=source_id, path=path, sha256=digest, size=0, problem=problem)
 
 
 def read_source(source: SourceFile) -> Document:
@@ -224,7 +224,8 @@ def load_folder(folder: Path) -> tuple[list[Document], list[SkippedSource]]:
             documents.append(read_source(source))
         except (ValueError, OSError) as exc:
             log.warning("skipping source %s: %s", source.source_id, exc)
-            skipped.append(SkippedSource(source.source_id, str(exc), source.sha256))
+            skipped.append(SkippedSource(source_id=source.source_id, reason=str(exc),
+                                         sha256=source.sha256))
     return documents, skipped
 
 

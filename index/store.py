@@ -250,8 +250,8 @@ def load_index(folder: Path) -> tuple[Index, dict[str, object]]:
         text = np.memmap(gen / "text.bin", mode="r").view(np.ndarray) \
             if files["text.bin"]["bytes"] else b""
         params = Bm25Params(**manifest["params"])
-        postings = Postings(vocab, *(arrays[f"postings.{k}"] for k in
-                                     ("ptr", "ids", "tf", "idf", "doc_len")), params)
+        postings = Postings(vocab=vocab, params=params, **{k: arrays[f"postings.{k}"] for k in
+                                                         ("ptr", "ids", "tf", "idf", "doc_len")})
         index = Index(
             params=params, tokenizer=str(manifest["tokenizer"]),
             sources=tuple(SourceRecord(**s) for s in manifest["sources"]),

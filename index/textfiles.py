@@ -21,7 +21,7 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
          (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ParsedSource:
     """What a reader makes of a file's bytes: metadata (title, url, …) and its sections."""
 
@@ -45,7 +45,7 @@ def read_markdown(raw: bytes) -> ParsedSource:
     """A Markdown file: optional YAML front matter, `#` headings, blank-line paragraphs."""
     lines = decode_text(raw).splitlines()
     meta, start = _front_matter(lines)
-    return ParsedSource(_sections(lines[start:], blank_lines_split=True), meta)
+    return ParsedSource(sections=_sections(lines[start:], blank_lines_split=True), metadata=meta)
 
 
 def read_plain_text(raw: bytes) -> ParsedSource:
@@ -53,7 +53,7 @@ def read_plain_text(raw: bytes) -> ParsedSource:
     lines = decode_text(raw).splitlines()
     body = [i for i, line in enumerate(lines) if line.strip()]
     inner_blank = bool(body) and any(not lines[i].strip() for i in range(body[0], body[-1]))
-    return ParsedSource(_sections(lines, blank_lines_split=inner_blank))
+    return ParsedSource(sections=_sections(lines, blank_lines_split=inner_blank))
 
 
 
@@ -152,13 +152,13 @@ def _sections(lines: list[str], blank_lines_split: bool) -> tuple[Section, ...]:
     for text, is_heading in _blocks(lines, blank_lines_split):
         if is_heading:
             if paragraphs:
-                sections.append(Section(heading, tuple(paragraphs)))
+                sections.append(Section(heading=heading, paragraphs=tuple(paragraphs)))
             heading, paragraphs = text, []
             continue
         sentences = split_sentences(text)
         if sentences:
             number += 1
-            paragraphs.append(Paragraph(number, tuple(sentences)))
+            paragraphs.append(Paragraph(number=number, sentences=tuple(sentences)))
     if paragraphs:
-        sections.append(Section(heading, tuple(paragraphs)))
+        sections.append(Section(heading=heading, paragraphs=tuple(paragraphs)))
     return tuple(sections)

@@ -20,7 +20,7 @@ _KEY = r"^[a-z0-9_-]{1,32}$"  # what Discord accepts as a slash-command name
 MAX_ISSUES = 90
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Issue:
     """A sticking point: its command key, title, description and defining query terms."""
 
@@ -35,7 +35,7 @@ class Issue:
         return " ".join(self.terms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Party:
     """A side a question can be about, and the other names it goes by."""
 
@@ -55,7 +55,7 @@ class Party:
         return tuple(t for a in (self.name, *self.aliases) if (t := tokenize_phrase(a)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Topics:
     """All issues and parties."""
 
@@ -101,9 +101,10 @@ def parse_topics(text: str, origin: str = TOPICS_FILE) -> Topics:
         raise TopicsFileError(f"{origin}: {len(model.issues)} sticking points; at most "
                               f"{MAX_ISSUES} (each is a Discord slash command)")
     return Topics(
-        issues=tuple(Issue(k, v.title, v.description, tuple(v.terms))
+        issues=tuple(Issue(key=k, title=v.title, description=v.description, terms=tuple(v.terms))
                      for k, v in model.issues.items()),
-        parties=tuple(Party(k, v.name, tuple(v.aliases)) for k, v in model.parties.items()),
+        parties=tuple(Party(key=k, name=v.name, aliases=tuple(v.aliases)) for k,
+                      v in model.parties.items()),
     )
 
 
@@ -143,9 +144,11 @@ _CACHE_VERSION = 1  # bump when Topics, Issue or Party change shape
 def _topics_from_json(data: dict) -> Topics:
     """Topics from the JSON of `dataclasses.asdict(topics)`."""
     return Topics(
-        issues=tuple(Issue(i["key"], i["title"], i["description"], tuple(i["terms"]))
+        issues=tuple(Issue(key=i["key"], title=i["title"], description=i["description"],
+                           terms=tuple(i["terms"]))
                      for i in data["issues"]),
-        parties=tuple(Party(p["key"], p["name"], tuple(p["aliases"])) for p in data["parties"]),
+        parties=tuple(Party(key=p["key"], name=p["name"],
+                            aliases=tuple(p["aliases"])) for p in data["parties"]),
     )
 
 

@@ -42,7 +42,7 @@ def render_added(added: ingest.Added) -> Rendered:
     embed.add_field(name="Source id", value=cut(f"`{extraction.source_id}`", 300), inline=False)
     embed.set_footer(text=cut(f"Index: {added.report.sources} sources, "
                               f"{added.report.sentences} sentences; searchable now", 200))
-    return Rendered("Added a source:", [embed])
+    return Rendered(content="Added a source:", embeds=[embed])
 
 
 class Sources(commands.Cog):

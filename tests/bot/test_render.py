@@ -28,12 +28,13 @@ from ..fakediscord.limits import FIELD_NAME_MAX  # Discord's limit: the bot sets
 def passage(rank: int = 1, sentences: tuple[str, ...] = ("Before.", "The match.", "After."),
             offset: int = 1, title: str = "The article", section: str | None = "Talks",
             url: str | None = "https://example.org/a") -> Passage:
-    cite = Citation("article", title, section, 4, url)
-    return Passage(rank, 1.0, sentences, offset, cite, tuple(range(len(sentences))))
+    cite = Citation(source_id="article", title=title, section=section, paragraph=4, url=url)
+    return Passage(rank=rank, score=1.0, sentences=sentences, match_offset=offset, citation=cite,
+                   sentence_ids=tuple(range(len(sentences))))
 
 
 def answer(*passages: Passage, question: str = "who runs the plant?") -> Answer:
-    return Answer(question, bool(passages), tuple(passages))
+    return Answer(question=question, answered=bool(passages), passages=tuple(passages))
 
 
 def check_limits(rendered: Rendered) -> None:
@@ -98,11 +99,11 @@ def test_many_passages_fit_in_25_fields_and_6000_chars() -> None:
 def test_question_of_6000_chars() -> None:
     question = "why " * 1500
     check_limits(render_answer(answer(passage(), question=question), notice="cut " * 700))
-    check_limits(render_answer(Answer(question, False, ())))
+    check_limits(render_answer(Answer(question=question, answered=False, passages=())))
 
 
 def test_emoji_only_question() -> None:
-    rendered = render_answer(Answer("🕊️🇺🇦🤝", False, ()))
+    rendered = render_answer(Answer(question="🕊️🇺🇦🤝", answered=False, passages=()))
     check_limits(rendered)
     assert "🕊️🇺🇦🤝" in (rendered.embeds[0].description or "")
 
@@ -125,7 +126,8 @@ def test_markdown_in_sources_is_escaped() -> None:
 
 
 def test_abstention_says_what_and_points_to_issues() -> None:
-    rendered = render_answer(Answer("what about quokkas", False, (), ("quokka",)))
+    rendered = render_answer(Answer(question="what about quokkas", answered=False, passages=(),
+                                    unknown_terms=("quokka",)))
     check_limits(rendered)
     text = rendered.embeds[0].description or ""
     assert "what about quokkas" in text
@@ -144,13 +146,15 @@ def test_escape_neutralises_everyone() -> None:
 
 
 def test_sources_and_issues_lists_fit() -> None:
-    infos = [SourceInfo(f"src-{i}", "Title " * 40, "https://example.org", 10, "h")
+    infos = [SourceInfo(source_id=f"src-{i}", title="Title " * 40, url="https://example.org",
+                        sentences=10, sha256="h")
              for i in range(300)]
     rendered = render_sources(infos, "2026-01-01T00:00:00+00:00")
     check_limits(rendered)
     assert "<t:" in (rendered.embeds[0].description or "")
-    topics = Topics((Issue("territory", "Territory", "Who gets what", ("land",)),),
-                    (Party("russia", "Russia", ("Kremlin",)),))
+    topics = Topics(issues=(Issue(key="territory", title="Territory", description="Who gets what",
+                                  terms=("land",)),),
+                    parties=(Party(key="russia", name="Russia", aliases=("Kremlin",)),))
     rendered = render_issues(topics)
     check_limits(rendered)
     assert "/territory" in (rendered.embeds[0].description or "")

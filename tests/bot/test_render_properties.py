@@ -30,12 +30,14 @@ def _passages(draw: st.DrawFn) -> list[Passage]:
     out = []
     for rank in range(1, count + 1):
         sentences = tuple(draw(st.lists(_TEXT, min_size=1, max_size=4)))
-        cite = Citation(draw(_TEXT), draw(_TEXT), draw(st.one_of(st.none(), _TEXT)),
-                        draw(st.integers(1, 10**6)), draw(_URL))
-        out.append(Passage(rank, draw(st.floats(allow_nan=False, allow_infinity=False)),
-                           sentences, draw(st.integers(0, len(sentences) - 1)), cite,
-                           tuple(range(len(sentences))),
-                           tuple(draw(st.lists(_TEXT, max_size=5)))))
+        cite = Citation(source_id=draw(_TEXT), title=draw(_TEXT), section=draw(st.one_of(st.none(),
+                                                                                         _TEXT)),
+                        paragraph=draw(st.integers(1, 10**6)), url=draw(_URL))
+        out.append(Passage(rank=rank, score=draw(st.floats(allow_nan=False, allow_infinity=False)),
+                           sentences=sentences,
+                           match_offset=draw(st.integers(0, len(sentences) - 1)), citation=cite,
+                           sentence_ids=tuple(range(len(sentences))),
+                           matched_terms=tuple(draw(st.lists(_TEXT, max_size=5)))))
     return out
 
 
@@ -59,7 +61,8 @@ def _texts(rendered) -> list[str]:
 def test_any_answer_renders_within_limits_without_mentions(
         question: str, passages: list[Passage], answered: bool, unknown: list[str],
         skip: int) -> None:
-    answer = Answer(question, answered, tuple(passages), tuple(unknown))
+    answer = Answer(question=question, answered=answered, passages=tuple(passages),
+                    unknown_terms=tuple(unknown))
     rendered = render_answer(answer, skip=skip)
     check_limits(rendered)
     for text in _texts(rendered):

@@ -135,11 +135,14 @@ def _tokenized(rows: list[list[str]], per_doc: int) -> list[TokenizedDocument]:
         local: dict[str, int] = {}
         ids = [local.setdefault(t, len(local)) for row in chunk for t in row]
         sentences = tuple(f"Sentence {first + i}." for i in range(len(chunk)))
-        document = Document(f"doc-{d:03d}", f"Doc {d}",
-                            (Section(None, (Paragraph(1, sentences),)),), f"{d:064x}")
-        docs.append(TokenizedDocument(document, tuple(local), np.asarray(ids, dtype=np.int32),
-                                      np.asarray([len(r) for r in chunk], dtype=np.int32),
-                                      (0,) * len(chunk)))
+        paragraph = Paragraph(number=1, sentences=sentences)
+        document = Document(source_id=f"doc-{d:03d}", title=f"Doc {d}",
+                            sections=(Section(heading=None, paragraphs=(paragraph,)),),
+                            sha256=f"{d:064x}")
+        docs.append(TokenizedDocument(document=document, terms=tuple(local),
+                                      ids=np.asarray(ids, dtype=np.int32),
+                                      lengths=np.asarray([len(r) for r in chunk], dtype=np.int32),
+                                      features=(0,) * len(chunk)))
     return docs
 
 

@@ -35,13 +35,15 @@ def test_a_new_subject_marker_makes_the_turn_stand_alone() -> None:
     assert starts_new_subject("ok different question: who is Witkoff?") == "who is Witkoff?"
     assert starts_new_subject("changing the subject, who is Witkoff?") == "who is Witkoff?"
     assert starts_new_subject("who is Witkoff?") is None
-    resolved = resolve_turn([Turn(REACTORS)], "ok different question: who is Witkoff?", TOPICS)
+    resolved = resolve_turn([Turn(question=REACTORS)], "ok different question: who is Witkoff?",
+                            TOPICS)
     assert resolved.question == "who is Witkoff?" and resolved.carried == ()
     assert resolved.understood_as is None and resolved.standalone
 
 
 def test_party_follow_up_keeps_the_topic_and_swaps_the_party() -> None:
-    resolved = resolve_turn([Turn("what does Russia want on Zaporizhzhia")], "and Ukraine?",
+    resolved = resolve_turn([Turn(question="what does Russia want on Zaporizhzhia")],
+                            "and Ukraine?",
                             TOPICS)
     carried = [c.surface for c in resolved.carried]
     assert "Zaporizhzhia" in carried and "Russia" not in carried
@@ -49,8 +51,9 @@ def test_party_follow_up_keeps_the_topic_and_swaps_the_party() -> None:
 
 
 def test_recent_turns_weigh_more_and_the_opening_turn_stays() -> None:
-    history = [Turn("what has washington proposed for the nuclear plant"),
-               Turn("how did kyiv respond?"), Turn("and how would the output be shared?")]
+    history = [Turn(question="what has washington proposed for the nuclear plant"),
+               Turn(question="how did kyiv respond?"),
+               Turn(question="and how would the output be shared?")]
     resolved = resolve_turn(history, "any wiggle room at all?", TOPICS)
     weights = {c.surface: c.weight for c in resolved.carried}
     assert weights["output"] > weights["respond"]
@@ -60,7 +63,7 @@ def test_recent_turns_weigh_more_and_the_opening_turn_stays() -> None:
 def test_understood_as_uses_only_the_users_words_and_fits() -> None:
     words = ["".join(w) for w in itertools.product("klmnp", repeat=3)][:80]
     earlier, turn = " ".join(words[:10]), "and that " + " ".join(words[10:])
-    resolved = resolve_turn([Turn(earlier)], turn, TOPICS)
+    resolved = resolve_turn([Turn(question=earlier)], turn, TOPICS)
     assert resolved.understood_as is not None
     assert len(resolved.understood_as) <= MAX_UNDERSTOOD_CHARS
     said = set(words) | {"and", "that"}
@@ -68,8 +71,8 @@ def test_understood_as_uses_only_the_users_words_and_fits() -> None:
 
 
 def test_issue_and_side_carry_over_and_shown_passages_become_the_hint() -> None:
-    key = PassageKey("a", "b" * 16)
-    history = [Turn("what about it", issue="zaporizhzhia", side="russia", shown=(key,))]
+    key = PassageKey(source_id="a", text_hash="b" * 16)
+    history = [Turn(question="what about it", issue="zaporizhzhia", side="russia", shown=(key,))]
     resolved = resolve_turn(history, "and why?", TOPICS)
     assert (resolved.issue, resolved.side, resolved.prefer) == ("zaporizhzhia", "russia", (key,))
 
@@ -109,12 +112,12 @@ def test_conversation_file_is_scored_beside_the_written_out_turns(engine: Engine
 
 
 def test_a_new_subject_or_an_issue_command_starts_the_scope_over() -> None:
-    history = [Turn("what has washington proposed for the nuclear plant"),
-               Turn("ok different question: how much russian money is frozen in europe?")]
+    history = [Turn(question="what has washington proposed for the nuclear plant"),
+               Turn(question="ok different question: how much russian money is frozen in europe?")]
     resolved = resolve_turn(history, "in sterling?", TOPICS)
     assert resolved.understood_as == "in sterling — russian money frozen europe"
-    history = [Turn("how much of luhansk has russia taken"),
-               Turn("", issue="zaporizhzhia", side="russia")]
+    history = [Turn(question="how much of luhansk has russia taken"),
+               Turn(question="", issue="zaporizhzhia", side="russia")]
     resolved = resolve_turn(history, "and why?", TOPICS)
     assert resolved.carried == () and (resolved.issue, resolved.side) == ("zaporizhzhia", "russia")
     assert resolved.understood_as == "and why — The Zaporizhzhia nuclear plant Russia"

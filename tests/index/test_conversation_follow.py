@@ -77,7 +77,8 @@ def test_carried_words_never_outweigh_the_turns_own_topic_words(engine: Engine) 
     snap = engine.snapshot
     settings = SearchSettings()
     own = parse_query("when would they finish?", snap.topics, settings)
-    carried = [CarriedWord(w, 0.6) for w in ("half", "donbas", "luhansk", "russia", "taken")]
+    carried = [CarriedWord(surface=w, weight=0.6) for w in ("half", "donbas", "luhansk", "russia",
+                                                            "taken")]
     full = with_carried(own, carried, snap.topics, settings, required=False)
     own_weight = sum(g.weight for g in own.groups if g.required and not g.party)
     added = full.groups[len(own.groups):]
@@ -90,11 +91,12 @@ def test_carried_words_never_outweigh_the_turns_own_topic_words(engine: Engine) 
 
 def test_the_other_side_is_the_party_the_conversation_was_not_about(engine: Engine) -> None:
     topics = engine.snapshot.topics
-    history = [Turn("what did moscow accuse ukrainian forces of doing at a putin residence"),
-               Turn("any proof?")]
+    history = [
+        Turn(question="what did moscow accuse ukrainian forces of doing at a putin residence"),
+        Turn(question="any proof?")]
     assert other_side(history, "and the other side's version?", topics) == ("ukraine", "ukrainian")
     assert other_side(history, "and what about the reactors?", topics) is None
-    assert other_side([Turn("any proof?")], "and the other side?", topics) is None
+    assert other_side([Turn(question="any proof?")], "and the other side?", topics) is None
     resolved = resolve_turn(history, "and the other side's version?", topics)
     surfaces = [c.surface.lower() for c in resolved.carried]
     assert surfaces[0] == "ukrainian" and not {"moscow", "putin"} & set(surfaces)
@@ -167,7 +169,8 @@ def test_every_sentence_of_the_source_shown_last_is_scored_even_when_the_search_
     first = engine.ask(REACTORS, top=1)
     query = with_carried(parse_query("and what do russia and ukraine say?", snap.topics,
                                      settings),
-                         [CarriedWord("reactors", 0.6)], snap.topics, settings, required=True)
+                         [CarriedWord(surface="reactors",
+                                      weight=0.6)], snap.topics, settings, required=True)
     full = score_query(snap.index, query, settings)
     lo, hi = led_rows(snap.index, [first.passages[0].key])
     assert lo <= first.passages[0].sentence_ids[first.passages[0].match_offset] < hi

@@ -36,7 +36,7 @@ def test_memo_equals_a_fresh_computation(engine: Engine) -> None:
 
 
 def test_a_rebuilt_index_has_its_own_memo(engine: Engine, sources_dir: Path) -> None:
-    group = TermGroup("zorblatt", "zorblatt")
+    group = TermGroup(term="zorblatt", surface="zorblatt")
     old = engine.snapshot.index
     assert group_idf(old, group) == 0.0 and not len(title_hits(old, group))
     (sources_dir / "zorblatt.md").write_text(

@@ -21,7 +21,7 @@ def normalise(text: str) -> str:
 
 
 def sentences(path: Path) -> list[str]:
-    document = read_source(SourceFile(path.stem, path, "x"))
+    document = read_source(SourceFile(source_id=path.stem, path=path, sha256="x"))
     return [s for sec in document.sections for p in sec.paragraphs for s in p.sentences]
 
 
@@ -37,8 +37,9 @@ def test_page_yields_exactly_the_article_of_its_markdown_twin() -> None:
 
 
 def test_page_metadata_and_sections() -> None:
-    document = read_source(SourceFile("danube", PAGES / "danube-ferry.html", "x"))
-    twin = read_source(SourceFile("danube", PAGES / "danube-ferry.md", "x"))
+    document = read_source(SourceFile(source_id="danube", path=PAGES / "danube-ferry.html",
+                                      sha256="x"))
+    twin = read_source(SourceFile(source_id="danube", path=PAGES / "danube-ferry.md", sha256="x"))
     assert (document.title, document.url, document.published, document.publisher) == \
            (twin.title, twin.url, twin.published, twin.publisher)
     assert [s.heading for s in document.sections] == [None, "Damage and repairs",

@@ -31,7 +31,8 @@ _FIXTURE_PER_TEST = [HealthCheck.function_scoped_fixture]  # examples use their 
 def _read(path: Path) -> int:
     """Sentences read from a file, or -1 when it is refused (with a reason)."""
     try:
-        return read_source(SourceFile(path.stem, path, "0" * 64, path.stat().st_size)
+        return read_source(SourceFile(source_id=path.stem, path=path, sha256="0" * 64,
+                                      size=path.stat().st_size)
                            ).sentence_count
     except ValueError as exc:
         assert str(exc) and "\n" not in str(exc)  # one line, for the warning

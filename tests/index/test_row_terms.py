@@ -63,7 +63,7 @@ def _spans_matched(sentence: str, wanted: set[str]) -> tuple[str, ...]:
 
 
 def _query(terms: list[str]) -> Query:
-    return Query("", tuple(TermGroup(t, t) for t in terms))
+    return Query(text="", groups=tuple(TermGroup(term=t, surface=t) for t in terms))
 
 
 def test_every_rows_tokens_and_places_are_the_tokenizers(index: Index) -> None:

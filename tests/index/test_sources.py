@@ -34,7 +34,8 @@ Some text about laughter.
 def _document(tmp_path: Path, name: str, content: bytes | str):
     path = tmp_path / name
     path.write_bytes(content.encode() if isinstance(content, str) else content)
-    return read_source(SourceFile(path.stem, path, "0" * 64, path.stat().st_size))
+    return read_source(SourceFile(source_id=path.stem, path=path, sha256="0" * 64,
+                                  size=path.stat().st_size))
 
 
 def _open(sources_dir: Path, tmp_path: Path, caplog) -> tuple[Engine, dict[str, str]]:
@@ -57,7 +58,7 @@ def test_parsing_is_linear_in_the_file(tmp_path: Path) -> None:
         from index.sources import SourceFile, read_source
         for name in ("spaces.md", "blank.md", "blank2.md"):
             path = Path(sys.argv[1]) / name
-            doc = read_source(SourceFile(path.stem, path, "0" * 64, 1))
+            doc = read_source(SourceFile(source_id=path.stem, path=path, sha256="0" * 64, size=1))
             print(name, doc.sentence_count, doc.sections[0].heading)
     """)
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=REPO,

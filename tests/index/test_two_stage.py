@@ -42,7 +42,7 @@ def _sets(tmp_path: Path) -> list[tuple[Path, list[EvalQuestion]]]:
             (_multi_sources(tmp_path), load_questions(SHARED / "multi_dev" / "questions.jsonl")),
             (DATA / "encyclopedia_dev", load_questions(DATA / "encyclopedia_dev.jsonl")),
             (DATA / "encyclopedia_blind",
-             [EvalQuestion(q.question, q.expect) for q in
+             [EvalQuestion(question=q.question, expect=q.expect) for q in
               load_questions(DATA / "encyclopedia_blind.jsonl")])]
 
 
@@ -90,7 +90,7 @@ def test_same_answers_on_a_large_synthetic_corpus(tmp_path: Path,
     corpus = Corpus(4000)
     corpus.write(tmp_path / "src")
     engine = Engine(tmp_path / "src", tmp_path / "index")
-    questions = [EvalQuestion(q, None) for q in corpus.questions(150)]
+    questions = [EvalQuestion(question=q, expect=None) for q in corpus.questions(150)]
     assert _compare(engine, questions, 1) == 150
     assert sum(1 for c in cuts if c > 0) > 50
 
@@ -143,7 +143,7 @@ def test_a_word_only_a_title_holds_counts_in_the_first_stage(tmp_path: Path) -> 
     (sources / "zephyrine.md").write_text(f"---\ntitle: Zephyrine\n---\n\n{sentences}\n",
                                           encoding="utf-8")
     engine = Engine(sources, tmp_path / "index")
-    question = EvalQuestion("How was the harvest at Zephyrine?", [])
+    question = EvalQuestion(question="How was the harvest at Zephyrine?", expect=[])
     assert answer_shape(engine, question, 1) == exhaustive_shapes(engine, [question], 1)[0]
     assert engine.ask(question.question).passages[0].citation.source_id == "zephyrine"
 
