@@ -156,7 +156,8 @@ def phase_oracle(src: str, idx: str, queries_path: str, limit: str) -> dict:
     """Check every query's top 10 against rank-bm25 and time its naive get_scores."""
     from rank_bm25 import BM25Okapi
 
-    from index.build import load_tokenized, token_rows
+    from index.build import token_rows
+    from index.tokenize_sources import load_tokenized
 
     rows = token_rows(load_tokenized(Path(src), Path(idx) / "cache")[0])
     t = time.perf_counter()

@@ -81,7 +81,8 @@ def phase_tantivy(src: str, idx: str, queries_path: str) -> dict:
     """Build tantivy over our tokenised sentences and time the serve phase's queries."""
     import numpy as np
 
-    from index.build import load_tokenized, token_rows
+    from index.build import token_rows
+    from index.tokenize_sources import load_tokenized
 
     rows = token_rows(load_tokenized(Path(src), Path(idx) / "cache")[0])
     index, build_s, segments = _build(rows)

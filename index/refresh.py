@@ -8,16 +8,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from .build import (
-    TokenizedDocument,
-    load_tokenized,
-    prune_cache,
-    tokenize_documents,
-    tokenize_files,
-)
+from .build import TokenizedDocument
 from .corpus import Index
 from .models import Document, Paragraph, Section
 from .sources import SkippedSource, SourceFile
+from .tokenize_sources import load_tokenized, prune_cache, tokenize_documents, tokenize_files
 
 log = logging.getLogger(__name__)
 # Past this many changed sources a full build is about as fast (each costs a pass over postings).

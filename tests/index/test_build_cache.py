@@ -7,10 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.build as build
-from index.build import build_index, load_tokenized, token_rows, tokenize_documents
+import index.tokenize_sources as tokenize_sources
+from index.build import TokenizedDocument, build_index, token_rows
 from index.engine import Engine
+from index.models import Document
 from index.sources import load_folder
+from index.tokenize_sources import load_tokenized, tokenize_documents
 
 TEXTS = {
     "alpha": "---\ntitle: Alpha talks\n---\n## Grain\nShips carried grain from Odesa. "
@@ -33,13 +35,13 @@ def folder(tmp_path: Path) -> Path:
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The source ids tokenize_document is called for."""
     seen: list[str] = []
-    real = build.tokenize_document
+    real = tokenize_sources.tokenize_document
 
-    def counting(document: build.Document) -> build.TokenizedDocument:
+    def counting(document: Document) -> TokenizedDocument:
         seen.append(document.source_id)
         return real(document)
 
-    monkeypatch.setattr(build, "tokenize_document", counting)
+    monkeypatch.setattr(tokenize_sources, "tokenize_document", counting)
     return seen
 
 

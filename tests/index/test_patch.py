@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from index.answer import answer
-from index.build import TokenizedDocument, build_index, load_tokenized
+from index.build import TokenizedDocument, build_index
 from index.corpus import Index
 from index.patch import patch_index
+from index.tokenize_sources import load_tokenized
 from index.topics import load_topics
 
 from ..conftest import SOURCES

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from index.build import TokenizedDocument, build_index, load_tokenized
+from index.build import TokenizedDocument, build_index
 from index.patch import patch_index
+from index.tokenize_sources import load_tokenized
 
 from .test_patch import assert_same_index
 

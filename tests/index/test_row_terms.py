@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 
 from index.answer import _matched_terms
-from index.build import build_index, load_tokenized
+from index.build import build_index
 from index.conversation_search import asks_new
 from index.corpus import UNKNOWN_PLACE, Index
 from index.duplicates import content_terms
 from index.query import Query, TermGroup
 from index.store import load_index, save_index
+from index.tokenize_sources import load_tokenized
 from index.tokens import spans
 
 REPO = Path(__file__).resolve().parents[2]

@@ -96,7 +96,7 @@ def test_asking_a_built_index_imports_no_nltk(engine: Engine) -> None:
 
 def test_a_parallel_build_saves_the_stems_its_workers_computed(tmp_path: Path,
                                                                monkeypatch) -> None:
-    from index import build
+    from index import tokenize_sources
 
     words = ["zorblaxingly", "flibbertigibbeting", "flimflammeries", "gobbledygookers"]
     src = tmp_path / "src"
@@ -104,8 +104,8 @@ def test_a_parallel_build_saves_the_stems_its_workers_computed(tmp_path: Path,
     for i, word in enumerate(words):
         (src / f"note{i}.md").write_text(f"# Note {i}\n\nThe {word} were seen.\n\n"
                                          f"Nothing else happened.\n", encoding="utf-8")
-    monkeypatch.setattr(build, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(tokenize_sources, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(tokenize_sources.os, "cpu_count", lambda: 2)
     Engine(src, tmp_path / "idx").rebuild()
     saved = json.loads(next((tmp_path / "idx").glob(f"gen-*/{STEMS}")).read_text("utf-8"))
     nltk_stem = SnowballStemmer("english").stem
