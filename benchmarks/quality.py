@@ -107,12 +107,15 @@ def question_sets(fold: str | None) -> list[QuestionSet]:
 
 
 def blind_sets() -> list[QuestionSet]:
-    """The sets written blind this session: scored once per change, never tuned on.
+    """The sets written blind to the code: scored once per change, never tuned on.
 
     They are not in question_sets(), so nothing that chooses a value (crossval, --grid) sees them.
     """
     return [QuestionSet("blind_article", tuple(load_questions(BLIND / "article.jsonl")), "seed"),
-            QuestionSet("blind_multi", tuple(load_questions(BLIND / "multi.jsonl")), "multi")]
+            QuestionSet("blind_multi", tuple(load_questions(BLIND / "multi.jsonl")), "multi"),
+            # Written blind to the code a round later (docs/dev-notes/NOTES-qwrite.md).
+            QuestionSet("fresh_multi", tuple(load_questions(
+                ROOT / "benchmarks" / "data" / "multi_fresh_questions.jsonl")), "multi")]
 
 
 def row(report: EvalReport) -> str:

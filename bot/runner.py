@@ -52,7 +52,8 @@ def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     check_state_dir(config.state_dir)
     engine = Engine(config.sources, config.index or default_index_dir(config.sources))
     report = engine.open()
-    log.info("index %s: %s", "rebuilt" if report.rebuilt else "loaded", report.summary)
+    if not report.rebuilt:  # a rebuild is logged by the engine itself
+        log.info("index loaded: %s", report.summary)
     return config, token, engine
 
 

@@ -71,6 +71,7 @@ def scan(folder: Path) -> list[SourceFile]:
         raise SourcesError(f"sources folder not found: {folder}")
     root = folder.resolve()
     found = list(_walk(folder, "", root, frozenset({root})))
+    _forget_gone(folder, {str(path) for _, path in found})
     files = [_hashed(source_id, path) for source_id, path in _unique_ids(found)]
     return sorted(files, key=lambda f: f.source_id)
 
@@ -173,6 +174,14 @@ def _hashed(source_id: str, path: Path) -> SourceFile:
 # ctime (or its size or inode), so the kept hash is never used for other bytes.
 _KNOWN_HASHES: dict[str, tuple[tuple[int, ...], str]] = {}
 _SETTLED_NS = 3_000_000_000
+
+
+def _forget_gone(folder: Path, present: set[str]) -> None:
+    """Drop the kept hashes of files under `folder` that are no longer there (bounded memory)."""
+    prefix = os.path.join(str(folder), "")
+    for path in list(_KNOWN_HASHES):  # a copy: another engine's scan may add keys meanwhile
+        if path.startswith(prefix) and path not in present:
+            _KNOWN_HASHES.pop(path, None)
 
 
 def _stamp(info: os.stat_result) -> tuple[int, ...]:

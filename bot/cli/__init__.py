@@ -88,9 +88,7 @@ context_option = click.option("--context", type=click.IntRange(0, 5), default=1,
 def open_engine(sources_dir: Path, index_dir: Path | None) -> Engine:
     """An engine over the sources, its index loaded or rebuilt when stale."""
     engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir))
-    report = engine.open()
-    if report.rebuilt:
-        log.info("index rebuilt: %s", report.summary)
+    engine.open()  # a rebuild is logged by the engine
     return engine
 
 

@@ -261,3 +261,19 @@ def test_a_settled_unchanged_file_is_not_read_again_and_any_change_is_seen(
     assert scan(folder)[1].sha256 != first["two"]
     assert scan(folder)[1].sha256 != first["two"]
     assert [p.name for p in read] == ["two.md", "two.md"]
+
+
+def test_a_removed_files_kept_hash_is_forgotten(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    gone, kept = folder / "gone.md", folder / "kept.md"
+    gone.write_text("A report taken down.\n", encoding="utf-8")
+    kept.write_text("A report kept.\n", encoding="utf-8")
+    monkeypatch.setattr(sources, "_KNOWN_HASHES", {})
+    monkeypatch.setattr(sources, "_SETTLED_NS", 0)
+    scan(folder)
+    assert set(sources._KNOWN_HASHES) == {str(gone), str(kept)}
+    gone.unlink()
+    assert [f.source_id for f in scan(folder)] == ["kept"]
+    assert set(sources._KNOWN_HASHES) == {str(kept)}  # a server that churns files stays bounded
