@@ -133,14 +133,25 @@ def grids(specs: Sequence[str], only: Sequence[str]) -> list[tuple[str, list[flo
             and (not only or f.name in only)]
 
 
+def with_chats(configs: Sequence[SearchSettings], results: list[dict[str, Counts]],
+               folders: dict[str, Path], tmp: Path) -> list[dict[str, Counts]]:
+    """The results with each configuration's follow-ups in conversation added (two sets)."""
+    for config, result in zip(configs, results, strict=True):
+        result["conv_chat"] = chat_counts(folders["seed"], tmp / "i-seed", config)
+        result["multi_chat"] = chat_counts(folders["multi"], tmp / "i-multi", config, MULTI_CHATS)
+    return results
+
+
 def subsets(specs: Sequence[str], sets: Sequence[QuestionSet], engines: dict[str, Engine],
-            names: Sequence[str]) -> None:
+            names: Sequence[str], chats: tuple[dict[str, Path], Path] | None = None) -> None:
     """Leave-one-set-out choice among every on/off combination of the given signals."""
     parts = [(n, float(v)) for n, _, v in (spec.partition("=") for spec in specs)]
     combos = list(itertools.product((0.0, 1.0), repeat=len(parts)))
     configs = [replace(SearchSettings(), **{n: v * on for (n, v), on in zip(parts, c, strict=True)})
                for c in combos]
     results = measure(configs, sets, engines)
+    if chats is not None:
+        results = with_chats(configs, results, *chats)
     # Ties go to the combination with fewer signals on (then the earlier one).
     order = sorted(range(len(combos)), key=lambda i: sum(combos[i]))
     for held in names:
@@ -182,18 +193,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         engines = engines_for(sets, Path(tmp))
         folders = corpora(Path(tmp) / "chat") if args.chat else {}
+        chats = (folders, Path(tmp)) if args.chat else None
         if args.subsets:
-            subsets(args.subsets, sets, engines, names)
+            subsets(args.subsets, sets, engines, names, chats)
             return 0
         for name, values in grids(args.grid, args.only):
             configs = [replace(SearchSettings(), **{name: v}) for v in values]
             results = measure(configs, sets, engines)
-            if args.chat:
-                for config, result in zip(configs, results, strict=True):
-                    result["conv_chat"] = chat_counts(folders["seed"], Path(tmp) / "i-seed",
-                                                      config)
-                    result["multi_chat"] = chat_counts(folders["multi"], Path(tmp) / "i-multi",
-                                                       config, MULTI_CHATS)
+            if chats is not None:
+                results = with_chats(configs, results, *chats)
             chosen, scored = leave_one_out(values, results, names)
             off = results[values.index(0.0)] if 0.0 in values else results[0]
             picks = ",".join(f"{chosen[s]:g}" for s in names)
