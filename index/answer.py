@@ -122,8 +122,10 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
             index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
     abstention, missing = _abstention(unknown, bool(passages), best_coverage, settings), None
     if abstention is None:
+        # A follow-up's few words ("how many a day?") may be judged near those it carries too.
+        near = with_carried(asked, carried, topics, settings, required=True) if carried else asked
         abstention, missing = _unanswered(index, asked, unknown, passages, settings,
-                                          follow_up=bool(carried))
+                                          follow_up=bool(carried), near=near)
     if carried and abstention is None and doer_unstated(
             asking.question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation
@@ -144,8 +146,13 @@ def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
 
 
 def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
-                settings: SearchSettings, follow_up: bool) -> tuple[str | None, str | None]:
-    """Why no shown passage can be the answer, and what none holds (index/answer_type)."""
+                settings: SearchSettings, follow_up: bool,
+                near: Query) -> tuple[str | None, str | None]:
+    """Why no shown passage can be the answer, and what none holds (index/answer_type).
+
+    `near`: a follow-up's query with the words it carries; the kind of answer asked for may be
+    near those instead of its own few words.
+    """
     speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
     if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
         said = f"what {speaker_phrase(query.text)} said"
@@ -158,6 +165,8 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
         return "partly_covered", relation
     kind = lacks_kind(index, query, passages, settings.min_coverage) \
         if settings.answer_kind else None
+    if kind and near is not query:  # a follow-up: near the words it carries is enough too
+        kind = lacks_kind(index, near, passages, settings.min_coverage)
     return ("partly_covered", kind) if kind else (None, None)
 
 

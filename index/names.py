@@ -76,7 +76,24 @@ def is_rare_word(surface: str) -> bool:
         return False
     # Imported here: wordfreq takes ~0.1 s to import and only this rare path needs it.
     from wordfreq import zipf_frequency
-    return zipf_frequency(word, "en", wordlist="small") == 0
+    return all(zipf_frequency(form, "en", wordlist="small") == 0 for form in _bases(word))
+
+
+# An English inflection on an everyday stem ("fetching", "haggled") is an everyday word the
+# list may miss: past its cut-off, not a name. (suffix, what the stem may have lost to it)
+_INFLECTIONS = (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)))
+
+
+def _bases(word: str) -> list[str]:
+    """The word and the stems its English inflection may stand on ("fetching" → "fetch")."""
+    forms = [word]
+    for suffix, restored in _INFLECTIONS:
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 3:
+            forms += [stem + r for r in restored]
+            if len(stem) > 3 and stem[-1] == stem[-2]:  # "stopped" → "stop"
+                forms.append(stem[:-1])
+    return forms
 
 
 def misspells(term: str, vocabulary: Collection[str]) -> bool:
