@@ -134,6 +134,21 @@ def test_reviewed_merges_are_still_there() -> None:
     ("sub", "was a sub hit", "submarin"),
     ("fought", "where they fought", "fight"),
     ("pow", "how many POWs", "prison"),
+    # The question side (second pass): how people ask, and what reports write.
+    ("react", "how did moscow react", "respond"),
+    ("hole", "how big is the hole in the budget", "deficit"),
+    ("fetch", "what is russian oil fetching", "price"),
+    ("nix", "did they nix the plan", "cancel"),
+    ("poni", "who will pony up for it", "pay"),
+    ("hit", "did kyiv hit back", "retali"),
+    ("beef", "what is the beef between them", "feud"),
+    ("stall", "why have the talks stalled", "deadlock"),
+    ("brass", "what does the top brass think", "command"),
+    ("walk", "did they walk away from the talks", "abandon"),
+    ("greenlight", "did congress green-light it", "approv"),
+    ("ramp", "are they ramping up attacks", "escal"),
+    ("cave", "did kyiv cave", "concess"),
+    ("convo", "what was said in the convo", "convers"),
 ])
 def test_everyday_words_reach_the_reports_words(word: str, question: str, found: str) -> None:
     assert found in synonyms(word, tokenize_phrase(question))
