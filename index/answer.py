@@ -15,6 +15,7 @@ from .answer_type import (
     speaker_phrase,
     unnamed_speaker,
     unsaid_relation,
+    unshown_names,
 )
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
@@ -126,6 +127,11 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
         near = with_carried(asked, carried, topics, settings, required=True) if carried else asked
         abstention, missing = _unanswered(index, asked, unknown, passages, settings,
                                           follow_up=bool(carried), near=near)
+    # "and france?": the words carried found the passages, and none is about what it names.
+    unshown = unshown_names(index, asked, passages, topics.parties) \
+        if carried and abstention is None and settings.follow_up_names else ()
+    if unshown:
+        abstention, missing = "partly_covered", f"anything on {unshown[0].surface}"
     if carried and abstention is None and doer_unstated(
             asking.question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         abstention = "off_topic"  # "who designed those reactors?": see index/conversation

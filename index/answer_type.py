@@ -20,9 +20,10 @@ from .corpus import Index, remembered
 from .cues import _MONTHS, _NUMBER_WORDS, frame_words
 from .evidence import group_idf
 from .models import Passage
-from .names import misspells
+from .names import misspells, place_alternatives
 from .query import Query, TermGroup
-from .tokens import normalize, spans
+from .tokens import normalize, spans, tokenize_phrase
+from .topics import Party
 
 _MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
 _NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
@@ -304,3 +305,26 @@ def relation_verb(query: Query) -> TermGroup | None:
             verb = match.group(1).lower()
             return next((g for g in query.groups if g.surface.lower() == verb), None)
     return None
+
+
+def unshown_names(index: Index, query: Query, passages: Sequence[Passage],
+                  parties: Sequence[Party]) -> tuple[TermGroup, ...]:
+    """The names a question asks with that the sources know but no shown passage holds.
+
+    A name counts as held in any of its country's forms ("france", "french"); a party's own name
+    in any of the party's names ("russia": "moscow", "kremlin"), but a member of a party is not
+    the party ("france" is not held by "european").
+    """
+    names = [g for g in query.groups if g.name and g.required and group_idf(index, g) > 0]
+    if not names or not passages:
+        return ()
+    shown = [shown_text(index, p) for p in passages]
+    missing = []
+    for group in names:
+        forms = {group.term, *place_alternatives(group.term)}
+        party = next((p for p in parties if group.term in p.alias_terms), None)
+        if party is not None and forms & set(tokenize_phrase(party.name)):
+            forms = set(party.alias_terms) | forms
+        if not any(s.holds(t) for s in shown for t in forms):
+            missing.append(group)
+    return tuple(missing)

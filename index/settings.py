@@ -88,6 +88,9 @@ class SearchSettings:
     # window's best sentence by its own score (index/window). Leave one set out over 0, 0.3,
     # 0.6: 0.3 chosen on every fold, +9 questions in total (NOTES-window.md).
     window_weight: float = 0.3
+    # 1 = a follow-up that names someone or something of its own ("and france?") is declined when
+    # no shown passage names it: the carried words alone found the passages (index/answer_type).
+    follow_up_names: float = 1.0
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""
