@@ -51,3 +51,14 @@ def test_counting_what_the_sources_count_is_answered(engine: Engine) -> None:
     result = engine.ask("how many reactors does the plant have")
     assert result.answered
     assert any("six nuclear reactors" in p.text for p in result.passages)
+
+
+def test_a_country_no_source_mentions_is_off_topic_however_typed(engine: Engine) -> None:
+    # Every sovereign state with a one-word name is in data/demonyms.txt: "kenya" is an everyday
+    # word to wordfreq, so only the list makes it a name (before, both were answered).
+    assert not is_rare_word("kenya")
+    for question in ("does kenya back the peace plan",
+                     "how many ukrainian refugees live in kenya"):
+        result = engine.ask(question)
+        assert not result.answered and result.abstention == "off_topic", question
+        assert "kenya" in result.unknown_terms
