@@ -163,9 +163,17 @@ class Engine:
             skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
                             for s in skipped]
             self._learn_stems()
-            generation = save_index(index, self.index_dir, {"skipped": skipped_info})
+            # Published before it is saved, so it answers while ~500 MB (at 1M sentences) are
+            # written; a save that fails puts the old index back (it is still the saved one).
+            served, self._snapshot = self._snapshot, Snapshot(
+                index=index, topics=topics, skipped_sources=tuple(skipped))
+            searchable = time.perf_counter() - started
+            try:
+                generation = save_index(index, self.index_dir, {"skipped": skipped_info})
+            except BaseException:  # a full disk, or stopped mid-write: the saved index serves
+                self._snapshot = served
+                raise
             self._check.loaded(generation.name, verified=True)
-            self._snapshot = Snapshot(index=index, topics=topics, skipped_sources=tuple(skipped))
             after = {s.source_id: s.sha256 for s in index.sources}
             report = BuildReport(
                 added=tuple(sorted(after.keys() - before.keys())),
@@ -173,7 +181,8 @@ class Engine:
                                      if after[k] != before[k])),
                 removed=tuple(sorted(before.keys() - after.keys())),
                 skipped=self._snapshot.skipped, sources=len(index.sources),
-                sentences=index.size, seconds=time.perf_counter() - started)
+                sentences=index.size, seconds=time.perf_counter() - started,
+                searchable_seconds=searchable)
             log.info("index rebuilt: %s", report.summary)
             return report
 

@@ -186,6 +186,7 @@ class BuildReport:
     sentences: int = 0
     seconds: float = 0.0
     rebuilt: bool = True
+    searchable_seconds: float | None = None  # when the new index answered (before it was saved)
 
     @property
     def changed_anything(self) -> bool:

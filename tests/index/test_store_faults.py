@@ -209,3 +209,35 @@ def test_a_rebuild_that_finds_nothing_new_writes_nothing(engine: Engine) -> None
     assert not report.changed_anything
     assert _generations(engine.index_dir) == before
     assert engine.ask("Rosatom").answered
+
+
+def test_the_new_index_answers_while_it_is_saved(engine: Engine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.engine as engine_module
+
+    (engine.sources_dir / "note.md").write_text("The zorblax accord was signed.\n",
+                                                encoding="utf-8")
+    answered_during_save = []
+    real = engine_module.save_index
+
+    def save(*args: object, **kwargs: object) -> Path:
+        answered_during_save.append(engine.ask("zorblax accord").answered)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "save_index", save)
+    report = engine.rebuild()
+    assert answered_during_save == [True]  # searchable before the write began
+    assert report.searchable_seconds is not None and report.searchable_seconds <= report.seconds
+
+
+def test_a_save_that_fails_puts_the_old_index_back(engine: Engine,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (engine.sources_dir / "note.md").write_text("The zorblax accord was signed.\n",
+                                                encoding="utf-8")
+    _full_disk_after(monkeypatch, 0)
+    with pytest.raises(IndexWriteError):
+        engine.rebuild()
+    monkeypatch.undo()
+    assert not engine.ask("zorblax accord").answered  # the saved (old) index serves again
+    assert engine.ask("Rosatom").answered
+    assert engine.rebuild().added == ("note",)  # and the next rebuild takes the note up
