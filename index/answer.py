@@ -114,31 +114,55 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, asking.top, context,
                          settings.duplicate_overlap)
-    best_coverage = float(scored.coverage[order[0]]) if len(order) else 0.0
-    if carried and len(order):  # a follow-up may also be judged with the words it carries
-        best_coverage = max(best_coverage, covered(index, asked, carried, topics, settings,
-                                                   int(scored.rows[order[0]]), (lo, hi)))
-    if settings.relation_leniency and len(order) and best_coverage < settings.min_coverage:
-        best_coverage = max(best_coverage, _coverage_but_verb(
-            index, query, settings, int(scored.rows[order[0]]), (lo, hi)))
-    abstention, missing = _abstention(unknown, bool(passages), best_coverage, settings), None
+    coverage = _best_coverage(index, topics, settings, asking, asked, query,
+                              int(scored.rows[order[0]]), float(scored.coverage[order[0]])) \
+        if len(order) else 0.0
+    abstention, missing = _abstention(unknown, bool(passages), coverage, settings), None
     if abstention is None:
         # A follow-up's few words ("how many a day?") may be judged near those it carries too.
         near = with_carried(asked, carried, topics, settings, required=True) if carried else asked
         abstention, missing = _unanswered(index, asked, unknown, passages, settings,
                                           follow_up=bool(carried), near=near)
-    # "and france?": the words carried found the passages, and none is about what it names.
-    unshown = unshown_names(index, asked, passages, topics.parties) \
-        if carried and abstention is None and settings.follow_up_names else ()
-    if unshown:
-        abstention, missing = "partly_covered", f"anything on {unshown[0].surface}"
-    if carried and abstention is None and doer_unstated(
-            asking.question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
-        abstention = "off_topic"  # "who designed those reactors?": see index/conversation
+    if carried and abstention is None:
+        abstention, missing = _follow_up_unanswered(index, topics, settings, asking.question,
+                                                    asked, unknown, passages)
     return Answer(question=asking.question, answered=abstention is None, passages=tuple(passages),
                   unknown_terms=tuple(dict.fromkeys(g.surface for g in unknown)),
                   source=asking.source, abstention=abstention,
                   missing=missing), [int(scored.rows[i]) for i in order]
+
+
+def _best_coverage(index: Index, topics: Topics, settings: SearchSettings, asking: _Asking,
+                   asked: Query, query: Query, row: int, scored: float) -> float:
+    """How much of the question the best sentence (`row`, `scored` as searched) covers.
+
+    `asked` is the turn's own query, `query` what was searched (a follow-up's carried words
+    added), and a follow-up may also be judged with the words it carries.
+    """
+    coverage = scored
+    if asking.carried:
+        coverage = max(coverage, covered(index, asked, asking.carried, topics, settings, row,
+                                         asking.rows))
+    if settings.relation_leniency and coverage < settings.min_coverage:
+        coverage = max(coverage, _coverage_but_verb(index, query, settings, row, asking.rows))
+    return coverage
+
+
+def _follow_up_unanswered(index: Index, topics: Topics, settings: SearchSettings, question: str,
+                          asked: Query, unknown: list[TermGroup],
+                          passages: list[Passage]) -> tuple[str | None, str | None]:
+    """Why a follow-up's passages do not answer it: what it names, or the doer it asks, is absent.
+
+    "and france?": the words carried found the passages and none names France; "who designed
+    those reactors?": see index/conversation.doer_unstated.
+    """
+    unshown = unshown_names(index, asked, passages, topics.parties) \
+        if settings.follow_up_names else ()
+    if unshown:
+        return "partly_covered", f"anything on {unshown[0].surface}"
+    if doer_unstated(question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
+        return "off_topic", None
+    return None, None
 
 
 def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
