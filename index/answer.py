@@ -19,7 +19,7 @@ from .answer_type import (
 )
 from .conversation import CarriedWord, doer_unstated, without_filler
 from .conversation_search import (
-    covered,
+    judged_query,
     led_rows,
     prefer_near,
     same_subject,
@@ -114,15 +114,14 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, asking.top, context,
                          settings.duplicate_overlap)
-    coverage = _best_coverage(index, topics, settings, asking, asked, query,
-                              int(scored.rows[order[0]]), float(scored.coverage[order[0]])) \
-        if len(order) else 0.0
+    judged = judged_query(index, asked, carried, topics, settings) \
+        if carried and len(order) else None
+    coverage = _best_coverage(index, settings, asking, query, judged, int(scored.rows[order[0]]),
+                              float(scored.coverage[order[0]])) if len(order) else 0.0
     abstention, missing = _abstention(unknown, bool(passages), coverage, settings), None
     if abstention is None:
-        # A follow-up's few words ("how many a day?") may be judged near those it carries too.
-        near = with_carried(asked, carried, topics, settings, required=True) if carried else asked
         abstention, missing = _unanswered(index, asked, unknown, passages, settings,
-                                          follow_up=bool(carried), near=near)
+                                          follow_up=bool(carried), near=judged)
     if carried and abstention is None:
         abstention, missing = _follow_up_unanswered(index, topics, settings, asking.question,
                                                     asked, unknown, passages)
@@ -132,17 +131,16 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
                   missing=missing), [int(scored.rows[i]) for i in order]
 
 
-def _best_coverage(index: Index, topics: Topics, settings: SearchSettings, asking: _Asking,
-                   asked: Query, query: Query, row: int, scored: float) -> float:
+def _best_coverage(index: Index, settings: SearchSettings, asking: _Asking, query: Query,
+                   judged: Query | None, row: int, scored: float) -> float:
     """How much of the question the best sentence (`row`, `scored` as searched) covers.
 
-    `asked` is the turn's own query, `query` what was searched (a follow-up's carried words
-    added), and a follow-up may also be judged with the words it carries.
+    `query` is what was searched; a follow-up may also be judged with the words it carries
+    (`judged`, index/conversation_search.judged_query).
     """
     coverage = scored
-    if asking.carried:
-        coverage = max(coverage, covered(index, asked, asking.carried, topics, settings, row,
-                                         asking.rows))
+    if judged is not None:
+        coverage = max(coverage, coverage_at(index, judged, settings, row, asking.rows))
     if settings.relation_leniency and coverage < settings.min_coverage:
         coverage = max(coverage, _coverage_but_verb(index, query, settings, row, asking.rows))
     return coverage
@@ -177,11 +175,11 @@ def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
 
 def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
                 settings: SearchSettings, follow_up: bool,
-                near: Query) -> tuple[str | None, str | None]:
+                near: Query | None = None) -> tuple[str | None, str | None]:
     """Why no shown passage can be the answer, and what none holds (index/answer_type).
 
-    `near`: a follow-up's query with the words it carries; the kind of answer asked for may be
-    near those instead of its own few words.
+    `near`: a follow-up as it is judged, with the words it carries; the kind of answer asked
+    for may be near those instead of its own few words ("how many a day?").
     """
     speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
     if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
@@ -195,7 +193,7 @@ def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: 
         return "partly_covered", relation
     kind = lacks_kind(index, query, passages, settings.min_coverage) \
         if settings.answer_kind else None
-    if kind and near is not query:  # a follow-up: near the words it carries is enough too
+    if kind and near is not None:  # a follow-up: near the words it carries is enough too
         kind = lacks_kind(index, near, passages, settings.min_coverage)
     return ("partly_covered", kind) if kind else (None, None)
 

@@ -11,7 +11,7 @@ from .conversation import CarriedWord
 from .corpus import Index
 from .models import PassageKey
 from .query import Query, _group
-from .search import Scored, coverage_at
+from .search import Scored
 from .settings import SearchSettings
 from .tokens import tokenize
 from .topics import Topics
@@ -39,7 +39,7 @@ def with_carried(query: Query, carried: Sequence[CarriedWord], topics: Topics,
 
     `required`: whether they count toward coverage. For ranking they do only when the turn has
     no topic words of its own ("why?", "for how long?"); whether the sources cover the turn is
-    always judged with them (see `covered`).
+    always judged with them (see `judged_query`).
     """
     groups = list(query.groups)
     terms = {t for g in groups for t, _ in g.terms}
@@ -142,17 +142,17 @@ def prefer_near(index: Index, scored: Scored, keys: Sequence[PassageKey],
     return replace(scored, scores=scored.scores * factor)
 
 
-def covered(index: Index, query: Query, carried: Sequence[CarriedWord], topics: Topics,
-            settings: SearchSettings, row: int, rows: tuple[int, int]) -> float:
-    """How much of a follow-up, its carried words included, the sentence at `row` covers.
+def judged_query(index: Index, query: Query, carried: Sequence[CarriedWord], topics: Topics,
+                 settings: SearchSettings) -> Query:
+    """A follow-up as it is judged: its own words and the carried ones the sources use, required.
 
     A follow-up's own words are few and often not the sources' ("in sterling?", "so how is it
-    kept safe?"): judged alone they would decline answers the conversation makes clear. The
-    answer takes the better of this and the turn's own coverage.
+    kept safe?"): judged alone they would decline answers the conversation makes clear. Its
+    coverage is the better of this query's and its own, and the kind of answer it asks for may
+    be near these words as well as near its own.
     """
     # A carried word the sources never use was judged in its own turn; here it would only
     # dilute the share of the follow-up that the passage covers.
     vocab = index.postings.vocab
     known = [c for c in carried if any(t in vocab for t in tokenize(c.surface))]
-    full = with_carried(query, known, topics, settings, required=True)
-    return coverage_at(index, full, settings, row, rows)
+    return with_carried(query, known, topics, settings, required=True)
