@@ -10,7 +10,6 @@ import numpy as np
 
 from .corpus import Index, remembered
 from .query import Query, TermGroup
-from .scratch import Scratch, present
 from .settings import SearchSettings
 
 Columns = list[tuple[np.ndarray, np.ndarray, float]]  # a group's terms: rows, counts, factor
@@ -29,36 +28,6 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
         if len(ids):
             out.append((ids, tf, factor))
     return out
-
-
-def group_bm25(index: Index, group: TermGroup, group_cols: Columns, rows: np.ndarray,
-               norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A group's (discounted) term count in each of `rows` (ascending), and its BM25 as one term.
-
-    For a one-term group this is exactly rank-bm25's weight; a party's other names add to the
-    count the way a search engine's synonym query does, with the name's own idf. Each term's
-    postings are searched for the rows (a few binary searches), never walked.
-    """
-    keys = rows.astype(index.postings.ids.dtype)  # wider keys would copy the postings first
-    if len(group_cols) == 1:  # most groups: the term's own count where found, 0 elsewhere
-        ids, counts, factor = group_cols[0]
-        at = ids.searchsorted(keys)
-        at = np.minimum(at, len(ids) - 1, out=at)
-        held = ids[at] == keys
-        tf = np.zeros(len(rows))
-        tf[held] = factor * counts[at[held]]  # 0 + x is x: the same value as adding it
-    else:
-        tf, held = np.zeros(len(rows)), np.zeros(len(rows), dtype=bool)
-        for ids, counts, factor in group_cols:
-            at = np.minimum(ids.searchsorted(keys), len(ids) - 1)
-            found = ids[at] == keys
-            tf[found] += factor * counts[at[found]]
-            held |= found
-    k1 = index.params.k1
-    found = tf[held]
-    bm25 = np.zeros(len(rows))
-    bm25[held] = group_idf(index, group) * (found * (k1 + 1) / (found + norm[held]))
-    return tf, bm25
 
 
 def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
@@ -102,18 +71,6 @@ def unseen_weight(index: Index, query: Query) -> float:
     return sum(known) / len(known) if known else 1.0
 
 
-@dataclass(frozen=True, kw_only=True)
-class GroupScore:
-    """One group's sentence evidence for some candidates."""
-
-    tf: np.ndarray  # its (discounted) term count
-    bm25: np.ndarray  # its BM25, exactly rank-bm25's for a one-term group
-    # Whether the candidate's source title holds it, and that weighted by how much of the title
-    # it is (ranking only); None where no title holds it.
-    in_title: np.ndarray | None
-    title_share: np.ndarray | None
-
-
 def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:
     """Per source: how much a title term says what the source is about.
 
@@ -131,28 +88,6 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     """The array, no longer writable (it is shared by every question)."""
     array.flags.writeable = False
     return array
-
-
-def group_evidence(index: Index, rows: np.ndarray, group: TermGroup, group_cols: Columns,
-                   work: Scratch, norm: np.ndarray, source: np.ndarray,
-                   focus: np.ndarray) -> GroupScore:
-    """A group's term count, BM25 and title evidence for each of `rows` (ascending).
-
-    `norm` and `source` are the rows' length normalisation and source, `focus` each source's
-    `title_focus`: computed once per query, not once per group.
-    """
-    tf, bm25 = group_bm25(index, group, group_cols, rows, norm)
-    return with_title_evidence(index, group, work, source, focus, tf, bm25)
-
-
-def with_title_evidence(index: Index, group: TermGroup, work: Scratch, source: np.ndarray,
-                        focus: np.ndarray, tf: np.ndarray, bm25: np.ndarray) -> GroupScore:
-    """A group's GroupScore from its term count and BM25 in rows of the given sources."""
-    hits = title_hits(index, group)
-    if not len(hits):  # no title names it: nothing to look up for every row
-        return GroupScore(tf=tf, bm25=bm25, in_title=None, title_share=None)
-    in_title = present(hits, work.sources, source)
-    return GroupScore(tf=tf, bm25=bm25, in_title=in_title, title_share=in_title * focus[source])
 
 
 def field_hits(field: Mapping[str, np.ndarray], group: TermGroup) -> np.ndarray:

@@ -8,8 +8,9 @@ lacks, under the centre's own factors (answer kind, position, coord). Windows ar
 bold sentence shown is the best candidate inside the window by its own score, so the line
 marked as the match is the one that matches, and the passage still holds the answer.
 
-Only the candidates' neighbours' BM25 is computed (a few binary searches per term): a
-neighbour's other signals do not enter its window's score.
+Only the candidates' neighbours' BM25 is computed (read from the same binary search of a term's
+postings as the candidates' own, index/around.py): a neighbour's other signals do not enter its
+window's score.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .corpus import Index
-from .evidence import Columns, GroupScore, group_bm25, length_norm
+from .evidence import Columns
 from .query import TermGroup
 
 
@@ -33,10 +34,6 @@ class Windows:
                                    (rows < last) & (section[after] == own)])
         self.index, self.rows, self.title_discount = index, rows, title_discount
         self.near = np.where(self.has, np.concatenate([before, after]), np.tile(rows, 2))
-        # The candidates and their neighbours, searched together (one pass of binary searches
-        # a term instead of two; every value is computed element by element, so the same).
-        self.together = np.concatenate([rows, self.near])
-        self.norm = length_norm(index, self.together)
         self.added = np.zeros(len(rows))
 
     def wants(self, group: TermGroup, group_cols: Columns) -> bool:
@@ -47,21 +44,26 @@ class Windows:
         """
         return bool(group_cols) and group.required
 
-    def group_bm25(self, group: TermGroup, group_cols: Columns,
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A group's term count and BM25 in the candidates, and its BM25 in their neighbours."""
-        tf, bm25 = group_bm25(self.index, group, group_cols, self.together, self.norm)
-        n = len(self.rows)
-        return tf[:n], bm25[:n], bm25[n:]
+    def add_groups(self, windowed: list[int], groups: tuple[TermGroup, ...], tf: np.ndarray,
+                   near_bm25: np.ndarray, share: np.ndarray) -> None:
+        """Add the better neighbour's score for each windowed group the candidate lacks.
 
-    def add_group(self, group: TermGroup, first: GroupScore, near_bm25: np.ndarray) -> None:
-        """Add the better neighbour's score for a group, where the candidate lacks the group."""
-        near_bm25 = np.where(self.has, np.maximum(near_bm25, 0.0), 0.0)
+        Per group (first axis) and candidate: `tf` its count in the candidate, `near_bm25` its
+        BM25 in the rows before the candidates then after them (any value where a candidate
+        has no neighbour in its section: it is not read), `share` its title share (0: none).
+        """
+        if not windowed:
+            return
         n = len(self.rows)
-        best = np.maximum(near_bm25[:n], near_bm25[n:]) * group.weight
-        if first.title_share is not None and not group.party:  # as the sentence's own (search)
-            best *= 1.0 - self.title_discount * first.title_share
-        self.added += np.where(first.tf > 0, 0.0, best)
+        near = np.where(self.has, np.maximum(near_bm25[windowed], 0.0), 0.0)
+        weight = np.array([groups[i].weight for i in windowed], dtype=np.float64)[:, None]
+        best = np.maximum(near[:, :n], near[:, n:]) * weight
+        # As the sentence's own (index/group_sums): a party's is not discounted; × 1 where no
+        # title holds the group.
+        shared = [k for k, i in enumerate(windowed) if not groups[i].party]
+        best[shared] *= 1.0 - self.title_discount * share[[windowed[k] for k in shared]]
+        for part in np.where(tf[windowed] > 0, 0.0, best):
+            self.added += part
 
     def scores(self, own: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
         """Each window's score: the centre's own plus the neighbours' evidence under its factors.

@@ -155,11 +155,12 @@ def test_the_first_stages_look_ups_by_source_ranges_equal_per_row_ones(tmp_path:
     import numpy as np
 
     from index import shortlist
+    from index.evidence import title_focus
     from index.scratch import Scratch, distinct
 
     engine = Engine(_multi_sources(tmp_path), tmp_path / "index")
     index, settings = engine.snapshot.index, engine.settings
-    postings, focus = index.postings, search_module.title_focus(index, settings)
+    postings, focus = index.postings, title_focus(index, settings)
     discounted = 0
     for term, hits in index.title_terms.items():
         if term not in postings.vocab:
