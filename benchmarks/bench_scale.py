@@ -101,6 +101,7 @@ def phase_serve(src: str, idx: str, queries_path: str) -> dict:
     open_s = time.perf_counter() - t
     assert not report.rebuilt, "serve phase expected a fresh index"
     engine._check.wait()  # a big index's checksums are read in the background: not timed
+    engine.warm()  # as `citebot run` does on a thread after opening (index/names' tables)
     t = time.perf_counter()
     load_index(Path(idx))
     load_s = time.perf_counter() - t

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     report = engine.open()
     if not report.rebuilt:  # a rebuild is logged by the engine itself
         log.info("index loaded: %s", report.summary)
+    threading.Thread(target=engine.warm, name="citebot-warm", daemon=True).start()
     return config, token, engine
 
 
