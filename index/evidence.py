@@ -10,6 +10,7 @@ import numpy as np
 
 from .corpus import Index, remembered
 from .query import Query, TermGroup
+from .scratch import distinct
 from .settings import SearchSettings
 
 Columns = list[tuple[np.ndarray, np.ndarray, float]]  # a group's terms: rows, counts, factor
@@ -37,9 +38,11 @@ def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
 
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
-    # ~55 reads a question, of ~7 groups: kept per index
-    return remembered(_memo(index).idfs, group.terms, lambda: _group_idf(index, group),
-                      _KEPT_IDFS)
+    # ~55 reads a question, of ~7 groups: kept per index (read first, without a closure)
+    idfs = _memo(index).idfs
+    found = idfs.get(group.terms)
+    return found if found is not None else remembered(
+        idfs, group.terms, lambda: _group_idf(index, group), _KEPT_IDFS)
 
 
 def _group_idf(index: Index, group: TermGroup) -> float:
@@ -101,6 +104,14 @@ def title_hits(index: Index, group: TermGroup) -> np.ndarray:
     return _kept_hits(_memo(index).titles, index.title_terms, group)
 
 
+def title_sources(index: Index, group: TermGroup) -> np.ndarray:
+    """The sources whose title holds one of a group's terms, sorted, each once (kept, read-only)."""
+    kept = _memo(index).title_sources
+    found = kept.get(group.terms)
+    return found if found is not None else remembered(
+        kept, group.terms, lambda: _read_only(distinct(title_hits(index, group))), _KEPT_HITS)
+
+
 def heading_hits(index: Index, group: TermGroup) -> np.ndarray:
     """field_hits of the sections' headings, kept per index (read-only)."""
     return _kept_hits(_memo(index).headings, index.heading_terms, group)
@@ -109,8 +120,9 @@ def heading_hits(index: Index, group: TermGroup) -> np.ndarray:
 def _kept_hits(kept: dict[GroupTerms, np.ndarray], field: Mapping[str, np.ndarray],
                group: TermGroup) -> np.ndarray:
     """A group's field_hits, made once per index and group terms."""
-    return remembered(kept, group.terms, lambda: _read_only(field_hits(field, group)),
-                      _KEPT_HITS)
+    found = kept.get(group.terms)
+    return found if found is not None else remembered(
+        kept, group.terms, lambda: _read_only(field_hits(field, group)), _KEPT_HITS)
 
 
 GroupTerms = tuple[tuple[str, float], ...]
@@ -123,6 +135,7 @@ class _GroupMemo:
     idfs: dict[GroupTerms, float] = memo_field(default_factory=dict)
     term_idfs: dict[str, float | None] = memo_field(default_factory=dict)
     titles: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
+    title_sources: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
     headings: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
 
 

@@ -18,9 +18,9 @@ from itertools import accumulate
 import numpy as np
 
 from .corpus import Index
-from .evidence import Columns, group_idf, title_focus, title_hits, unseen_weight
+from .evidence import Columns, group_idf, title_focus, title_sources, unseen_weight
 from .query import Query
-from .scratch import Scratch, distinct
+from .scratch import Scratch
 from .settings import SearchSettings
 from .signals import cue_factor, position_factor
 
@@ -187,7 +187,7 @@ def _entries(index: Index, query: Query, settings: SearchSettings,
     for group, group_cols in zip(query.groups, cols, strict=True):
         idf = group_idf(index, group)
         weight = (idf if idf > 0 else unseen) if group.required else 0.0
-        hits = title_hits(index, group) if not group.party else ()
+        hits = title_sources(index, group) if not group.party else ()
         for term_ids, term_counts, factor in group_cols:
             if len(hits):
                 titled.append((len(ids), hits))
@@ -213,7 +213,7 @@ def _entries(index: Index, query: Query, settings: SearchSettings,
     bm25 /= tf
     for term, hits in titled:  # a title term said again in the sentence counts less (search.py)
         segment = slice(ends[term] - lengths[term], ends[term])
-        bm25[segment] *= _title_discounts(index, settings, rows[segment], distinct(hits))
+        bm25[segment] *= _title_discounts(index, settings, rows[segment], hits)
     _, _, close, named = zip(*per_term, strict=True)
     return _Entries(rows, bm25, np.repeat(close, lengths),
                     np.repeat(named, lengths) if any(named) else None)
@@ -244,12 +244,11 @@ def _title_evidence(index: Index, query: Query, settings: SearchSettings,
     focus = title_focus(index, settings)
     unseen = unseen_weight(index, query)
     for group in query.groups:
-        hits = title_hits(index, group)
+        hits = title_sources(index, group)
         if not len(hits):
             continue
         if evidence is None or close is None:
             evidence, close = np.zeros(len(index.sources)), np.zeros(len(index.sources))
-        hits = distinct(hits)
         idf = group_idf(index, group)
         discount = 0.0 if group.party else settings.title_discount
         evidence[hits] += group.weight * idf * (discount + settings.title_weight) * focus[hits]

@@ -26,14 +26,13 @@ class Windows:
     """Candidate rows (ascending) with their same-section neighbours' evidence, group by group."""
 
     def __init__(self, index: Index, rows: np.ndarray, title_discount: float) -> None:
-        """Each candidate's sentences before and after it in its section (itself where none)."""
+        """Whether each candidate has a sentence before and after it in its section."""
         section, last = index.sent_section, index.size - 1
         own = section[rows]
         before, after = np.maximum(rows - 1, 0), np.minimum(rows + 1, last)
         self.has = np.concatenate([(rows > 0) & (section[before] == own),
                                    (rows < last) & (section[after] == own)])
-        self.index, self.rows, self.title_discount = index, rows, title_discount
-        self.near = np.where(self.has, np.concatenate([before, after]), np.tile(rows, 2))
+        self.rows, self.title_discount = rows, title_discount
         self.added = np.zeros(len(rows))
 
     def wants(self, group: TermGroup, group_cols: Columns) -> bool:
@@ -82,12 +81,16 @@ class Windows:
         (tests/index/test_two_stage.py checks the answers equal scoring every candidate).
         """
         rows, n = self.rows, len(self.rows)
-        at = np.minimum(np.searchsorted(rows, self.near), n - 1)
-        near_score = np.where((rows[at] == self.near) & self.has & candidate[at], own[at],
-                              -np.inf)
+        # Rows ascending and distinct: the row before candidate i is a candidate only as
+        # candidate i - 1, the row after only as candidate i + 1.
+        next_to = rows[1:] == rows[:-1] + 1
+        near_score = np.full(2 * n, -np.inf)  # the rows before, then after (-inf: not weighed)
+        near_score[1:n] = np.where(next_to & self.has[1:n] & candidate[:-1], own[:-1], -np.inf)
+        near_score[n:2 * n - 1] = np.where(next_to & self.has[n:2 * n - 1] & candidate[1:],
+                                           own[1:], -np.inf)
         best, best_score = rows.copy(), np.where(candidate, own, -np.inf)
-        for side in (slice(0, n), slice(n, 2 * n)):
+        for side, step in ((slice(0, n), -1), (slice(n, 2 * n), 1)):
             better = near_score[side] > best_score
-            best = np.where(better, self.near[side], best)
+            best = np.where(better, rows + step, best)
             best_score = np.where(better, near_score[side], best_score)
         return best
