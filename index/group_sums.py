@@ -16,7 +16,7 @@ from .around import Around
 from .corpus import Index
 from .evidence import Columns, group_idf, heading_hits, title_focus, title_hits, unseen_weight
 from .query import Query
-from .scratch import Scratch, present
+from .scratch import Scratch, present, summed_in_order
 from .settings import SearchSettings
 from .window import Windows
 
@@ -113,11 +113,7 @@ def _scores(query: Query, settings: SearchSettings, facts: _Facts,
     own = weight * facts.bm25 * (1.0 - discount * facts.share)
     around = (weight * idf[:, None]) * (discount * facts.share + section_only
                                         + settings.title_weight * facts.share)
-    sent, ctx = np.zeros(facts.tf.shape[1]), np.zeros(facts.tf.shape[1])
-    for own_part, around_part in zip(own, around, strict=True):
-        sent += own_part
-        ctx += around_part
-    return sent, ctx
+    return summed_in_order(own), summed_in_order(around)
 
 
 def _coverage(index: Index, query: Query, facts: _Facts, idf: np.ndarray, section: np.ndarray,
@@ -138,12 +134,11 @@ def _coverage(index: Index, query: Query, facts: _Facts, idf: np.ndarray, sectio
     anywhere = hit | in_section | elsewhere
     near = hit | facts.in_para[required] | (in_section & index.section_has_heading[section])
     near |= elsewhere
-    for i, anywhere_i, near_i in zip(required, anywhere, near, strict=True):
-        weight = float(idf[i]) if idf[i] > 0 else unseen
+    weights = [float(idf[i]) if idf[i] > 0 else unseen for i in required]
+    for weight in weights:
         total += weight
-        covered += weight * anywhere_i
-        close += weight * near_i
-    return covered, close, total
+    column = np.array(weights)[:, None]
+    return summed_in_order(column * anywhere), summed_in_order(column * near), total
 
 
 def _headings(index: Index, query: Query, required: list[int], section: np.ndarray,

@@ -20,6 +20,7 @@ import numpy as np
 from .corpus import Index
 from .evidence import Columns
 from .query import TermGroup
+from .scratch import summed_in_order
 
 
 class Windows:
@@ -61,8 +62,7 @@ class Windows:
         # title holds the group.
         shared = [k for k, i in enumerate(windowed) if not groups[i].party]
         best[shared] *= 1.0 - self.title_discount * share[[windowed[k] for k in shared]]
-        for part in np.where(tf[windowed] > 0, 0.0, best):
-            self.added += part
+        self.added += summed_in_order(np.where(tf[windowed] > 0, 0.0, best))
 
     def scores(self, own: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
         """Each window's score: the centre's own plus the neighbours' evidence under its factors.
