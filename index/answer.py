@@ -248,6 +248,7 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
     passages: list[Passage] = []
     shown: list[Terms] = []
     also: list[list[Citation]] = []
+    asked = _QueryTerms.of(index, query)
     for position in order:
         # The passage is the window around `row`, its bold line the window's best sentence.
         row = int(scored.rows[position])
@@ -271,13 +272,14 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
             sentences=sentences, match_offset=match, citation=citation,
-            sentence_ids=ids, matched_terms=_matched_terms(index, bold, sentences[match], query),
+            sentence_ids=ids, matched_terms=_matched_terms(index, bold, sentences[match], asked),
         ))
         shown.append(terms)
         also.append([])
         if len(passages) == top:
             break
-    return [replace(p, also_reported_by=tuple(a)) for p, a in zip(passages, also, strict=True)]
+    return [replace(p, also_reported_by=tuple(a)) if a else p
+            for p, a in zip(passages, also, strict=True)]
 
 
 def _window(index: Index, row: int, context: int, used: set[int]) -> tuple[int, ...]:
@@ -294,26 +296,34 @@ def _window(index: Index, row: int, context: int, used: set[int]) -> tuple[int, 
     return tuple(range(lo, hi + 1))
 
 
-def _query_terms(query: Query) -> set[str]:
-    """Every term the query searches for, alternatives included."""
-    return {t for g in query.groups for t, _ in g.terms}
+@dataclass(frozen=True)
+class _QueryTerms:
+    """Every term a query searches for (alternatives included), and their ids in the index."""
+
+    terms: set[str]
+    ids: set[int]
+
+    @classmethod
+    def of(cls, index: Index, query: Query) -> _QueryTerms:
+        """The query's terms, looked up once for all the passages shown."""
+        vocab = index.postings.vocab
+        terms = {t for g in query.groups for t, _ in g.terms}
+        return cls(terms=terms, ids={vocab[t] for t in terms if t in vocab})
 
 
-def _matched_terms(index: Index, row: int, sentence: str, query: Query) -> tuple[str, ...]:
+def _matched_terms(index: Index, row: int, sentence: str, asked: _QueryTerms) -> tuple[str, ...]:
     """The words of the sentence at `row` that matched the query, as they are written there.
 
     Read from the tokens the build saved (term ids and their words' places), which are the
     sentence's spans; the sentence is tokenized again only when a matched word's place is not
     saved (UNKNOWN_PLACE).
     """
-    vocab, terms = index.postings.vocab, _query_terms(query)
-    wanted = {vocab[t] for t in terms if t in vocab}
-    hits = [i for i, t in enumerate(index.term_ids(row, row + 1).tolist()) if t in wanted]
+    hits = [i for i, t in enumerate(index.term_ids(row, row + 1).tolist()) if t in asked.ids]
     if not hits:
         return ()
     places = index.row_places[index.tokens(row, row + 1)][hits].tolist()
     if any(end == UNKNOWN_PLACE for _, end in places):
-        words = (sentence[a:b] for a, b, held in spans(sentence) if terms.intersection(held))
+        words = (sentence[a:b] for a, b, held in spans(sentence) if asked.terms.intersection(held))
         return tuple(dict.fromkeys(words))
     return tuple(dict.fromkeys(sentence[a:b] for a, b in places))
 
