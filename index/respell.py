@@ -25,4 +25,6 @@ def with_respellings(index: Index, query: Query, weight: float) -> Query:
         known = None if as_typed else closest_spelling(group.term, index.postings.vocab)
         groups.append(replace(group, alternatives=(*group.alternatives, (known, weight)))
                       if known else group)
-    return replace(query, groups=tuple(groups))
+    # Most questions have no unknown word: the query itself, not a copy of it.
+    unchanged = all(new is old for new, old in zip(groups, query.groups, strict=True))
+    return query if unchanged else replace(query, groups=tuple(groups))
