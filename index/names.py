@@ -60,8 +60,10 @@ def looks_like_name(surface: str, term: str, first: bool) -> bool:
     """
     if is_place(term):
         return True
+    if first:
+        return False
     letters = [c for c in surface if c.isalpha()]
-    if not letters or not letters[0].isupper() or first:
+    if not letters or not letters[0].isupper():
         return False
     return any(c.islower() for c in letters[1:])
 

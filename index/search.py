@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import Index
-from .evidence import Columns, columns, title_hits
+from .evidence import Columns, columns, title_sources
 from .group_sums import group_sums
 from .query import Query
 from .scratch import distinct, present, scratch
@@ -97,8 +97,10 @@ def _titled_sources(index: Index, query: Query, settings: SearchSettings) -> np.
     """
     if not settings.title_rows or not settings.title_weight:
         return np.zeros(0, dtype=np.int64)
-    hits = [title_hits(index, g) for g in query.groups if g.required]
+    hits = [title_sources(index, g) for g in query.groups if g.required]
     hits = [h for h in hits if len(h)]
+    if len(hits) == 1:  # each group's are distinct already
+        return hits[0]
     return distinct(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
 
 

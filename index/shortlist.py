@@ -78,7 +78,8 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     The candidates in rows [keep) are kept whatever their score: a follow-up's lead for the
     source shown last (index/conversation_search.prefer_near) may lift any of them.
     """
-    entries = _entries(index, query, settings, cols)
+    unseen = unseen_weight(index, query)  # read by every part below: worked out once
+    entries = _entries(index, query, settings, cols, unseen)
     every = np.concatenate([entries.rows, titled.astype(np.intp)]) if len(titled) else entries.rows
     rows, taken, owner = candidates(every, work)
     size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
@@ -88,7 +89,7 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
     named = _sums(owner, entries.named, taken) if parties and entries.named is not None else None
     base, close = _sums(owner, entries.bm25, taken), _sums(owner, entries.close, taken)
-    title_base, title_close = _title_evidence(index, query, settings)
+    title_base, title_close = _title_evidence(index, query, settings, unseen)
     if title_base is not None:
         # Only the candidates of the sources a title names get title evidence (a source's
         # rows are consecutive): no look-up of every candidate's source.
@@ -100,7 +101,7 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     base *= _row_factors(index, query, settings)[rows]
     if named is not None:
         base *= 1.0 + settings.party_focus * named / parties
-    total = _total_weight(index, query)
+    total = _total_weight(index, query, unseen)
     if total and settings.coord_weight:  # in place: the same operations in the same order
         coord = np.minimum(close, total, out=close)
         coord *= settings.coord_weight
@@ -172,17 +173,16 @@ def _sums(owner: np.ndarray, values: np.ndarray, taken: np.ndarray) -> np.ndarra
     return np.bincount(owner, weights=values, minlength=n)[taken].astype(np.float64, copy=False)
 
 
-def _total_weight(index: Index, query: Query) -> float:
-    """The question weight coord and coverage divide by."""
-    unseen = unseen_weight(index, query)
+def _total_weight(index: Index, query: Query, unseen: float) -> float:
+    """The question weight coord and coverage divide by (`unseen`: evidence.unseen_weight)."""
     return sum(w if (w := group_idf(index, g)) > 0 else unseen
                for g in query.groups if g.required)
 
 
-def _entries(index: Index, query: Query, settings: SearchSettings,
-             cols: list[Columns]) -> _Entries:
+def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
+             unseen: float) -> _Entries:
     """Every posting of the query's terms with its BM25, coord weight and party mark."""
-    k1, unseen = index.params.k1, unseen_weight(index, query)
+    k1 = index.params.k1
     ids, counts, per_term, titled = [], [], [], []
     for group, group_cols in zip(query.groups, cols, strict=True):
         idf = group_idf(index, group)
@@ -237,12 +237,11 @@ def _title_discounts(index: Index, settings: SearchSettings, rows: np.ndarray,
     return np.repeat(factor, cuts[1:] - cuts[:-1])
 
 
-def _title_evidence(index: Index, query: Query, settings: SearchSettings,
+def _title_evidence(index: Index, query: Query, settings: SearchSettings, unseen: float,
                     ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Per source: the title evidence every sentence of it gets, and its coord weight."""
     evidence = close = None
     focus = title_focus(index, settings)
-    unseen = unseen_weight(index, query)
     for group in query.groups:
         hits = title_sources(index, group)
         if not len(hits):
