@@ -55,6 +55,7 @@ class Around:
     def __init__(self, index: Index, rows: np.ndarray) -> None:
         """Look up each row's paragraph and section bounds and the rows' length norms."""
         para, section = index.sent_para[rows], index.sent_section[rows]
+        self.rows, self.section_of = rows, section
         # In the postings' id type: a search with wider keys would copy the postings first.
         self.keys = rows.astype(index.postings.ids.dtype)
         self.para = (index.para_first[para], index.para_first[para + 1])

@@ -49,13 +49,13 @@ class _Facts:
 
 
 def group_sums(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-               rows: np.ndarray, source: np.ndarray, work: Scratch,
+               around: Around, source: np.ndarray, work: Scratch,
                near: Windows | None) -> Sums:
     """Every group's sentence score, context evidence and coverage for candidate rows (ascending).
 
     `source`: the rows' sources; `near`: the passages ±1, given each group's neighbour evidence.
     """
-    around, n = Around(index, rows), len(rows)
+    n = len(around.rows)
     found = around.groups(cols)
     idf = np.array([group_idf(index, g) for g in query.groups], dtype=np.float64)
     bm25 = found.bm25(idf, index.params.k1, around.norm)
@@ -66,7 +66,7 @@ def group_sums(index: Index, query: Query, settings: SearchSettings, cols: list[
         windowed = [i for i, (g, c) in enumerate(zip(query.groups, cols, strict=True))
                     if near.wants(g, c)]
         near.add_groups(windowed, query.groups, facts.tf, bm25[:, n:], share)
-    section = index.sent_section[rows]
+    section = around.section_of
     sent, ctx = _scores(query, settings, facts, idf)
     matched = (facts.tf > 0).any(axis=0) if len(query.groups) else np.zeros(n, dtype=bool)
     covered, close, total = _coverage(index, query, facts, idf, section, work)

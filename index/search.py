@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .around import Around
 from .corpus import Index
 from .evidence import Columns, columns, title_sources
 from .group_sums import group_sums
@@ -66,9 +67,9 @@ def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: li
                   titled: np.ndarray, span: tuple[int, int], rows: np.ndarray) -> Scored:
     """Every signal on some candidate rows (ascending); a row's scores need only the row."""
     work = scratch(index)
-    source = index.sent_source[rows]
-    near = Windows(index, rows, settings.title_discount) if settings.window_weight else None
-    sums = group_sums(index, query, settings, cols, rows, source, work, near)
+    source, around = index.sent_source[rows], Around(index, rows)
+    near = Windows(around, settings.title_discount) if settings.window_weight else None
+    sums = group_sums(index, query, settings, cols, around, source, work, near)
     scores = (sums.sent + sums.ctx) * cue_factor(index, rows, query.expects, settings)
     scores *= position_factor(index, rows, settings, source)
     if sums.parties and settings.party_focus:  # the share of the named parties it names

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .corpus import Index
+from .around import Around
 from .evidence import Columns
 from .query import TermGroup
 from .scratch import summed_in_order
@@ -26,13 +26,14 @@ from .scratch import summed_in_order
 class Windows:
     """Candidate rows (ascending) with their same-section neighbours' evidence, group by group."""
 
-    def __init__(self, index: Index, rows: np.ndarray, title_discount: float) -> None:
-        """Whether each candidate has a sentence before and after it in its section."""
-        section, last = index.sent_section, index.size - 1
-        own = section[rows]
-        before, after = np.maximum(rows - 1, 0), np.minimum(rows + 1, last)
-        self.has = np.concatenate([(rows > 0) & (section[before] == own),
-                                   (rows < last) & (section[after] == own)])
+    def __init__(self, around: Around, title_discount: float) -> None:
+        """Whether each candidate has a sentence before and after it in its section.
+
+        A section is a run of rows [start, end): the row before is in it past the start, the
+        row after before the end.
+        """
+        rows, (start, end) = around.rows, around.section
+        self.has = np.concatenate([rows > start, rows + 1 < end])
         self.rows, self.title_discount = rows, title_discount
         self.added = np.zeros(len(rows))
 
