@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Consistency checks for conversations_multi_blind2.jsonl (stdlib only).
+"""Consistency checks for conversations2.jsonl (stdlib only).
 
-    python3 benchmarks/data/check_conversations_blind2.py [-v] [--reports DIR] [--file JSONL]
+    python3 benchmarks/data/blind/check_conversations2.py [-v] [--reports DIR] [--file JSONL]
 
 Corpora: "seed" is the bundled article (sources/*.md in the repo); "multi_dev" is the article plus
 the ten multi_dev reports (default /work/shared/eval/multi_dev/sources, or --reports DIR, or
@@ -35,14 +35,14 @@ from collections import Counter
 from pathlib import Path
 
 # The sibling script strips a Markdown source's front matter the same way; share it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # check_fresh_questions beside blind/
 from check_fresh_questions import read_body
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-CONVERSATIONS = HERE / "conversations_multi_blind2.jsonl"
-DEFAULT_REPORTS = Path(
-    os.environ.get("CITEBOT_MULTI_DEV_SOURCES", "/work/shared/eval/multi_dev/sources")
-)
+REPO = HERE.parents[2]
+CONVERSATIONS = HERE / "conversations2.jsonl"
+DEFAULT_REPORTS = Path(os.environ.get(
+    "CITEBOT_MULTI_DEV_SOURCES", REPO.parent / "shared" / "eval" / "multi_dev" / "sources"))
 KINDS = ("detail", "pronoun", "party", "why", "how", "topic", "return", "new", "uncovered")
 FIRST_KEYS = ["say", "expect"]
 FOLLOW_KEYS = ["say", "kind", "meant", "alone", "expect"]
