@@ -55,5 +55,9 @@ class AddSourceError(CitebotError):
     """A page or file cannot be added as a source (no article text, unreadable, wrong kind)."""
 
 
+class RemoveSourceError(CitebotError):
+    """A source cannot be taken out (a read-only folder, a file gone meanwhile): nothing changed."""
+
+
 class DuplicateSourceError(AddSourceError):
     """The article is already a source (same canonical URL, or the same text)."""

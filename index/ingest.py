@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import stat
@@ -25,13 +26,14 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from .engine import Engine
-from .errors import AddSourceError, DuplicateSourceError, UnknownSourceError
+from .errors import AddSourceError, DuplicateSourceError, RemoveSourceError, UnknownSourceError
 from .fetch import FetchPolicy, fetch
 from .html import HTML_SUFFIXES, Article, ArticleSection, NoArticleError, extract_article
 from .models import BuildReport, Document
 from .sources import SourceFile, read_source, scan
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+log = logging.getLogger(__name__)
 _CHANGING = threading.Lock()  # one add or remove at a time: a duplicate check holds till written
 _SLUG_CHARS = 60
 
@@ -171,13 +173,20 @@ def remove(engine: Engine, source_id: str) -> BuildReport:
         if path is None:
             raise UnknownSourceError(f"no source {source_id!r} (see `citebot sources`)")
         parked = path.with_name(f".{path.name}.removing")
-        os.replace(path, parked)
+        try:
+            os.replace(path, parked)
+        except OSError as exc:  # a read-only folder, the file deleted meanwhile …
+            raise RemoveSourceError(f"cannot take {path.name} out of {path.parent}: "
+                                    f"{exc.strerror or exc}; nothing was removed") from None
         try:
             report = engine.rebuild()
         except BaseException:
             os.replace(parked, path)
             raise
-        parked.unlink()
+        try:
+            parked.unlink()
+        except OSError as exc:  # removed and rebuilt already: a hidden leftover, never scanned
+            log.warning("could not delete %s: %s", parked, exc.strerror or exc)
         return report
 
 

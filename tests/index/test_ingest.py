@@ -10,7 +10,13 @@ import pytest
 
 from index import ingest
 from index.engine import Engine
-from index.errors import AddSourceError, DuplicateSourceError, FetchError, UnknownSourceError
+from index.errors import (
+    AddSourceError,
+    DuplicateSourceError,
+    FetchError,
+    RemoveSourceError,
+    UnknownSourceError,
+)
 from index.fetch import FetchPolicy
 from tests.webserver import NEWS, PAGES, WebServer, serve
 
@@ -115,6 +121,24 @@ def test_remove_takes_a_source_out(engine: Engine) -> None:
     assert source_id not in {s.source_id for s in engine.sources()}
     with pytest.raises(UnknownSourceError):
         ingest.remove(engine, source_id)
+
+
+def test_remove_in_a_read_only_folder_is_a_clear_error_and_changes_nothing(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    added = ingest.add(engine, ingest.extract_path(engine, PAGES / "og-only.html", now=NOW))
+    source_id = added.extraction.source_id
+    sources_before = snapshot_of(engine.sources_dir)
+    served = engine.snapshot
+
+    def read_only(src: object, dst: object) -> None:  # what a read-only folder does (even as root)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("index.ingest.os.replace", read_only)
+    with pytest.raises(RemoveSourceError, match="Permission denied; nothing was removed"):
+        ingest.remove(engine, source_id)
+    assert snapshot_of(engine.sources_dir) == sources_before
+    assert engine.snapshot is served
+    assert source_id in {s.source_id for s in engine.sources()}
 
 
 def test_names_are_readable_and_never_overwrite(engine: Engine, tmp_path: Path) -> None:
