@@ -269,10 +269,11 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
         match = ids.index(bold)
         used.update(ids)
         sentences = tuple(index.sentence(i) for i in ids)
+        matched = _matched_terms(index, bold, sentences[match], query, asked)
         passages.append(Passage(
             rank=len(passages) + 1, score=float(scored.scores[position]),
             sentences=sentences, match_offset=match, citation=citation,
-            sentence_ids=ids, matched_terms=_matched_terms(index, bold, sentences[match], asked),
+            sentence_ids=ids, matched_terms=matched,
         ))
         shown.append(terms)
         also.append([])
@@ -311,13 +312,15 @@ class _QueryTerms:
         return cls(terms=terms, ids={vocab[t] for t in terms if t in vocab})
 
 
-def _matched_terms(index: Index, row: int, sentence: str, asked: _QueryTerms) -> tuple[str, ...]:
+def _matched_terms(index: Index, row: int, sentence: str, query: Query,
+                   asked: _QueryTerms | None = None) -> tuple[str, ...]:
     """The words of the sentence at `row` that matched the query, as they are written there.
 
     Read from the tokens the build saved (term ids and their words' places), which are the
     sentence's spans; the sentence is tokenized again only when a matched word's place is not
-    saved (UNKNOWN_PLACE).
+    saved (UNKNOWN_PLACE). `asked`: the query's terms, when looked up already.
     """
+    asked = asked or _QueryTerms.of(index, query)
     hits = [i for i, t in enumerate(index.term_ids(row, row + 1).tolist()) if t in asked.ids]
     if not hits:
         return ()

@@ -49,8 +49,9 @@ def _words(question: str) -> list[tuple[str, str]]:
 def _located_words(question: str) -> list[tuple[str, str, bool]]:
     """(term, surface word, whether it is the question's first word), each term once."""
     seen: dict[str, tuple[str, bool]] = {}
-    first_start = next((start for start, _, _ in spans(question)), 0)
-    for start, end, terms in spans(question):
+    found = spans(question)
+    first_start = found[0][0] if found else 0
+    for start, end, terms in found:
         for term in terms:
             seen.setdefault(term, (question[start:end], start == first_start))
     return [(t, s, f) for t, (s, f) in seen.items()]
@@ -108,10 +109,11 @@ def _side_terms(side: Party) -> list[str]:
 def parse_query(question: str, topics: Topics, settings: SearchSettings,
                 extra: str = "", side: Party | None = None) -> Query:
     """Analyse a question; `extra` is an issue's defining terms, `side` a party to be about."""
-    words = _words(question)
+    located = _located_words(question)  # read once: words, terms and groups come from it
+    words = [(t, s) for t, s, _ in located]
     terms = {t for t, _ in words}
     groups = _unframed([_group(t, s, terms, topics, settings, first=f)
-                        for t, s, f in _located_words(question)], question, settings)
+                        for t, s, f in located], question, settings)
     # An issue's terms: the query itself when no question narrows it, else an expansion of it.
     for term, surface in _words(extra):
         if term not in terms:
