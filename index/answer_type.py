@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .corpus import Index, remembered
-from .cues import _MONTHS, _NUMBER_WORDS, frame_words
+from .cues import _MONTHS, _NUMBER_WORDS, DAY_OR_YEAR_RE, NUMBER_RE, frame_words, holds_number
 from .evidence import group_idf
 from .models import Passage
 from .names import misspells, place_alternatives
@@ -25,11 +25,6 @@ from .query import Query, TermGroup
 from .tokens import normalize, spans, tokenize_phrase
 from .topics import Party
 
-_MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
-_NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
-# A day of a month or a year is a date, not a count: "on 12 December" answers no "how many".
-_DAY_OR_YEAR_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|"
-                             rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b(?:1[5-9]|20)\d\ds?\b", re.I)
 _PERCENT_RE = re.compile(r"\d[\d,.]*\s?(?:%|percent\b|per\s?cent\b)", re.I)
 _SHARE_RE = re.compile(r"\d\s?(?:%|percent\b|per\s?cent\b)|"
                        r"\b(?:half|third|quarter|majority|most)\b", re.I)
@@ -46,12 +41,7 @@ _TIME_RE = re.compile(r"\d{1,2}[:.]\d\d|\d\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:noon|m
 
 def _count(text: str) -> bool:
     """A number that is not a day, a year or a percentage."""
-    return bool(_NUMBER_RE.search(_PERCENT_RE.sub(" ", _DAY_OR_YEAR_RE.sub(" ", text))))
-
-
-def _amount(text: str) -> bool:
-    """A number that is not a day or a year (money, a quantity, a share, a measure)."""
-    return bool(_NUMBER_RE.search(_DAY_OR_YEAR_RE.sub(" ", text)))
+    return bool(NUMBER_RE.search(_PERCENT_RE.sub(" ", DAY_OR_YEAR_RE.sub(" ", text))))
 
 
 def _date(text: str) -> bool:
@@ -67,7 +57,7 @@ def _duration(text: str) -> bool:
 # Question cue → what an answer must hold, and its name in the message. First match wins; order
 # matters ("how long is the Danube" asks for a length, "how long did they talk" for a duration).
 _KINDS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str], ...] = (
-    (re.compile(r"\bhow long (?:is|was|are|were)\b", re.I), _amount, "the measure asked for"),
+    (re.compile(r"\bhow long (?:is|was|are|were)\b", re.I), holds_number, "the measure asked for"),
     (re.compile(r"\bwhat time\b", re.I), lambda text: bool(_TIME_RE.search(text)),
      "the time asked for"),
     (re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|years|hours)\b", re.I), _duration,
@@ -77,7 +67,7 @@ _KINDS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str], ...] = (
     (re.compile(r"\bhow many\b|\bwhat number\b|\bpopulation\b", re.I), _count,
      "the number asked for"),
     (re.compile(r"\bhow (?:much|big|large|old|far|high|tall|deep|wide|heavy|fast|expensive)\b|"
-                r"\bwhat (?:amount|sum|price|cost)\b", re.I), _amount, "the amount asked for"),
+                r"\bwhat (?:amount|sum|price|cost)\b", re.I), holds_number, "the amount asked for"),
     (re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), _date,
      "the date asked for"),
 )

@@ -15,7 +15,10 @@ class Feature(IntFlag):
     PERCENT = 4
     DATE = 8
     DURATION = 16
-    # 32 was NEGATION, never asked for: the bit stays unused so saved indexes keep their meaning
+    # A number that is not a day of a month or a year: what "how many" wants ("on 30 November"
+    # answers no "how many"). Bit 32 was NEGATION, never asked for: cues.py is part of the
+    # tokenizer's identity, so no index saved with the old meaning is ever read with this one.
+    COUNT = 32
     DEFINITION = 64  # "X is a …", "… refers to …": what a "what is X" question wants
     NAME = 128  # a capitalised name inside the sentence: what "who discovered" or "where" wants
 
@@ -25,6 +28,17 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _UNIT = r"(?:days?|weeks?|months?|years?|hours?|decades?|centur(?:y|ies))"
+_MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
+NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
+# A day of a month or a year is a date, not a count: "on 12 December" answers no "how many".
+DAY_OR_YEAR_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|"
+                            rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b(?:1[5-9]|20)\d\ds?\b", re.I)
+
+
+def holds_number(text: str) -> bool:
+    """Whether the text has a number that is not a day of a month or a year."""
+    return bool(NUMBER_RE.search(DAY_OR_YEAR_RE.sub(" ", text)))
+
 _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
     (Feature.NUMBER, re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)),
     (Feature.AMOUNT, re.compile(r"[$£€¥]\s?\d|\d\s?(?:bn|billion|million|trillion|tn)\b|"
@@ -58,7 +72,7 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
      Feature.AMOUNT),
     # A measure's adjective ("how deep") names what is measured: only "how" frames it.
     (re.compile(r"\bhow (?:many|big|large|old|far|high)\b|\bwhat number\b|"
-                r"\bhow(?= (?:tall|deep|wide|heavy)\b)", re.I), Feature.NUMBER),
+                r"\bhow(?= (?:tall|deep|wide|heavy)\b)", re.I), Feature.COUNT),
     (re.compile(r"\b(?:when|since when|what (?:year|date|day|month)|which (?:year|date))\b",
                 re.I), Feature.DATE),
     # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
@@ -129,6 +143,8 @@ def sentence_features(text: str) -> Feature:
             bool(starts) and any(run.startswith(starts) for run in runs))
         if possible and pattern.search(text):
             found |= feature
+    if found & Feature.NUMBER and holds_number(text):
+        found |= Feature.COUNT
     return found
 
 
@@ -136,7 +152,8 @@ def expected_features(question: str) -> Feature:
     """What a question's wording asks for: amount, number, percentage, date or duration."""
     for pattern, feature in _CUES:
         if pattern.search(question):
-            # A percentage or an amount is also a number, a duration is a number of units.
-            numeric = feature not in (Feature.DATE, Feature.DEFINITION, Feature.NAME)
+            # A percentage or an amount is also a number, a duration is a number of units; a
+            # count is a number that is no date, so a bare number only half-answers it.
+            numeric = feature in (Feature.AMOUNT, Feature.PERCENT, Feature.DURATION)
             return feature | Feature.NUMBER if numeric else feature
     return Feature.NONE

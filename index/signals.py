@@ -20,7 +20,7 @@ def cue_factor(index: Index, rows: np.ndarray, expects: Feature,
     features = index.features[rows]
     full = (features & int(expects)) != 0
     # A bare number half-answers a quantity or a date, not a definition.
-    numeric = bool(expects & (Feature.NUMBER | Feature.DATE))
+    numeric = bool(expects & (Feature.NUMBER | Feature.COUNT | Feature.DATE))
     half = ~full & ((features & int(Feature.NUMBER)) != 0) & numeric
     return 1.0 + settings.cue_boost * (full + 0.5 * half)
 

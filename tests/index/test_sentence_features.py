@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.cues import _FEATURE_RES, Feature, sentence_features
+from index.cues import _FEATURE_RES, Feature, expected_features, holds_number, sentence_features
 
 ROOT = Path(__file__).resolve().parents[2]
 _WORDS = ("one", "Twenty", "HALF", "a third", "May", "sept.", "since", "Monday", "for a",
@@ -22,7 +22,7 @@ def _by_search(text: str) -> Feature:
     for feature, pattern in _FEATURE_RES:
         if pattern.search(text):
             found |= feature
-    return found
+    return found | Feature.COUNT if found & Feature.NUMBER and holds_number(text) else found
 
 
 def test_the_bundled_and_test_sources_keep_their_features() -> None:
@@ -39,3 +39,20 @@ def test_the_bundled_and_test_sources_keep_their_features() -> None:
 def test_any_text_gets_the_features_every_search_gives(parts: list[str]) -> None:
     text = " ".join(parts)
     assert sentence_features(text) == _by_search(text)
+
+
+def test_a_count_is_a_number_that_is_no_day_and_no_year() -> None:
+    counts = ["Russia had massed more than 155,000 troops in the sector.",
+              "The two sides met for talks.", "About 40 per cent of the city.",
+              "On 12 December 2025 some 300 drones were launched."]
+    dates = ["Gerasimov told Putin on 30 November that Pokrovsk had fallen.",
+             "The plant was seized in March 2022.", "They met on Dec 28 in Vienna."]
+    assert all(sentence_features(t) & Feature.COUNT for t in counts)
+    assert not any(sentence_features(t) & Feature.COUNT for t in dates)
+    assert all(sentence_features(t) & Feature.NUMBER for t in dates)  # still numbers
+
+
+def test_how_many_asks_for_a_count_and_how_much_for_an_amount() -> None:
+    assert expected_features("how many russian troops are around pokrovsk") == Feature.COUNT
+    assert expected_features("how much is germany spending") == Feature.AMOUNT | Feature.NUMBER
+    assert expected_features("when did the plant fall") == Feature.DATE
