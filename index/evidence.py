@@ -70,8 +70,30 @@ def unseen_weight(index: Index, query: Query) -> float:
     Neither the rarest (a common word like "control" would then veto a good answer) nor nothing
     (a question about something else entirely must not be answered from one shared word).
     """
-    known = [w for g in query.groups if g.required and (w := group_idf(index, g)) > 0]
-    return sum(known) / len(known) if known else 1.0
+    return Weights.of(index, query).unseen
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A query's group idfs (group_idf, in group order) and its unseen word's weight.
+
+    Worked out once a search: both stages read them ~40 times a question.
+    """
+
+    idf: tuple[float, ...]
+    unseen: float
+
+    @classmethod
+    def of(cls, index: Index, query: Query) -> Weights:
+        """The query's weights in this index."""
+        idf = tuple(group_idf(index, g) for g in query.groups)
+        known = [w for w, g in zip(idf, query.groups, strict=True) if g.required and w > 0]
+        return cls(idf=idf, unseen=sum(known) / len(known) if known else 1.0)
+
+    def required(self, position: int) -> float:
+        """What a required group weighs in coverage and coord: its idf, else the unseen weight."""
+        idf = self.idf[position]
+        return idf if idf > 0 else self.unseen
 
 
 def title_focus(index: Index, settings: SearchSettings) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .around import Around
 from .corpus import Index
-from .evidence import Columns, group_idf, heading_hits, title_focus, title_hits, unseen_weight
+from .evidence import Columns, Weights, heading_hits, title_focus, title_hits
 from .query import Query
 from .scratch import Scratch, present, summed_in_order
 from .settings import SearchSettings
@@ -49,15 +49,15 @@ class _Facts:
 
 
 def group_sums(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-               around: Around, source: np.ndarray, work: Scratch,
-               near: Windows | None) -> Sums:
+               around: Around, source: np.ndarray, work: Scratch, near: Windows | None,
+               weights: Weights) -> Sums:
     """Every group's sentence score, context evidence and coverage for candidate rows (ascending).
 
     `source`: the rows' sources; `near`: the passages ±1, given each group's neighbour evidence.
     """
     n = len(around.rows)
     found = around.groups(cols)
-    idf = np.array([group_idf(index, g) for g in query.groups], dtype=np.float64)
+    idf = np.array(weights.idf, dtype=np.float64)
     bm25 = found.bm25(idf, index.params.k1, around.norm)
     in_title, share = _titles(index, query, settings, source, work, n)
     facts = _Facts(tf=found.tf[:, :n], bm25=bm25[:, :n], in_para=found.in_para,
@@ -69,7 +69,7 @@ def group_sums(index: Index, query: Query, settings: SearchSettings, cols: list[
     section = around.section_of
     sent, ctx = _scores(query, settings, facts, idf)
     matched = (facts.tf > 0).any(axis=0) if len(query.groups) else np.zeros(n, dtype=bool)
-    covered, close, total = _coverage(index, query, facts, idf, section, work)
+    covered, close, total = _coverage(index, query, facts, weights, section, work)
     must, party = np.ones(n, dtype=bool), np.zeros(n)
     for i, group in enumerate(query.groups):
         if group.must:
@@ -116,7 +116,7 @@ def _scores(query: Query, settings: SearchSettings, facts: _Facts,
     return summed_in_order(own), summed_in_order(around)
 
 
-def _coverage(index: Index, query: Query, facts: _Facts, idf: np.ndarray, section: np.ndarray,
+def _coverage(index: Index, query: Query, facts: _Facts, weights: Weights, section: np.ndarray,
               work: Scratch) -> tuple[np.ndarray, np.ndarray, float]:
     """The required question weight covered anywhere around each candidate, and close to it.
 
@@ -128,16 +128,15 @@ def _coverage(index: Index, query: Query, facts: _Facts, idf: np.ndarray, sectio
     required = [i for i, g in enumerate(query.groups) if g.required]
     if not required:
         return covered, close, total
-    unseen = unseen_weight(index, query)
     hit, in_section = facts.tf[required] > 0, facts.in_section[required]
     elsewhere = facts.in_title[required] | _headings(index, query, required, section, work)
     anywhere = hit | in_section | elsewhere
     near = hit | facts.in_para[required] | (in_section & index.section_has_heading[section])
     near |= elsewhere
-    weights = [float(idf[i]) if idf[i] > 0 else unseen for i in required]
-    for weight in weights:
+    each = [weights.required(i) for i in required]
+    for weight in each:
         total += weight
-    column = np.array(weights)[:, None]
+    column = np.array(each)[:, None]
     return summed_in_order(column * anywhere), summed_in_order(column * near), total
 
 

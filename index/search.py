@@ -8,7 +8,7 @@ import numpy as np
 
 from .around import Around
 from .corpus import Index
-from .evidence import Columns, columns, title_sources
+from .evidence import Columns, Weights, columns, title_sources
 from .group_sums import group_sums
 from .query import Query
 from .scratch import distinct, present, scratch
@@ -46,14 +46,16 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
     cols = [columns(index, g, lo, hi) for g in query.groups]
     if not any(cols) and not (settings.title_rows and settings.title_weight):
         return _NO_CANDIDATES
-    titled = _titled_sources(index, query, settings)
+    titled, weights = _titled_sources(index, query, settings), Weights.of(index, query)
     if at_row is not None:
-        return _second_stage(index, query, settings, cols, titled, (lo, hi), np.array([at_row]))
+        return _second_stage(index, query, settings, cols, titled, (lo, hi), np.array([at_row]),
+                             weights)
     rows = _titled_rows(index, titled, lo, hi)
-    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit, keep)
+    picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit, keep,
+                         weights=weights)
     if not len(picked):
         return _NO_CANDIDATES
-    return _second_stage(index, query, settings, cols, titled, (lo, hi), picked)
+    return _second_stage(index, query, settings, cols, titled, (lo, hi), picked, weights)
 
 
 def coverage_at(index: Index, query: Query, settings: SearchSettings, row: int,
@@ -64,12 +66,13 @@ def coverage_at(index: Index, query: Query, settings: SearchSettings, row: int,
 
 
 def _second_stage(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-                  titled: np.ndarray, span: tuple[int, int], rows: np.ndarray) -> Scored:
+                  titled: np.ndarray, span: tuple[int, int], rows: np.ndarray,
+                  weights: Weights) -> Scored:
     """Every signal on some candidate rows (ascending); a row's scores need only the row."""
     work = scratch(index)
     source, around = index.sent_source[rows], Around(index, rows)
     near = Windows(around, settings.title_discount) if settings.window_weight else None
-    sums = group_sums(index, query, settings, cols, around, source, work, near)
+    sums = group_sums(index, query, settings, cols, around, source, work, near, weights)
     scores = (sums.sent + sums.ctx) * cue_factor(index, rows, query.expects, settings)
     scores *= position_factor(index, rows, settings, source)
     if sums.parties and settings.party_focus:  # the share of the named parties it names

@@ -18,7 +18,7 @@ from itertools import accumulate
 import numpy as np
 
 from .corpus import Index
-from .evidence import Columns, group_idf, title_focus, title_sources, unseen_weight
+from .evidence import Columns, Weights, title_focus, title_sources
 from .query import Query
 from .scratch import Scratch
 from .settings import SearchSettings
@@ -72,14 +72,15 @@ def _candidates_of(index: Index, sources: np.ndarray, every: np.ndarray,
 
 def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
                 titled: np.ndarray, work: Scratch, limit: int | None,
-                keep: tuple[int, int] | None = None) -> np.ndarray:
+                keep: tuple[int, int] | None = None, weights: Weights | None = None,
+                ) -> np.ndarray:
     """The candidates with the best first-stage scores, ascending (every one without a limit).
 
     The candidates in rows [keep) are kept whatever their score: a follow-up's lead for the
     source shown last (index/conversation_search.prefer_near) may lift any of them.
     """
-    unseen = unseen_weight(index, query)  # read by every part below: worked out once
-    entries = _entries(index, query, settings, cols, unseen)
+    weights = weights or Weights.of(index, query)
+    entries = _entries(index, query, settings, cols, weights)
     every = np.concatenate([entries.rows, titled.astype(np.intp)]) if len(titled) else entries.rows
     rows, taken, owner = candidates(every, work)
     size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
@@ -89,7 +90,7 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     parties = sum(1 for g in query.groups if g.party) if settings.party_focus else 0
     named = _sums(owner, entries.named, taken) if parties and entries.named is not None else None
     base, close = _sums(owner, entries.bm25, taken), _sums(owner, entries.close, taken)
-    title_base, title_close = _title_evidence(index, query, settings, unseen)
+    title_base, title_close = _title_evidence(index, query, settings, weights)
     if title_base is not None:
         # Only the candidates of the sources a title names get title evidence (a source's
         # rows are consecutive): no look-up of every candidate's source.
@@ -101,7 +102,7 @@ def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list
     base *= _row_factors(index, query, settings)[rows]
     if named is not None:
         base *= 1.0 + settings.party_focus * named / parties
-    total = _total_weight(index, query, unseen)
+    total = _total_weight(query, weights)
     if total and settings.coord_weight:  # in place: the same operations in the same order
         coord = np.minimum(close, total, out=close)
         coord *= settings.coord_weight
@@ -173,20 +174,19 @@ def _sums(owner: np.ndarray, values: np.ndarray, taken: np.ndarray) -> np.ndarra
     return np.bincount(owner, weights=values, minlength=n)[taken].astype(np.float64, copy=False)
 
 
-def _total_weight(index: Index, query: Query, unseen: float) -> float:
-    """The question weight coord and coverage divide by (`unseen`: evidence.unseen_weight)."""
-    return sum(w if (w := group_idf(index, g)) > 0 else unseen
-               for g in query.groups if g.required)
+def _total_weight(query: Query, weights: Weights) -> float:
+    """The question weight coord and coverage divide by."""
+    return sum(weights.required(i) for i, g in enumerate(query.groups) if g.required)
 
 
 def _entries(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
-             unseen: float) -> _Entries:
+             weights: Weights) -> _Entries:
     """Every posting of the query's terms with its BM25, coord weight and party mark."""
     k1 = index.params.k1
     ids, counts, per_term, titled = [], [], [], []
-    for group, group_cols in zip(query.groups, cols, strict=True):
-        idf = group_idf(index, group)
-        weight = (idf if idf > 0 else unseen) if group.required else 0.0
+    for i, (group, group_cols) in enumerate(zip(query.groups, cols, strict=True)):
+        idf = weights.idf[i]
+        weight = weights.required(i) if group.required else 0.0
         hits = title_sources(index, group) if not group.party else ()
         for term_ids, term_counts, factor in group_cols:
             if len(hits):
@@ -237,20 +237,20 @@ def _title_discounts(index: Index, settings: SearchSettings, rows: np.ndarray,
     return np.repeat(factor, cuts[1:] - cuts[:-1])
 
 
-def _title_evidence(index: Index, query: Query, settings: SearchSettings, unseen: float,
+def _title_evidence(index: Index, query: Query, settings: SearchSettings, weights: Weights,
                     ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Per source: the title evidence every sentence of it gets, and its coord weight."""
     evidence = close = None
     focus = title_focus(index, settings)
-    for group in query.groups:
+    for i, group in enumerate(query.groups):
         hits = title_sources(index, group)
         if not len(hits):
             continue
         if evidence is None or close is None:
             evidence, close = np.zeros(len(index.sources)), np.zeros(len(index.sources))
-        idf = group_idf(index, group)
+        idf = weights.idf[i]
         discount = 0.0 if group.party else settings.title_discount
         evidence[hits] += group.weight * idf * (discount + settings.title_weight) * focus[hits]
         if group.required:
-            close[hits] += idf if idf > 0 else unseen
+            close[hits] += weights.required(i)
     return evidence, close
