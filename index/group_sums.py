@@ -41,6 +41,7 @@ class _Facts:
     """Each group (first axis) in each candidate."""
 
     tf: np.ndarray  # its (discounted) term count in the sentence
+    hit: np.ndarray  # tf > 0
     bm25: np.ndarray  # its BM25 in the sentence, exactly rank-bm25's for a one-term group
     in_para: np.ndarray
     in_section: np.ndarray
@@ -60,22 +61,23 @@ def group_sums(index: Index, query: Query, settings: SearchSettings, cols: list[
     idf = np.array(weights.idf, dtype=np.float64)
     bm25 = found.bm25(idf, index.params.k1, around.norm)
     in_title, share = _titles(index, query, settings, source, work, n)
-    facts = _Facts(tf=found.tf[:, :n], bm25=bm25[:, :n], in_para=found.in_para,
+    tf = found.tf[:, :n]
+    facts = _Facts(tf=tf, hit=tf > 0, bm25=bm25[:, :n], in_para=found.in_para,
                    in_section=found.in_section, in_title=in_title, share=share)
     if near is not None:  # the groups the passage ±1 counts for (index/window)
         windowed = [i for i, (g, c) in enumerate(zip(query.groups, cols, strict=True))
                     if near.wants(g, c)]
-        near.add_groups(windowed, query.groups, facts.tf, bm25[:, n:], share)
+        near.add_groups(windowed, query.groups, facts.hit, bm25[:, n:], share)
     section = around.section_of
     sent, ctx = _scores(query, settings, facts, idf)
-    matched = (facts.tf > 0).any(axis=0) if len(query.groups) else np.zeros(n, dtype=bool)
+    matched = facts.hit.any(axis=0) if len(query.groups) else np.zeros(n, dtype=bool)
     covered, close, total = _coverage(index, query, facts, weights, section, work)
     must, party = np.ones(n, dtype=bool), np.zeros(n)
     for i, group in enumerate(query.groups):
         if group.must:
-            must &= (facts.tf[i] > 0) | facts.in_para[i]
+            must &= facts.hit[i] | facts.in_para[i]
         if group.party:
-            party += facts.tf[i] > 0
+            party += facts.hit[i]
     return Sums(sent=sent, ctx=ctx, covered=covered, close=close, matched=matched, must=must,
                 party=party, parties=sum(1 for g in query.groups if g.party), total=total)
 
@@ -110,8 +112,9 @@ def _scores(query: Query, settings: SearchSettings, facts: _Facts,
     discount = np.array([0.0 if g.party else settings.title_discount for g in query.groups],
                         dtype=np.float64)[:, None]
     section_only = settings.section_weight * (facts.in_section & ~facts.in_para)
-    own = weight * facts.bm25 * (1.0 - discount * facts.share)
-    around = (weight * idf[:, None]) * (discount * facts.share + section_only
+    discounted = discount * facts.share
+    own = weight * facts.bm25 * (1.0 - discounted)
+    around = (weight * idf[:, None]) * (discounted + section_only
                                         + settings.title_weight * facts.share)
     return summed_in_order(own), summed_in_order(around)
 
@@ -128,7 +131,7 @@ def _coverage(index: Index, query: Query, facts: _Facts, weights: Weights, secti
     required = [i for i, g in enumerate(query.groups) if g.required]
     if not required:
         return covered, close, total
-    hit, in_section = facts.tf[required] > 0, facts.in_section[required]
+    hit, in_section = facts.hit[required], facts.in_section[required]
     elsewhere = facts.in_title[required] | _headings(index, query, required, section, work)
     anywhere = hit | in_section | elsewhere
     near = hit | facts.in_para[required] | (in_section & index.section_has_heading[section])

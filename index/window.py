@@ -45,11 +45,11 @@ class Windows:
         """
         return bool(group_cols) and group.required
 
-    def add_groups(self, windowed: list[int], groups: tuple[TermGroup, ...], tf: np.ndarray,
+    def add_groups(self, windowed: list[int], groups: tuple[TermGroup, ...], hit: np.ndarray,
                    near_bm25: np.ndarray, share: np.ndarray) -> None:
         """Add the better neighbour's score for each windowed group the candidate lacks.
 
-        Per group (first axis) and candidate: `tf` its count in the candidate, `near_bm25` its
+        Per group (first axis) and candidate: `hit` whether the candidate holds it, `near_bm25` its
         BM25 in the rows before the candidates then after them (any value where a candidate
         has no neighbour in its section: it is not read), `share` its title share (0: none).
         """
@@ -63,7 +63,7 @@ class Windows:
         # title holds the group.
         shared = [k for k, i in enumerate(windowed) if not groups[i].party]
         best[shared] *= 1.0 - self.title_discount * share[[windowed[k] for k in shared]]
-        self.added += summed_in_order(np.where(tf[windowed] > 0, 0.0, best))
+        self.added += summed_in_order(np.where(hit[windowed], 0.0, best))
 
     def scores(self, own: np.ndarray, base: np.ndarray, weight: float) -> np.ndarray:
         """Each window's score: the centre's own plus the neighbours' evidence under its factors.
