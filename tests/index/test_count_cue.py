@@ -1,4 +1,4 @@
-""""how many" asks for a count: a sentence whose only number is a day or a year does not hold one."""
+""""how many" asks for a count: a sentence whose only number is a day or a year holds none."""
 
 from __future__ import annotations
 
