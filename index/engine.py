@@ -22,7 +22,6 @@ from .corpus import Index
 from .errors import CitebotError, IndexFormatError
 from .integrity import IntegrityCheck
 from .models import Answer, BuildReport, SourceInfo
-from .names import prepare_spellings
 from .refresh import read_documents
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
@@ -36,6 +35,7 @@ from .store import (
 )
 from .tokens import offer_stems, tokenize
 from .topics import TOPICS_FILE, Topics, load_topics
+from .warm import warm as warm_up
 
 log = logging.getLogger(__name__)
 
@@ -272,12 +272,13 @@ class Engine:
             return {}
 
     def warm(self) -> None:
-        """Make the served index's per-index tables now, not on the first question needing them.
+        """Make what the first questions would make once, now (index/warm.py).
 
-        For a serving process, on a thread of its own: the misspelling table (index/names) costs
-        ~70 ms at 100k sentences; a one-shot answer should not pay for it.
+        For a serving process, on a thread of its own (~0.3 s at 100k sentences); a one-shot
+        answer should not pay for it.
         """
-        prepare_spellings(self.snapshot.index.postings.vocab)
+        snap = self.snapshot
+        warm_up(snap.index, snap.topics, self.settings)
 
     def ask(self, question: str, *, top: int = 3, source: str | None = None,
             context: int = 1) -> Answer:

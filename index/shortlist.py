@@ -141,6 +141,13 @@ _SAMPLE_STEP = 16
 _SAMPLED_ABOVE = 32
 
 
+def prepare(index: Index, query: Query, settings: SearchSettings) -> None:
+    """Make the first stage's per-index arrays for this kind of question now (Engine.warm)."""
+    _row_factors(index, query, settings)
+    _estimate_norm(index)
+    title_focus(index, settings)
+
+
 def _row_factors(index: Index, query: Query, settings: SearchSettings) -> np.ndarray:
     """Every row's answer-kind × position factor for this kind of question.
 
