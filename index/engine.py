@@ -278,7 +278,10 @@ class Engine:
         answer should not pay for it.
         """
         snap = self.snapshot
-        warm_up(snap.index, snap.topics, self.settings)
+        try:
+            warm_up(snap.index, snap.topics, self.settings)
+        except Exception:  # nothing depends on it: the first questions make it themselves
+            log.exception("warming up the index failed; answering goes on")
 
     def ask(self, question: str, *, top: int = 3, source: str | None = None,
             context: int = 1) -> Answer:
