@@ -7,7 +7,6 @@ import contextlib
 import logging
 import os
 import signal
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,7 @@ def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     report = engine.open()
     if not report.rebuilt:  # a rebuild is logged by the engine itself
         log.info("index loaded: %s", report.summary)
-    threading.Thread(target=engine.warm, name="citebot-warm", daemon=True).start()
+    engine.keep_warm()  # on threads of its own: now, and after every rebuild
     return config, token, engine
 
 

@@ -91,6 +91,7 @@ class Engine:
         self._snapshot: Snapshot | None = None
         self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
         self._check = IntegrityCheck(index_dir)
+        self._keep_warm = False  # a serving process: warm each index up once it is published
 
     @property
     def snapshot(self) -> Snapshot:
@@ -185,6 +186,8 @@ class Engine:
                 sentences=index.size, seconds=time.perf_counter() - started,
                 searchable_seconds=searchable)
             log.info("index rebuilt: %s", report.summary)
+            if self._keep_warm:
+                self._warm_in_background()
             return report
 
     def _unchanged(self, index: Index, skipped: Sequence[SkippedSource], topics: Topics) -> bool:
@@ -270,6 +273,19 @@ class Engine:
             return {s["source_id"]: s["sha256"] for s in saved}
         except (IndexFormatError, KeyError, TypeError):
             return {}
+
+    def keep_warm(self) -> None:
+        """Warm the served index up now and every rebuilt one once published (a serving process).
+
+        Each on a thread of its own, so neither the caller nor a rebuild waits for it (~0.2 s at
+        100k sentences, ~2 s at 1M); the first questions after an /add then pay nothing once.
+        """
+        self._keep_warm = True
+        self._warm_in_background()
+
+    def _warm_in_background(self) -> None:
+        """Start warm() on a daemon thread."""
+        threading.Thread(target=self.warm, name="citebot-warm", daemon=True).start()
 
     def warm(self) -> None:
         """Make what the first questions would make once, now (index/warm.py).

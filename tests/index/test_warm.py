@@ -4,6 +4,8 @@ and no answer changes for it."""
 from __future__ import annotations
 
 import json
+import shutil
+import threading
 from pathlib import Path
 
 from index import names
@@ -40,3 +42,28 @@ def test_warm_makes_the_one_off_tables_and_changes_no_answer(sources_dir: Path,
     assert "para_first" in vars(index) and "title_term_counts" in vars(index)
     for question in _questions():
         assert repr(warmed.ask(question)) == repr(cold.ask(question)), question
+
+
+def _warm_threads_done(timeout: float = 60.0) -> None:
+    """Wait for the warm-up threads keep_warm started."""
+    for thread in threading.enumerate():
+        if thread.name == "citebot-warm":
+            thread.join(timeout)
+
+
+def test_keep_warm_warms_every_index_it_publishes(sources_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "served"
+    shutil.copytree(sources_dir, folder)
+    engine = Engine(folder, tmp_path / "index")
+    engine.open()
+    engine.keep_warm()
+    _warm_threads_done()
+    first = engine.snapshot.index
+    assert any(isinstance(k, tuple) and k[0] == "factors" for k in first._derived)
+    (folder / "note.md").write_text("# Note\n\nThe talks resume in Geneva next week.\n",
+                                    encoding="utf-8")
+    engine.rebuild()
+    _warm_threads_done()
+    rebuilt = engine.snapshot.index
+    assert rebuilt is not first
+    assert any(isinstance(k, tuple) and k[0] == "factors" for k in rebuilt._derived)
