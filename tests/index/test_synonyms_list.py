@@ -149,9 +149,32 @@ def test_reviewed_merges_are_still_there() -> None:
     ("ramp", "are they ramping up attacks", "escal"),
     ("cave", "did kyiv cave", "concess"),
     ("convo", "what was said in the convo", "convers"),
+    # One fact, many reports (third pass): the words one report swaps for another's.
+    ("vacat", "must they vacate the region", "withdraw"),
+    ("leav", "would troops leave the region", "withdraw"),
+    ("backstop", "will washington provide a backstop", "guarante"),
+    ("manpow", "how much manpower do they have", "troop"),
+    ("buffer", "where would the buffer zone be", "demilitar"),
+    ("sweep", "is there a sweeping amnesty", "blanket"),
+    ("unhurt", "was the crew unhurt", "unharm"),
+    ("offlin", "is the reactor offline", "shutdown"),
+    ("line", "when was the power line fixed", "transmiss"),
+    ("fix", "was the line fixed", "repair"),
+    ("rework", "how was the plan reworked", "amend"),
+    ("thorni", "what are the thorny issues", "controversi"),
+    ("snap", "would sanctions snap back", "reimpos"),
+    ("raid", "why was his home raided", "search"),
+    ("window", "what is a window of silence", "ceasefir"),
+    ("outsid", "is there outside power", "extern"),
 ])
 def test_everyday_words_reach_the_reports_words(word: str, question: str, found: str) -> None:
     assert found in synonyms(word, tokenize_phrase(question))
+
+
+def test_a_pause_is_a_ceasefire_only_in_the_fighting() -> None:
+    # "pause" alone is any suspension; with "fighting" or "attacks" beside it, it is a truce.
+    assert "ceasefir" in synonyms("paus", tokenize_phrase("was there a pause in fighting"))
+    assert "ceasefir" not in synonyms("paus", tokenize_phrase("why did they pause exports"))
 
 
 def test_a_word_is_not_its_own_opposite() -> None:
