@@ -205,5 +205,11 @@ def test_a_word_family_does_not_take_on_its_neighbours_synonyms() -> None:
     assert "defeat" not in synonyms("loss", tokenize_phrase("what were the losses"))
 
 
+def test_marines_are_not_a_ships_crew() -> None:
+    # "mariners" stems to "marin", as "marines" (naval infantry) do: the crew line leaves it out.
+    assert synonyms("marin", tokenize_phrase("were marines killed")) == ()
+    assert "sailor" not in synonyms("marin", ["marin"])
+
+
 def test_a_word_is_not_its_own_opposite() -> None:
     assert "lose" not in synonyms("win", ["win"]) and "won" not in synonyms("lost", ["lost"])
