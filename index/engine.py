@@ -121,6 +121,8 @@ class Engine:
         self._snapshot = Snapshot(index=index, topics=self._topics(), skipped_sources=skipped)
         self._check.loaded(generation, verified=not needs_background_check(manifest),
                            background=background_check)
+        if self._keep_warm:  # e.g. another process's build, served instead of building again
+            self._warm_in_background()
         return BuildReport(sources=len(index.sources), sentences=index.size,
                            skipped=self._snapshot.skipped, rebuilt=False)
 

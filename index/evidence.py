@@ -31,11 +31,6 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
     return out
 
 
-def length_norm(index: Index, rows: np.ndarray) -> np.ndarray:
-    """BM25's length normalisation of each candidate (k1 · (1 − b + b · len / avgdl))."""
-    return index.postings.row_norm[rows]
-
-
 def group_idf(index: Index, group: TermGroup) -> float:
     """How much a group weighs: its best term's idf (an unseen term weighs like the rarest)."""
     # ~55 reads a question, of ~7 groups: kept per index (read first, without a closure)
@@ -64,15 +59,6 @@ def _term_idf(index: Index, term: str) -> float | None:
                       _KEPT_IDFS)
 
 
-def unseen_weight(index: Index, query: Query) -> float:
-    """What a question word the sources never use weighs: the mean of the question's known words.
-
-    Neither the rarest (a common word like "control" would then veto a good answer) nor nothing
-    (a question about something else entirely must not be answered from one shared word).
-    """
-    return Weights.of(index, query).unseen
-
-
 @dataclass(frozen=True)
 class Weights:
     """A query's group idfs (group_idf, in group order) and its unseen word's weight.
@@ -81,6 +67,9 @@ class Weights:
     """
 
     idf: tuple[float, ...]
+    # What a question word the sources never use weighs: the mean of the required known words'.
+    # Neither the rarest (a common word like "control" would then veto a good answer) nor nothing
+    # (a question about something else entirely must not be answered from one shared word).
     unseen: float
 
     @classmethod

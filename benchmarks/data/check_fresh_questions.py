@@ -201,6 +201,11 @@ def main() -> int:
     print(f"== {len(rows)} questions: {answerable} answerable, {unanswerable} unanswerable")
     for kind, count in spread.items():
         print(f"  {kind:42s} {count}")
+    return verdict(failures)
+
+
+def verdict(failures: list[str]) -> int:
+    """Print each failure and OK or their count; return the exit status."""
     for message in failures:
         print("FAIL:", message)
     print("OK" if not failures else f"{len(failures)} failure(s)")

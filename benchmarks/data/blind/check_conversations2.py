@@ -36,7 +36,7 @@ from pathlib import Path
 
 # The sibling script strips a Markdown source's front matter the same way; share it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # check_fresh_questions beside blind/
-from check_fresh_questions import read_body
+from check_fresh_questions import read_body, verdict
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -220,10 +220,7 @@ def main() -> int:
     print(f"== {len(lines)} conversations ({dict(corpus_counts)}), {follow_ups} follow-ups")
     for kind in KINDS:
         print(f"  {kind:10s} {kind_counts[kind]}")
-    for message in fail:
-        print("FAIL:", message)
-    print("OK" if not fail else f"{len(fail)} failure(s)")
-    return 1 if fail else 0
+    return verdict(fail)
 
 
 if __name__ == "__main__":
