@@ -81,6 +81,8 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     """The answer to a parsed question (passages, or why it is declined), and the rows ranked."""
     (lo, hi), context = asking.rows, asking.context
     carried, prefer = asking.carried, asking.prefer
+    if carried:  # a follow-up's words of talk ("any idea", "the job") are neither topic nor unknown
+        query = without_filler(query)
     unknown = unknown_words(index, query, settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:
@@ -88,8 +90,6 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
         # say the question is about something else, so they keep their weight.
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
-    if carried:  # a follow-up's words of talk ("the other side", "the job") are not its topic
-        query = without_filler(query)
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)

@@ -119,6 +119,16 @@ def test_words_of_talk_are_not_a_follow_ups_topic(engine: Engine) -> None:
     assert "only one entity - Russia - can run it" in russian.passages[0].text
 
 
+def test_words_of_talk_are_never_a_follow_ups_unknown_words(engine: Engine) -> None:
+    # "any idea …", "… the job": no source says "idea" or "job", yet neither is what is asked.
+    question = "how much of luhansk has russia taken"
+    history = [next_turn([], question, engine.ask_turn(question, []))]
+    follow_up = engine.ask_turn("any idea when they'd finish the job?", history)
+    assert not {"idea", "job"} & set(follow_up.unknown_terms)
+    # Asked alone, they are the question's own words, and no source has them.
+    assert {"idea", "job"} <= set(engine.ask("any idea when they'd finish the job?").unknown_terms)
+
+
 def _two_reports(tmp_path: Path) -> tuple[Engine, list[Turn]]:
     """Two reports telling the same facts in the same words, and a conversation about the second.
 
