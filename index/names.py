@@ -150,6 +150,7 @@ class _Shape:
     letters: np.ndarray  # int [forms, _BINS]: each form's letters, counted by code point bin
     lengths: np.ndarray  # int [forms]
     alike: dict[str, tuple[str, ...]]  # folded form → its terms, where two or more fold to it
+    with_kh: dict[str, tuple[str, ...]]  # a folded form with "kh" as "k" → its terms
 
 
 class _Spellings:
@@ -187,9 +188,16 @@ class _Spellings:
             if len(forms) < len(terms):  # some terms fold alike
                 for form, term in zip(folded, terms, strict=True):
                     alike.setdefault(form, []).append(term)
+            # A term with "kh" is a variant of its "k" form too. Not in the misspelling fold:
+            # shorter forms would score "kharkov" below the 0.85 cut against "kharkiv".
+            with_kh: dict[str, list[str]] = {}
+            for form, term in zip(folded, terms, strict=True):
+                if "kh" in form:
+                    with_kh.setdefault(form.replace("kh", "k"), []).append(term)
             found = self.folded[shape] = _Shape(
                 first_term, forms, _letter_counts(forms, lengths), lengths,
-                {f: tuple(sorted(ts)) for f, ts in alike.items() if len(ts) > 1})
+                {f: tuple(ts) for f, ts in alike.items() if len(ts) > 1},
+                {f: tuple(ts) for f, ts in with_kh.items()})
         return found
 
     def fold_all(self) -> None:
@@ -199,15 +207,16 @@ class _Spellings:
 
     def variants(self, term: str) -> tuple[str, ...]:
         """The other terms that fold to the same form as `term` (none for most terms)."""
-        typed = _transliterated(term)
+        key = _transliterated(term).replace("kh", "k")  # Cyrillic х: "Likhachev", "Likachev"
         found: list[str] = []
         for n in range(len(term) - 2, len(term) + 3):  # folding drops doubled letters
             if (term[:1], n) not in self.shapes:
                 continue
             shape = self._folded((term[:1], n))
-            if typed in shape.first_term:
-                found += shape.alike.get(typed, (shape.first_term[typed],))
-        return tuple(t for t in found if t != term)
+            if key in shape.first_term:
+                found += shape.alike.get(key, (shape.first_term[key],))
+            found += shape.with_kh.get(key, ())
+        return tuple(sorted(t for t in set(found) if t != term))
 
     def closest(self, term: str) -> str | None:
         """The vocabulary's term a term most likely misspells, or None (kept per term)."""

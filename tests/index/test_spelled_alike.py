@@ -22,6 +22,7 @@ publisher: Test Wire
 President Volodymyr Zelenskyy met the two American envoys in Reykjavik on Tuesday.
 The talks lasted four hours, officials said.
 The idea of a summit in the spring was raised again.
+Alexei Likhachev of Rosatom joined by video.
 """
 
 
@@ -38,6 +39,7 @@ def test_the_sources_other_spellings_of_a_name_are_found(sources_dir: Path,
     assert spelling_variants("zelenski", vocab) == ("zelenskyy",)  # "Zelensky" stems "zelenski"
     assert spelling_variants("zelenskyy", vocab) == ("zelenski",)
     assert spelling_variants("zelenskiy", vocab) == ("zelenski", "zelenskyy")  # Reuters' form
+    assert spelling_variants("likhachev", vocab) == ("likachev",)  # х as "kh" or "k"
     assert spelling_variants("kyiv", vocab) == ()
 
 
@@ -53,6 +55,9 @@ def test_a_question_in_one_spelling_is_answered_from_a_report_in_another(
     # Typed as the article spells it: the second report's "Zelenskyy" holds it too.
     met = engine.ask("where did zelensky meet the american envoys")
     assert met.answered and "Reykjavik" in met.passages[0].text
+    # The article writes "Likachev"; asked as the report writes him, his words are found.
+    stressed = engine.ask("what has likhachev stressed about the plant")
+    assert "only one entity - Russia - can run it" in stressed.passages[0].text
 
 
 def test_another_spelling_never_weighs_more_than_the_one_typed(sources_dir: Path,
