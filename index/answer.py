@@ -22,6 +22,7 @@ from .corpus import UNKNOWN_PLACE, Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Citation, Passage, PassageKey
+from .naming import holding, names_asked, naming_first
 from .query import Query, parse_query
 from .respell import with_respellings
 from .search import Scored, rank, score_query
@@ -93,12 +94,16 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)
-    # Enough rows for `top` passages (each uses ≤ 2c+1 rows), and as many again for restatements.
-    limit = 2 * asking.top * (2 * context + 2)
+    names = names_asked(index, asked) if settings.named_first else []
+    pool = 2 * asking.top if names else asking.top  # index/naming: as many again to choose from
+    # Enough rows for the pool's passages (each uses ≤ 2c+1 rows), and as many again for
+    # restatements.
+    limit = 2 * pool * (2 * context + 2)
     # A follow-up's lead for the source shown last can lift any of its sentences (rows elsewhere
     # only step back): all of that source's candidates are scored, the shortlist for the rest.
     scored = score_query(index, query, settings, lo, hi, limit=limit,
-                         keep=led_rows(index, prefer) if prefer else None)
+                         keep=led_rows(index, prefer) if prefer else None,
+                         depth=pool // asking.top)
     if prefer and not carried and not same_subject(index, asked, prefer):
         prefer = ()  # a full question about nothing just shown: a new subject, unmarked
     if prefer:
@@ -106,6 +111,9 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     order = rank(scored, limit=limit)
     passages = _passages(index, scored, order, query, asking.top, context,
                          settings.duplicate_overlap)
+    if names and passages and not all(holding(index, names, passages)):
+        more = _passages(index, scored, order, query, pool, context, settings.duplicate_overlap)
+        passages = naming_first(index, names, more, asking.top) or passages
     judged = judged_query(index, asked, carried, topics, settings) \
         if carried and len(order) else None
     coverage = best_coverage(index, settings, asking.rows, query, judged,

@@ -33,14 +33,16 @@ _NO_CANDIDATES = Scored(rows=np.zeros(0, dtype=np.int32), scores=np.zeros(0), co
 
 def score_query(index: Index, query: Query, settings: SearchSettings,
                 lo: int = 0, hi: int | None = None, limit: int | None = None,
-                at_row: int | None = None, keep: tuple[int, int] | None = None) -> Scored:
+                at_row: int | None = None, keep: tuple[int, int] | None = None,
+                depth: int = 1) -> Scored:
     """Score the sentences in rows [lo, hi) that share a term with the query (or its titles).
 
     Two stages: every candidate's score from its own words and title first (index/shortlist);
     then every signal only on the best few hundred of them (shortlist.SHORTLIST_ROWS;
     all of them without a limit), and every candidate in rows [keep) whatever its first-stage
     score. With `at_row`, only that sentence's scores (a candidate's signals do not depend on the
-    other candidates).
+    other candidates). `depth`: how many times the usual number of passages is wanted (the
+    shortlist's floor grows with it).
     """
     hi = index.size if hi is None else hi
     cols = [columns(index, g, lo, hi) for g in query.groups]
@@ -52,7 +54,7 @@ def score_query(index: Index, query: Query, settings: SearchSettings,
                              weights)
     rows = _titled_rows(index, titled, lo, hi)
     picked = shortlisted(index, query, settings, cols, rows, scratch(index), limit, keep,
-                         weights=weights)
+                         weights=weights, depth=depth)
     if not len(picked):
         return _NO_CANDIDATES
     return _second_stage(index, query, settings, cols, titled, (lo, hi), picked, weights)

@@ -55,6 +55,9 @@ class SearchSettings:
     name_cue: float = 1.0
     # Two sentences sharing this share of their terms (Jaccard) state one fact: shown once.
     duplicate_overlap: float = 0.5
+    # 1 = passages about whom or what the question names (in their section) are shown before
+    # passages that never mention it (index/naming). 0 = off.
+    named_first: float = 1.0
     min_coverage: float = 0.5  # share of the question's weight the best passage must cover
     place_folding: float = 1.0  # 1 = a country and its demonyms count for each other
     # 1 = a question naming someone or something no source mentions is declined as off-topic, and

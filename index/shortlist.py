@@ -73,17 +73,19 @@ def _candidates_of(index: Index, sources: np.ndarray, every: np.ndarray,
 def shortlisted(index: Index, query: Query, settings: SearchSettings, cols: list[Columns],
                 titled: np.ndarray, work: Scratch, limit: int | None,
                 keep: tuple[int, int] | None = None, weights: Weights | None = None,
-                ) -> np.ndarray:
+                depth: int = 1) -> np.ndarray:
     """The candidates with the best first-stage scores, ascending (every one without a limit).
 
     The candidates in rows [keep) are kept whatever their score: a follow-up's lead for the
-    source shown last (index/conversation_search.prefer_near) may lift any of them.
+    source shown last (index/conversation_search.prefer_near) may lift any of them. `depth`
+    times the usual passages wanted: the floor grows with it (SHORTLIST_ROWS was measured for
+    three).
     """
     weights = weights or Weights.of(index, query)
     entries = _entries(index, query, settings, cols, weights)
     every = np.concatenate([entries.rows, titled.astype(np.intp)]) if len(titled) else entries.rows
     rows, taken, owner = candidates(every, work)
-    size = len(rows) if limit is None else max(SHORTLIST_ROWS, SHORTLIST_PER_ROW * limit)
+    size = len(rows) if limit is None else max(SHORTLIST_ROWS * depth, SHORTLIST_PER_ROW * limit)
     if len(rows) <= size:
         return np.sort(rows)
     owner = owner[:len(entries.rows)]
