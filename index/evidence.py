@@ -27,11 +27,21 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
             a, b = ids.searchsorted(lo), ids.searchsorted(hi)
             ids, tf = ids[a:b], tf[a:b]
         if len(ids) and group.said_share != 1.0 and term in group.paraphrases:
-            tf = tf * np.where(writes_term(index, group)[index.sent_source[ids]],
-                               group.said_share, 1.0)
+            ids, tf, factor = _said(index, group, ids, tf, factor)
         if len(ids):
             out.append((ids, tf, factor))
     return out
+
+
+def _said(index: Index, group: TermGroup, ids: np.ndarray, tf: np.ndarray,
+          factor: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """A paraphrase's postings with its count at said_share where the source writes the word."""
+    writers = writes_term(index, group)
+    if writers.all():  # one factor for every row: no per-row pass
+        return ids, tf, factor * group.said_share
+    if writers.any():
+        tf = tf * np.where(writers[index.sent_source[ids]], group.said_share, 1.0)
+    return ids, tf, factor
 
 
 def writes_term(index: Index, group: TermGroup) -> np.ndarray:
