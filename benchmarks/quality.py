@@ -44,6 +44,7 @@ SHARED = ROOT.parent / "shared" / "eval"
 DATA = ROOT / "tests" / "index" / "data"
 MULTI = SHARED / "multi_dev"
 BLIND = ROOT / "benchmarks" / "data" / "blind"
+BLIND3 = ROOT / "benchmarks" / "data" / "blind3"
 
 
 def fold_of(question: str) -> str:
@@ -80,7 +81,12 @@ def corpora(tmp: Path) -> dict[str, Path]:
     shutil.copytree(ROOT / "sources", multi)
     for md in sorted((MULTI / "sources").glob("*.md")):
         shutil.copy(md, multi / md.name)
-    return {"seed": ROOT / "sources", "multi": multi,
+    # The blind3 set's corpus: the same, and two reports restating its facts (written blind).
+    multi3 = tmp / "multi3"
+    shutil.copytree(multi, multi3)
+    for md in sorted((BLIND3 / "sources").glob("*.md")):
+        shutil.copy(md, multi3 / md.name)
+    return {"seed": ROOT / "sources", "multi": multi, "multi3": multi3,
             "enc_dev": DATA / "encyclopedia_dev", "enc_blind": DATA / "encyclopedia_blind"}
 
 
@@ -115,7 +121,10 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind_multi", tuple(load_questions(BLIND / "multi.jsonl")), "multi"),
             # Written blind to the code a round later (docs/dev-notes/NOTES-qwrite.md).
             QuestionSet("fresh_multi", tuple(load_questions(
-                ROOT / "benchmarks" / "data" / "multi_fresh_questions.jsonl")), "multi")]
+                ROOT / "benchmarks" / "data" / "multi_fresh_questions.jsonl")), "multi"),
+            # Two more reports restating the facts, and questions on all 13 (blind3/README.md).
+            QuestionSet("blind3_multi", tuple(load_questions(BLIND3 / "questions.jsonl")),
+                        "multi3")]
 
 
 def row(report: EvalReport) -> str:

@@ -8,16 +8,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .abbreviations import with_unit_forms
+from .abstention import best_coverage, unknown_words, why_declined
 from .acronyms import with_acronyms
-from .answer_type import (
-    lacks_kind,
-    relation_verb,
-    speaker_phrase,
-    unnamed_speaker,
-    unsaid_relation,
-    unshown_names,
-)
-from .conversation import CarriedWord, doer_unstated, without_filler
+from .conversation import CarriedWord, without_filler
 from .conversation_search import (
     judged_query,
     led_rows,
@@ -29,10 +22,9 @@ from .corpus import UNKNOWN_PLACE, Index
 from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Citation, Passage, PassageKey
-from .names import is_rare_word, misspells
-from .query import Query, TermGroup, parse_query
+from .query import Query, parse_query
 from .respell import with_respellings
-from .search import Scored, coverage_at, rank, score_query
+from .search import Scored, rank, score_query
 from .settings import SearchSettings
 from .tokens import spans
 from .topics import Issue, Party, Topics
@@ -89,15 +81,15 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     """The answer to a parsed question (passages, or why it is declined), and the rows ranked."""
     (lo, hi), context = asking.rows, asking.context
     carried, prefer = asking.carried, asking.prefer
-    unknown = _rare_as_names(index, _unknown_groups(index, query), settings)
+    if carried:  # a follow-up's words of talk ("any idea", "the job") are neither topic nor unknown
+        query = without_filler(query)
+    unknown = unknown_words(index, query, settings)
     everyday = [g for g in unknown if not g.name]
     if settings.name_abstention and len(everyday) == 1:
         # One everyday word no source uses (slang, a verb form) cannot veto an answer; several
         # say the question is about something else, so they keep their weight.
         query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
                                             else g for g in query.groups))
-    if carried:  # a follow-up's words of talk ("the other side", "the job") are not its topic
-        query = without_filler(query)
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)
@@ -116,113 +108,28 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
                          settings.duplicate_overlap)
     judged = judged_query(index, asked, carried, topics, settings) \
         if carried and len(order) else None
-    coverage = _best_coverage(index, settings, asking, query, judged, int(scored.rows[order[0]]),
-                              float(scored.coverage[order[0]])) if len(order) else 0.0
-    abstention, missing = _abstention(unknown, bool(passages), coverage, settings), None
-    if abstention is None:
-        abstention, missing = _unanswered(index, asked, unknown, passages, settings,
-                                          follow_up=bool(carried), near=judged)
-    if carried and abstention is None:
-        abstention, missing = _follow_up_unanswered(index, topics, settings, asking.question,
-                                                    asked, unknown, passages)
+    coverage = best_coverage(index, settings, asking.rows, query, judged,
+                             int(scored.rows[order[0]]),
+                             float(scored.coverage[order[0]])) if len(order) else 0.0
+    abstention, missing = why_declined(index, topics, settings, question=asking.question,
+                                       asked=asked, unknown=unknown, passages=passages,
+                                       coverage=coverage, follow_up=bool(carried), judged=judged)
     return Answer(question=asking.question, answered=abstention is None, passages=tuple(passages),
                   unknown_terms=tuple(dict.fromkeys(g.surface for g in unknown)),
                   source=asking.source, abstention=abstention,
                   missing=missing), [int(scored.rows[i]) for i in order]
 
 
-def _best_coverage(index: Index, settings: SearchSettings, asking: _Asking, query: Query,
-                   judged: Query | None, row: int, scored: float) -> float:
-    """How much of the question the best sentence (`row`, `scored` as searched) covers.
-
-    `query` is what was searched; a follow-up may also be judged with the words it carries
-    (`judged`, index/conversation_search.judged_query).
-    """
-    coverage = scored
-    if judged is not None:
-        coverage = max(coverage, coverage_at(index, judged, settings, row, asking.rows))
-    if settings.relation_leniency and coverage < settings.min_coverage:
-        coverage = max(coverage, _coverage_but_verb(index, query, settings, row, asking.rows))
-    return coverage
 
 
-def _follow_up_unanswered(index: Index, topics: Topics, settings: SearchSettings, question: str,
-                          asked: Query, unknown: list[TermGroup],
-                          passages: list[Passage]) -> tuple[str | None, str | None]:
-    """Why a follow-up's passages do not answer it: what it names, or the doer it asks, is absent.
-
-    "and france?": the words carried found the passages and none names France; "who designed
-    those reactors?": see index/conversation.doer_unstated.
-    """
-    unshown = unshown_names(index, asked, passages, topics.parties) \
-        if settings.follow_up_names else ()
-    if unshown:
-        return "partly_covered", f"anything on {unshown[0].surface}"
-    if doer_unstated(question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
-        return "off_topic", None
-    return None, None
 
 
-def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
-                settings: SearchSettings) -> str | None:
-    """Why to decline (off_topic, partly_covered), or None to answer."""
-    if not found or (settings.name_abstention and any(g.name for g in unknown)):
-        return "off_topic"
-    if coverage < settings.min_coverage:
-        return "partly_covered" if coverage > 0 else "off_topic"
-    return None
 
 
-def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
-                settings: SearchSettings, follow_up: bool,
-                near: Query | None = None) -> tuple[str | None, str | None]:
-    """Why no shown passage can be the answer, and what none holds (index/answer_type).
-
-    `near`: a follow-up as it is judged, with the words it carries; the kind of answer asked
-    for may be near those instead of its own few words ("how many a day?").
-    """
-    speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
-    if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
-        said = f"what {speaker_phrase(query.text)} said"
-        return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
-                else "partly_covered"), said
-    # A follow-up's "who designed those?" is judged by its own doer rule (index/conversation).
-    relation = unsaid_relation(index, query, passages, settings.min_coverage) \
-        if settings.relation_check and not follow_up else None
-    if relation:  # "who designed the reactors": no shown passage says so or is about them
-        return "partly_covered", relation
-    kind = lacks_kind(index, query, passages, settings.min_coverage) \
-        if settings.answer_kind else None
-    if kind and near is not None:  # a follow-up: near the words it carries is enough too
-        kind = lacks_kind(index, near, passages, settings.min_coverage)
-    return ("partly_covered", kind) if kind else (None, None)
 
 
-def _coverage_but_verb(index: Index, query: Query, settings: SearchSettings, row: int,
-                       rows: tuple[int, int]) -> float:
-    """How much of the question the sentence at `row` covers, the relation's verb left out.
-
-    "Who created Linux?" is answered by "Linux was developed by …": the verb asked with is
-    often not the answer's (index/answer_type.relation_verb).
-    """
-    verb = relation_verb(query)
-    if verb is None:
-        return 0.0
-    lenient = replace(query, groups=tuple(replace(g, required=False) if g is verb else g
-                                          for g in query.groups))
-    return coverage_at(index, lenient, settings, row, rows)
 
 
-def _rare_as_names(index: Index, unknown: list[TermGroup],
-                   settings: SearchSettings) -> list[TermGroup]:
-    """Unknown words that are not everyday English, as names (unless they misspell a known word).
-
-    So lowercase names ("meloni", "kadyrov") decline like capitalised ones.
-    """
-    if not (settings.name_abstention and settings.rare_word_names):
-        return unknown
-    return [replace(g, name=True) if not g.name and is_rare_word(g.surface)
-            and not misspells(g.term, index.postings.vocab) else g for g in unknown]
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:
@@ -329,12 +236,3 @@ def _matched_terms(index: Index, row: int, sentence: str, query: Query,
         words = (sentence[a:b] for a, b, held in spans(sentence) if asked.terms.intersection(held))
         return tuple(dict.fromkeys(words))
     return tuple(dict.fromkeys(sentence[a:b] for a, b in places))
-
-
-def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:
-    """The question's words that occur nowhere in the sources: text, headings, titles."""
-    found = [index.uses_any(t for t, _ in g.terms) for g in query.groups]
-    # A compound ("counter-offer") is known when one of its parts is: its joined form is not.
-    known_words = {g.surface for g, f in zip(query.groups, found, strict=True) if f}
-    return [g for g, f in zip(query.groups, found, strict=True)
-            if g.required and not f and g.surface not in known_words]

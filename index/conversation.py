@@ -119,10 +119,14 @@ def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def without_filler(query: Query) -> Query:
-    """A follow-up's query without its words of talk ("the other side", "any idea", "the job")."""
+    """A follow-up's query without its words of talk ("the other side", "any idea", "the job").
+
+    A turn made only of them ("and the other side's version?", "according to whom?") keeps
+    none: the words it carries from earlier turns are what it asks with.
+    """
     kept = tuple(g for g in query.groups
                  if g.surface.lower().removesuffix("'s").removesuffix("’s") not in _FILLER)
-    return replace(query, groups=kept) if kept else query
+    return replace(query, groups=kept)
 
 
 def starts_new_subject(question: str) -> str | None:

@@ -106,6 +106,15 @@ def prepare_spellings(vocabulary: Collection[str]) -> None:
     _spellings(vocabulary).fold_all()
 
 
+def spelling_variants(term: str, vocabulary: Collection[str]) -> tuple[str, ...]:
+    """The vocabulary's other spellings of a term: the same word once transliteration is folded.
+
+    "zelenski" (Zelensky): "zelenskiy" (Reuters' Zelenskiy), "zelenskyy" (Zelenskyy); reports
+    from several outlets spell one name several ways.
+    """
+    return _spellings(vocabulary).variants(term)
+
+
 def misspells(term: str, vocabulary: Collection[str]) -> bool:
     """Whether a term is a likely misspelling of a term the sources use."""
     return closest_spelling(term, vocabulary) is not None
@@ -140,6 +149,7 @@ class _Shape:
     forms: list[str]
     letters: np.ndarray  # int [forms, _BINS]: each form's letters, counted by code point bin
     lengths: np.ndarray  # int [forms]
+    alike: dict[str, tuple[str, ...]]  # folded form → its terms, where two or more fold to it
 
 
 class _Spellings:
@@ -173,14 +183,31 @@ class _Spellings:
             first_term = dict(zip(folded, terms, strict=True))
             forms = list(first_term)
             lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
-            found = self.folded[shape] = _Shape(first_term, forms,
-                                                _letter_counts(forms, lengths), lengths)
+            alike: dict[str, list[str]] = {}
+            if len(forms) < len(terms):  # some terms fold alike
+                for form, term in zip(folded, terms, strict=True):
+                    alike.setdefault(form, []).append(term)
+            found = self.folded[shape] = _Shape(
+                first_term, forms, _letter_counts(forms, lengths), lengths,
+                {f: tuple(sorted(ts)) for f, ts in alike.items() if len(ts) > 1})
         return found
 
     def fold_all(self) -> None:
         """Fold every shape now (a serving process's warm-up: no question then pays for it)."""
         for shape in list(self.shapes):
             self._folded(shape)
+
+    def variants(self, term: str) -> tuple[str, ...]:
+        """The other terms that fold to the same form as `term` (none for most terms)."""
+        typed = _transliterated(term)
+        found: list[str] = []
+        for n in range(len(term) - 2, len(term) + 3):  # folding drops doubled letters
+            if (term[:1], n) not in self.shapes:
+                continue
+            shape = self._folded((term[:1], n))
+            if typed in shape.first_term:
+                found += shape.alike.get(typed, (shape.first_term[typed],))
+        return tuple(t for t in found if t != term)
 
     def closest(self, term: str) -> str | None:
         """The vocabulary's term a term most likely misspells, or None (kept per term)."""

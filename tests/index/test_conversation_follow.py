@@ -107,9 +107,9 @@ def test_words_of_talk_are_not_a_follow_ups_topic(engine: Engine) -> None:
     topics, settings = engine.snapshot.topics, SearchSettings()
     query = without_filler(parse_query("and the russian side?", topics, settings))
     assert [g.surface.lower() for g in query.groups] == ["russian"]
-    # A turn made only of such words keeps them: there is nothing else to ask with.
-    alone = parse_query("which side?", topics, settings)
-    assert without_filler(alone) == alone
+    # A turn made only of such words asks with the words it carries alone.
+    talk = parse_query("and the other side's version?", topics, settings)
+    assert without_filler(talk).groups == ()
     # "side" would otherwise find "Both sides are … suffering from exhaustion".
     history: list[Turn] = []
     for question in ("what has washington proposed for the nuclear plant",
@@ -117,6 +117,26 @@ def test_words_of_talk_are_not_a_follow_ups_topic(engine: Engine) -> None:
         history.append(next_turn(history, question, engine.ask_turn(question, history)))
     russian = engine.ask_turn("and the russian side?", history)
     assert "only one entity - Russia - can run it" in russian.passages[0].text
+
+
+def test_words_of_talk_are_never_a_follow_ups_unknown_words(engine: Engine) -> None:
+    # "any idea …", "… the job": no source says "idea" or "job", yet neither is what is asked.
+    question = "how much of luhansk has russia taken"
+    history = [next_turn([], question, engine.ask_turn(question, []))]
+    follow_up = engine.ask_turn("any idea when they'd finish the job?", history)
+    assert not {"idea", "job"} & set(follow_up.unknown_terms)
+    # Asked alone, they are the question's own words, and no source has them.
+    assert {"idea", "job"} <= set(engine.ask("any idea when they'd finish the job?").unknown_terms)
+
+
+def test_a_turn_of_talk_alone_is_read_from_the_conversation(engine: Engine) -> None:
+    history: list[Turn] = []
+    for question in ("what did moscow accuse ukrainian forces of doing at a putin residence",
+                     "where was this?", "any proof?"):
+        history.append(next_turn(history, question, engine.ask_turn(question, history)))
+    # "side" and "version" would find "Both sides are widely seen as suffering from exhaustion".
+    other = engine.ask_turn("and the other side's version?", history)
+    assert "Ukraine denies it even happened" in other.passages[0].text
 
 
 def _two_reports(tmp_path: Path) -> tuple[Engine, list[Turn]]:

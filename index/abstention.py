@@ -1,0 +1,153 @@
+"""Whether to decline: what no source has, how much the best sentence covers, what none shows.
+
+index/answer.py ranks and builds the passages; this module reads the question against them
+and says why they are no answer ("off_topic", "partly_covered") and what is missing, or None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .answer_type import (
+    lacks_kind,
+    relation_verb,
+    speaker_phrase,
+    unnamed_speaker,
+    unsaid_relation,
+    unshown_names,
+)
+from .conversation import doer_unstated
+from .corpus import Index
+from .models import Passage
+from .names import is_rare_word, misspells
+from .query import Query, TermGroup
+from .search import coverage_at
+from .settings import SearchSettings
+from .topics import Topics
+
+
+def unknown_words(index: Index, query: Query, settings: SearchSettings) -> list[TermGroup]:
+    """The question's words no source uses, rare ones counted as names (they decline)."""
+    return _rare_as_names(index, _unknown_groups(index, query), settings)
+
+
+def why_declined(index: Index, topics: Topics, settings: SearchSettings, *, question: str,
+                 asked: Query, unknown: list[TermGroup], passages: list[Passage],
+                 coverage: float, follow_up: bool,
+                 judged: Query | None) -> tuple[str | None, str | None]:
+    """Why the passages are no answer and what none holds, or (None, None) to answer.
+
+    `asked`: the question as searched before a follow-up's carried words; `judged`: a
+    follow-up with them (index/conversation_search.judged_query).
+    """
+    abstention = _abstention(unknown, bool(passages), coverage, settings)
+    if abstention is not None:
+        return abstention, None
+    abstention, missing = _unanswered(index, asked, unknown, passages, settings,
+                                      follow_up=follow_up, near=judged)
+    if follow_up and abstention is None:
+        return _follow_up_unanswered(index, topics, settings, question, asked, unknown, passages)
+    return abstention, missing
+
+
+def best_coverage(index: Index, settings: SearchSettings, rows: tuple[int, int], query: Query,
+                  judged: Query | None, row: int, scored: float) -> float:
+    """How much of the question the best sentence (`row`, `scored` as searched) covers.
+
+    `query` is what was searched; a follow-up may also be judged with the words it carries
+    (`judged`, index/conversation_search.judged_query).
+    """
+    coverage = scored
+    if judged is not None:
+        coverage = max(coverage, coverage_at(index, judged, settings, row, rows))
+    if settings.relation_leniency and coverage < settings.min_coverage:
+        coverage = max(coverage, _coverage_but_verb(index, query, settings, row, rows))
+    return coverage
+
+
+def _follow_up_unanswered(index: Index, topics: Topics, settings: SearchSettings, question: str,
+                          asked: Query, unknown: list[TermGroup],
+                          passages: list[Passage]) -> tuple[str | None, str | None]:
+    """Why a follow-up's passages do not answer it: what it names, or the doer it asks, is absent.
+
+    "and france?": the words carried found the passages and none names France; "who designed
+    those reactors?": see index/conversation.doer_unstated.
+    """
+    unshown = unshown_names(index, asked, passages, topics.parties) \
+        if settings.follow_up_names else ()
+    if unshown:
+        return "partly_covered", f"anything on {unshown[0].surface}"
+    if doer_unstated(question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
+        return "off_topic", None
+    return None, None
+
+
+def _abstention(unknown: list[TermGroup], found: bool, coverage: float,
+                settings: SearchSettings) -> str | None:
+    """Why to decline (off_topic, partly_covered), or None to answer."""
+    if not found or (settings.name_abstention and any(g.name for g in unknown)):
+        return "off_topic"
+    if coverage < settings.min_coverage:
+        return "partly_covered" if coverage > 0 else "off_topic"
+    return None
+
+
+def _unanswered(index: Index, query: Query, unknown: list[TermGroup], passages: list[Passage],
+                settings: SearchSettings, follow_up: bool,
+                near: Query | None = None) -> tuple[str | None, str | None]:
+    """Why no shown passage can be the answer, and what none holds (index/answer_type).
+
+    `near`: a follow-up as it is judged, with the words it carries; the kind of answer asked
+    for may be near those instead of its own few words ("how many a day?").
+    """
+    speaker = unnamed_speaker(index, query, passages) if settings.speaker_check else ()
+    if speaker:  # a speaker no source names at all ("the pope") is off the sources' topic
+        said = f"what {speaker_phrase(query.text)} said"
+        return ("off_topic" if {g.term for g in speaker} & {g.term for g in unknown}
+                else "partly_covered"), said
+    # A follow-up's "who designed those?" is judged by its own doer rule (index/conversation).
+    relation = unsaid_relation(index, query, passages, settings.min_coverage) \
+        if settings.relation_check and not follow_up else None
+    if relation:  # "who designed the reactors": no shown passage says so or is about them
+        return "partly_covered", relation
+    kind = lacks_kind(index, query, passages, settings.min_coverage) \
+        if settings.answer_kind else None
+    if kind and near is not None:  # a follow-up: near the words it carries is enough too
+        kind = lacks_kind(index, near, passages, settings.min_coverage)
+    return ("partly_covered", kind) if kind else (None, None)
+
+
+def _coverage_but_verb(index: Index, query: Query, settings: SearchSettings, row: int,
+                       rows: tuple[int, int]) -> float:
+    """How much of the question the sentence at `row` covers, the relation's verb left out.
+
+    "Who created Linux?" is answered by "Linux was developed by …": the verb asked with is
+    often not the answer's (index/answer_type.relation_verb).
+    """
+    verb = relation_verb(query)
+    if verb is None:
+        return 0.0
+    lenient = replace(query, groups=tuple(replace(g, required=False) if g is verb else g
+                                          for g in query.groups))
+    return coverage_at(index, lenient, settings, row, rows)
+
+
+def _rare_as_names(index: Index, unknown: list[TermGroup],
+                   settings: SearchSettings) -> list[TermGroup]:
+    """Unknown words that are not everyday English, as names (unless they misspell a known word).
+
+    So lowercase names ("meloni", "kadyrov") decline like capitalised ones.
+    """
+    if not (settings.name_abstention and settings.rare_word_names):
+        return unknown
+    return [replace(g, name=True) if not g.name and is_rare_word(g.surface)
+            and not misspells(g.term, index.postings.vocab) else g for g in unknown]
+
+
+def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:
+    """The question's words that occur nowhere in the sources: text, headings, titles."""
+    found = [index.uses_any(t for t, _ in g.terms) for g in query.groups]
+    # A compound ("counter-offer") is known when one of its parts is: its joined form is not.
+    known_words = {g.surface for g, f in zip(query.groups, found, strict=True) if f}
+    return [g for g, f in zip(query.groups, found, strict=True)
+            if g.required and not f and g.surface not in known_words]
