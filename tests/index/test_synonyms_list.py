@@ -213,3 +213,11 @@ def test_marines_are_not_a_ships_crew() -> None:
 
 def test_a_word_is_not_its_own_opposite() -> None:
     assert "lose" not in synonyms("win", ["win"]) and "won" not in synonyms("lost", ["lost"])
+
+
+def test_to_control_land_is_not_to_run_a_plant() -> None:
+    # In the reports "control" is held ground ("Russia controls 75% of Donetsk", "Ukrainian
+    # troops controlled"); "run / manage / operate" is who works the plant: other answers.
+    assert not {"run", "manag", "oper"} & set(synonyms("control", tokenize_phrase(
+        "how much of donetsk does russia control")))
+    assert "manag" in synonyms("run", ["run"])
