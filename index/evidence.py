@@ -26,40 +26,9 @@ def columns(index: Index, group: TermGroup, lo: int, hi: int) -> Columns:
         if len(ids) and (lo > 0 or hi < index.size):
             a, b = ids.searchsorted(lo), ids.searchsorted(hi)
             ids, tf = ids[a:b], tf[a:b]
-        if len(ids) and group.said_share != 1.0 and term in group.paraphrases:
-            ids, tf, factor = _said(index, group, ids, tf, factor)
         if len(ids):
             out.append((ids, tf, factor))
     return out
-
-
-def _said(index: Index, group: TermGroup, ids: np.ndarray, tf: np.ndarray,
-          factor: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """A paraphrase's postings with its count at said_share where the source writes the word."""
-    writers = writes_term(index, group)
-    if writers.all():  # one factor for every row: no per-row pass
-        return ids, tf, factor * group.said_share
-    if writers.any():
-        tf = tf * np.where(writers[index.sent_source[ids]], group.said_share, 1.0)
-    return ids, tf, factor
-
-
-def writes_term(index: Index, group: TermGroup) -> np.ndarray:
-    """Per source: whether it writes the group's term or a name for it (not a paraphrase)."""
-    own = tuple(t for t, _ in group.terms if t not in group.paraphrases)
-    kept = _memo(index).writers
-    found = kept.get(own)
-    return found if found is not None else remembered(
-        kept, own, lambda: _read_only(_writers(index, own)), _KEPT_HITS)
-
-
-def _writers(index: Index, terms: tuple[str, ...]) -> np.ndarray:
-    """Per source: whether one of its sentences holds one of the terms."""
-    held = np.zeros(len(index.sources), dtype=bool)
-    p = index.postings
-    for term in terms:
-        held[index.sent_source[p.ids[p.span(term)]]] = True
-    return held
 
 
 def group_idf(index: Index, group: TermGroup) -> float:
@@ -179,7 +148,6 @@ class _GroupMemo:
     titles: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
     title_sources: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
     headings: dict[GroupTerms, np.ndarray] = memo_field(default_factory=dict)
-    writers: dict[tuple[str, ...], np.ndarray] = memo_field(default_factory=dict)
 
 
 def _memo(index: Index) -> _GroupMemo:

@@ -25,10 +25,6 @@ class TermGroup:
     must: bool = False  # a passage has to match it (a chosen side)
     party: bool = False  # names a party: a sentence about it is preferred (party_focus)
     name: bool = False  # names someone or something: unknown to the sources, it is off-topic
-    paraphrases: tuple[str, ...] = ()  # the alternatives that are news words for it (synonyms)
-    # A paraphrase's count is worth this share in the sources that write the term (or a name for
-    # it) themselves: it stands in for the word where a report never writes it (index/evidence).
-    said_share: float = 1.0
 
     @cached_property  # read ~140 times a question: made once (cached_property bypasses frozen)
     def terms(self) -> tuple[tuple[str, float], ...]:
@@ -81,17 +77,12 @@ def _group(term: str, surface: str, terms: set[str], topics: Topics,
         names.update(place_alternatives(term))
     alternatives = tuple((a, settings.alias_weight) for a in sorted(names - {term})) \
         if settings.alias_weight else ()
-    paraphrases: tuple[str, ...] = ()
-    said_share = 1.0
     if settings.synonym_weight:  # paraphrase: counts less than the word or a name for it
         known = {term, *(a for a, _ in alternatives)}
-        paraphrases = tuple(s for s in synonyms(term, terms) if s not in known)
-        stand_in = settings.synonym_stand_in or settings.synonym_weight
-        alternatives += tuple((s, stand_in) for s in paraphrases)
-        said_share = settings.synonym_weight / stand_in
+        alternatives += tuple((s, settings.synonym_weight) for s in synonyms(term, terms)
+                              if s not in known)
     return TermGroup(term=term, surface=surface, alternatives=alternatives, weight=weight,
-                     required=required, party=party is not None, paraphrases=paraphrases,
-                     said_share=said_share if paraphrases else 1.0,
+                     required=required, party=party is not None,
                      name=looks_like_name(surface, term, first))
 
 
