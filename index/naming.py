@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from itertools import islice
 
 import numpy as np
 
@@ -30,7 +29,7 @@ from .names import place_alternatives
 from .query import Query, TermGroup
 
 # How many of a word's sentences are read to tell whether the sources write it as a name.
-_SENTENCES_READ = 8
+_SENTENCES_READ = 4
 _KEPT_WORDS = 1 << 14
 
 
@@ -59,16 +58,21 @@ def _written_as_name(index: Index, term: str) -> bool:
     term_id = postings.vocab.get(term)
     if term_id is None:
         return False
-    inside = capitalised = 0
-    for row in islice(dict.fromkeys(postings.ids[postings.span(term)].tolist()), _SENTENCES_READ):
+    inside = 0
+    for row in postings.ids[postings.span(term)][:_SENTENCES_READ].tolist():
+        first = int(index.token_first[row])
+        at = np.flatnonzero(index.row_terms[first:int(index.token_first[row + 1])] == term_id)
+        at = at[at > 0]  # a sentence's first word is capitalised whatever it is
+        if not len(at):
+            continue
         sentence = index.sentence(row)
-        tokens = index.tokens(row, row + 1)
-        for start, end in index.row_places[tokens][index.row_terms[tokens] == term_id].tolist():
+        for start, end in index.row_places[first + at].tolist():
             if end == UNKNOWN_PLACE or not sentence[:start].strip(" \"'“‘([—-"):
-                continue  # a sentence's first word is capitalised whatever it is
+                continue  # after an opening quote or dash: the first word still
+            if not sentence[start:start + 1].isupper():
+                return False  # once in lowercase inside a sentence: an everyday word
             inside += 1
-            capitalised += sentence[start:start + 1].isupper()
-    return inside > 0 and capitalised == inside
+    return inside > 0
 
 
 def holding(index: Index, names: list[TermGroup], passages: list[Passage]) -> list[bool]:
