@@ -94,7 +94,7 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)
-    names = names_asked(index, asked) if settings.named_first else []
+    names = names_asked(index, asked, query) if settings.named_first else []
     pool = 2 * asking.top if names else asking.top  # index/naming: as many again to choose from
     # Enough rows for the pool's passages (each uses ≤ 2c+1 rows), and as many again for
     # restatements.

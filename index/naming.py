@@ -33,9 +33,14 @@ _SENTENCES_READ = 4
 _KEPT_WORDS = 1 << 14
 
 
-def names_asked(index: Index, query: Query) -> list[TermGroup]:
-    """The question's required groups that name someone or something the sources mention."""
-    return [g for g in query.groups if g.required and not g.party
+def names_asked(index: Index, asked: Query, searched: Query) -> list[TermGroup]:
+    """The groups naming someone or something the sources mention, that passages should hold.
+
+    The question's own required words (`asked`); for a follow-up also the words it carries from
+    earlier turns (the groups `searched` adds): a conversation about Yermak stays about him.
+    """
+    groups = [*(g for g in asked.groups if g.required), *searched.groups[len(asked.groups):]]
+    return [g for g in groups if not g.party
             and index.uses_any(t for t, _ in g.terms) and not _DAY_NAME_RE.match(g.surface)
             and (g.name or written_as_name(index, g.term))]
 

@@ -51,4 +51,16 @@ def test_a_name_is_what_the_sources_write_capitalised(sources_dir: Path, tmp_pat
     query = parse_query("what did yermak say in december about russia", snap.topics,
                         SearchSettings())
     # A month names when, not what; a party is what every report on the story is about.
-    assert [g.surface for g in names_asked(snap.index, query)] == ["yermak"]
+    assert [g.surface for g in names_asked(snap.index, query, query)] == ["yermak"]
+
+
+def test_a_follow_up_stays_with_the_name_the_conversation_is_about(sources_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    from index.conversation import next_turn
+
+    engine = _engine(sources_dir, tmp_path, 1.0)
+    question = "who is andriy yermak"
+    history = [next_turn([], question, engine.ask_turn(question, []))]
+    # The turn's own words name no one; the conversation's name (carried) still decides.
+    follow_up = engine.ask_turn("why did he get pushed out?", history)
+    assert follow_up.passages[0].citation.source_id == "office"
