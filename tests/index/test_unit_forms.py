@@ -38,3 +38,16 @@ def test_unit_forms_both_ways() -> None:
     assert "kilometr" in other_forms("km") and "squar" in other_forms("sq")
     assert "km" in other_forms("kilometr")
     assert other_forms("ukrain") == frozenset()
+
+
+def test_a_month_typed_short_matches_the_month_written_out(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "strikes.md").write_text(
+        "# Strikes\n\nOn the night of 23 December Russia launched more than 600 drones.\n"
+        "Repairs began in January.\n", encoding="utf-8")
+    engine = Engine(sources, tmp_path / "index")
+    result = engine.ask("how many drones did russia launch on dec 23")
+    assert result.answered and "dec" not in result.unknown_terms
+    assert "23 December" in result.passages[0].text
+    assert other_forms("dec") == frozenset({"decemb"}) and "sept" in other_forms("septemb")
