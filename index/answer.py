@@ -128,18 +128,6 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
                   missing=missing), [int(scored.rows[i]) for i in order]
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:
     """The rows of one source, or of all."""
     if source is None:
