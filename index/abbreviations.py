@@ -4,11 +4,13 @@ A question word the sources never use that abbreviates a word they do (data/abbr
 units, measures, money magnitudes, time spans) is searched with that word as an alternative, so it
 is neither an unknown word that weighs against coverage nor a sign the question is off-topic. The
 same holds the other way round ("kilometres" asked, "km" written). Only unknown words get one:
-a question whose words the sources use is searched as it is.
+a question whose words the sources use is searched as it is. An ordinal typed in digits ("the 3rd
+tanker") is also searched as the word news writes for it ("third").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 
@@ -49,3 +51,31 @@ def with_unit_forms(index: Index, query: Query, weight: float) -> Query:
                                                    *((t, weight) for t in known)))
                       if known else group)
     return replace(query, groups=tuple(groups))
+
+
+# "1st" … "20th": news writes small ordinals as words ("the third tanker"); larger ones are dates
+# ("23rd December"), which the sources write as numbers, so they are left to the number.
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+             "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+             "seventeenth", "eighteenth", "nineteenth", "twentieth")
+_ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def ordinal_words(question: str) -> dict[str, str]:
+    """The question's ordinals typed in digits, as number term → the word's term ("3" → "third")."""
+    words = {}
+    for match in _ORDINAL_RE.finditer(question):
+        number = int(match.group(1))
+        if 1 <= number <= len(_ORDINALS) and (term := tokenize_phrase(_ORDINALS[number - 1])):
+            words[str(number)] = term[0]
+    return words
+
+
+def with_ordinal_words(index: Index, query: Query, weight: float) -> Query:
+    """The query with each ordinal typed in digits also searched as its word, where sources use it."""
+    words = {n: w for n, w in ordinal_words(query.text).items() if index.uses_any((w,))}
+    if not words:
+        return query
+    return replace(query, groups=tuple(
+        replace(g, alternatives=(*g.alternatives, (words[g.term], weight)))
+        if g.term in words else g for g in query.groups))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .abbreviations import with_unit_forms
+from .abbreviations import with_ordinal_words, with_unit_forms
 from .abstention import best_coverage, unknown_words, why_declined
 from .acronyms import with_acronyms
 from .conversation import CarriedWord, without_filler
@@ -55,6 +55,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
         query = with_respellings(index, query, settings.alias_weight)
     if settings.unit_forms:  # "sq km" asked, "square kilometres" written
         query = with_unit_forms(index, query, settings.alias_weight)
+        query = with_ordinal_words(index, query, settings.alias_weight)
     result, found = _answer_query(index, topics, query, settings, asking)
     if settings.acronyms:  # "ISW" asked, "Institute for the Study of War" where its words lead
         spelt = with_acronyms(index, query, (index.sentence(r) for r in found), 1.0)

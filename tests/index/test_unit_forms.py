@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.abbreviations import other_forms
+from index.abbreviations import ordinal_words, other_forms
 from index.engine import Engine
 from index.settings import SearchSettings
 
@@ -51,3 +51,24 @@ def test_a_month_typed_short_matches_the_month_written_out(tmp_path: Path) -> No
     assert result.answered and "dec" not in result.unknown_terms
     assert "23 December" in result.passages[0].text
     assert other_forms("dec") == frozenset({"decemb"}) and "sept" in other_forms("septemb")
+
+
+def test_an_ordinal_typed_in_digits_matches_the_word_written(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "sea.md").write_text(
+        "# At sea\n\nA first tanker was hit in November, off the Turkish coast.\n\n"
+        "A week later a third tanker, the Dashan, was disabled.\n\n"
+        "Three ports were shut for repairs in the second week of December.\n", encoding="utf-8")
+    question = "what was the 3rd tanker called"
+    result = Engine(sources, tmp_path / "index").ask(question, context=0)
+    assert result.answered and "the Dashan" in result.passages[0].text
+    # Read as the number alone, "3" finds no tanker: the word is what matched.
+    plain = Engine(sources, tmp_path / "plain", settings=SearchSettings().without("unit_forms"))
+    assert "the Dashan" not in plain.ask(question, context=0).passages[0].text
+
+
+def test_only_small_ordinals_are_read_as_words() -> None:
+    assert ordinal_words("the 3rd tanker, the 1st round, the 10TH day") == {
+        "3": "third", "1": "first", "10": "tenth"}
+    assert ordinal_words("on the 23rd of December, 3 tankers") == {}
