@@ -72,7 +72,7 @@ def ordinal_words(question: str) -> dict[str, str]:
 
 
 def with_ordinal_words(index: Index, query: Query, weight: float) -> Query:
-    """The query with each ordinal typed in digits also searched as its word, where sources use it."""
+    """The query with each ordinal typed in digits also searched as its word, if sources use it."""
     words = {n: w for n, w in ordinal_words(query.text).items() if index.uses_any((w,))}
     if not words:
         return query

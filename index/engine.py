@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +20,13 @@ from .corpus import Index
 from .errors import CitebotError, IndexFormatError
 from .integrity import IntegrityCheck
 from .models import Answer, BuildReport, SourceInfo
+from .rebuild_steps import (
+    change_report,
+    cyclic_gc_paused,
+    learn_stems,
+    saved_hashes,
+    skipped_records,
+)
 from .refresh import read_documents
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
@@ -33,8 +38,8 @@ from .store import (
     save_index,
     writer_lock,
 )
-from .tokens import offer_stems, tokenize
-from .topics import TOPICS_FILE, Topics, load_topics
+from .tokens import offer_stems
+from .topics import Topics, load_topics
 from .warm import warm as warm_up
 
 log = logging.getLogger(__name__)
@@ -54,22 +59,6 @@ class Snapshot:
     def skipped(self) -> tuple[tuple[str, str], ...]:
         """The sources skipped, each with why: (source id, reason)."""
         return tuple((s.source_id, s.reason) for s in self.skipped_sources)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a rebuild allocates its (acyclic) data.
-
-    A full collection over a large rebuild's objects holds the GIL for 100+ ms, which would stall
-    the bot's event loop; reference counting still frees everything meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def default_index_dir(sources: Path) -> Path:
@@ -150,7 +139,7 @@ class Engine:
         already matches the sources. A few changed sources patch the index; more rebuild it.
         `trust_saved=False` (a damaged index) ignores what is saved and builds from the sources.
         """
-        with self._rebuild_lock, writer_lock(self.index_dir) as waited, _cyclic_gc_paused():
+        with self._rebuild_lock, writer_lock(self.index_dir) as waited, cyclic_gc_paused():
             started = time.perf_counter()
             if waited and trust_saved and self._snapshot is None and self._is_fresh():
                 try:
@@ -164,29 +153,22 @@ class Engine:
             if self._unchanged(index, skipped, topics):  # e.g. the watcher after /add's rebuild
                 return BuildReport(skipped=self._snapshot.skipped, sources=len(index.sources),
                                    sentences=index.size, seconds=time.perf_counter() - started)
-            skipped_info = [{"source_id": s.source_id, "reason": s.reason, "sha256": s.sha256}
-                            for s in skipped]
-            self._learn_stems()
+            learn_stems(self.sources_dir)
             # Published before it is saved, so it answers while ~500 MB (at 1M sentences) are
             # written; a save that fails puts the old index back (it is still the saved one).
             served, self._snapshot = self._snapshot, Snapshot(
                 index=index, topics=topics, skipped_sources=tuple(skipped))
             searchable = time.perf_counter() - started
             try:
-                generation = save_index(index, self.index_dir, {"skipped": skipped_info})
+                generation = save_index(index, self.index_dir,
+                                        {"skipped": skipped_records(skipped)})
             except BaseException:  # a full disk, or stopped mid-write: the saved index serves
                 self._snapshot = served
                 raise
             self._check.loaded(generation.name, verified=True)
-            after = {s.source_id: s.sha256 for s in index.sources}
-            report = BuildReport(
-                added=tuple(sorted(after.keys() - before.keys())),
-                changed=tuple(sorted(k for k in after.keys() & before.keys()
-                                     if after[k] != before[k])),
-                removed=tuple(sorted(before.keys() - after.keys())),
-                skipped=self._snapshot.skipped, sources=len(index.sources),
-                sentences=index.size, seconds=time.perf_counter() - started,
-                searchable_seconds=searchable)
+            report = change_report(before, index, self._snapshot.skipped,
+                                   seconds=time.perf_counter() - started,
+                                   searchable_seconds=searchable)
             log.info("index rebuilt: %s", report.summary)
             if self._keep_warm:
                 self._warm_in_background()
@@ -207,17 +189,6 @@ class Engine:
         except IndexFormatError:
             return False
         return True
-
-    def _learn_stems(self) -> None:
-        """Stem the words questions are expanded with, so the saved stems cover them too.
-
-        Those are the topics file's (issue keys, aliases) and the word lists in index/data
-        (names, demonyms, synonyms), all tokenized when a question is answered.
-        """
-        data = Path(__file__).parent / "data"
-        for path in (self.sources_dir / TOPICS_FILE, *sorted(data.glob("*.txt"))):
-            with suppress(OSError, UnicodeError):  # only speed is at stake here
-                tokenize(path.read_text(encoding="utf-8"))
 
     def _patched(self) -> tuple[Index, Sequence[SkippedSource]] | None:
         """The served (or saved) index patched with the changed sources, if few changed."""
@@ -270,11 +241,7 @@ class Engine:
         """Source id → hash of what is served now, or was saved last (to report changes)."""
         if self._snapshot is not None:
             return {s.source_id: s.sha256 for s in self._snapshot.index.sources}
-        try:
-            saved = read_manifest(self.index_dir)[1]["sources"]
-            return {s["source_id"]: s["sha256"] for s in saved}
-        except (IndexFormatError, KeyError, TypeError):
-            return {}
+        return saved_hashes(self.index_dir)
 
     def keep_warm(self) -> None:
         """Warm the served index up now and every rebuilt one once published (a serving process).
