@@ -45,6 +45,7 @@ DATA = ROOT / "tests" / "index" / "data"
 MULTI = SHARED / "multi_dev"
 BLIND = ROOT / "benchmarks" / "data" / "blind"
 BLIND3 = ROOT / "benchmarks" / "data" / "blind3"
+BLIND4 = ROOT / "benchmarks" / "data" / "blind4"
 
 
 def fold_of(question: str) -> str:
@@ -124,6 +125,9 @@ def blind_sets() -> list[QuestionSet]:
                 ROOT / "benchmarks" / "data" / "multi_fresh_questions.jsonl")), "multi"),
             # Two more reports restating the facts, and questions on all 13 (blind3/README.md).
             QuestionSet("blind3_multi", tuple(load_questions(BLIND3 / "questions.jsonl")),
+                        "multi3"),
+            # Written blind a round later still, over the same 13 (blind4/README.md).
+            QuestionSet("blind4_multi", tuple(load_questions(BLIND4 / "questions.jsonl")),
                         "multi3")]
 
 
