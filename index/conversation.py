@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .chat_words import is_chat_word
 from .cues import frame_words
 from .models import Answer, PassageKey
 from .query import Query
@@ -99,7 +100,7 @@ _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conv
 _WHO_ACTION = re.compile(
     r"^\W*(?:(?:and|but|so|then|ok(?:ay)?)\W+)*who\s+"
     r"(?:(?:would|will|could|should|can|did|does|do|has|have|had|is|was|were|'d|'ll)\s+)*"
-    r"([^\W\d_]+)", re.I)
+    r"([^\W\d_]+)(?:\s+(up|out|off|down|over|back|away)\b)?", re.I)
 
 
 def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -111,7 +112,8 @@ def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
         surface = text[start:end]
         lower = surface.lower()
         bare = lower.removesuffix("'s").removesuffix("’s")  # "the other side's": filler too
-        if not terms or lower in frame or bare in _FILLER or lower in seen:
+        if not terms or lower in frame or bare in _FILLER or lower in seen \
+                or is_chat_word(lower):
             continue
         seen.add(lower)
         out.append((surface, terms))
@@ -186,11 +188,14 @@ def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -
 
     The action is the verb right after "who" (auxiliaries aside): when the sources never use it
     ("who designed those reactors?"), or none of the passages found holds it ("who built that
-    sub?" answered with the sub's launch), they do not say who did it.
+    sub?" answered with the sub's launch), they do not say who did it. A phrasal verb ("who came
+    up with that number?") is not judged: its action is not its verb's ("estimated").
     """
     match = _WHO_ACTION.match(question)
     if not match or match.group(1).lower() in _FILLER:
         return False  # "who is said to …": a word of talk is not the action asked about
+    if match.group(2):  # "who came up with", "who pulled out": the verb alone names no action
+        return False
     verb = match.group(1)
     terms = set(tokenize(verb))
     if not terms:

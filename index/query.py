@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from .chat_words import is_chat_word
 from .cues import Feature, expected_features, frame_words
 from .names import looks_like_name, place_alternatives
 from .settings import SearchSettings
@@ -52,6 +53,8 @@ def _located_words(question: str) -> list[tuple[str, str, bool]]:
     found = spans(question)
     first_start = found[0][0] if found else 0
     for start, end, terms in found:
+        if is_chat_word(question[start:end]):  # "w", "tho", "gonna": no topic, like "with"
+            continue
         for term in terms:
             seen.setdefault(term, (question[start:end], start == first_start))
     return [(t, s, f) for t, (s, f) in seen.items()]

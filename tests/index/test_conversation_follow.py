@@ -58,6 +58,10 @@ def test_doer_rule_reads_only_the_verb_after_who() -> None:
     assert not doer_unstated("how did kyiv respond?", ["respond"], shown)  # not a "who"
     assert not doer_unstated("who is said to have organised it?", [], shown)  # talk, not action
     assert not doer_unstated("who is against it at home?", [], shown)  # no verb to judge by
+    # A phrasal verb's action is not its verb's: "came up with" is "estimated", "pulled out" left.
+    assert not doer_unstated("who came up w that number", [], shown)
+    assert not doer_unstated("and who pulled out first?", [], shown)
+    assert doer_unstated("who came to the talks?", [], shown)  # no particle: the verb is judged
 
 
 def test_novelty_holds_only_when_the_shown_passage_lacks_the_turns_own_words(
