@@ -9,6 +9,8 @@ import pytest
 from index.engine import Engine
 from index.evaluate import EvalReport, ask_json, evaluate, load_questions
 from index.settings import PLAIN_BM25, SearchSettings
+from index.synonyms import synonyms
+from index.tokens import tokenize_phrase
 
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -209,3 +211,12 @@ def test_conversation_meant_turns_beat_plain_bm25(real_engine: Engine) -> None:
     plain = evaluate(ask_json(real_engine, PLAIN_BM25), questions)
     assert ours.hit1 >= 0.84 and ours.hit3 >= 0.92, ours.lines()
     assert ours.hit1 > plain.hit1 + 0.05, (ours.lines(), plain.lines())
+
+
+
+def test_a_house_is_the_residence_or_home_the_reports_write() -> None:
+    # "drones at putins house": the article writes "a Putin residence", another report "one of
+    # Putin's country homes" (index/data/synonyms.txt).
+    house, residence, home = (tokenize_phrase(w)[0] for w in ("house", "residence", "homes"))
+    assert {residence, home} <= set(synonyms(house, [house]))
+    assert house in synonyms(residence, [residence])

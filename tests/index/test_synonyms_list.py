@@ -26,6 +26,8 @@ REVIEWED_SHARED = {
     "autocrat": "autocrat / autocratic: one sense",
     "replac": "replace / replacement: one sense",
     "restrict": "restrict / restriction: one sense (a sanction restricts)",
+    "resid": "residence / residents: the index already reads them as one term; 'house' also "
+             "finding a town's residents costs little",
 }
 
 Entry = tuple[str, tuple[str, ...]]  # (the written entry, its terms as the loader reads them)
