@@ -53,3 +53,8 @@ def test_a_conversation_does_not_carry_shorthand(engine: Engine) -> None:
 def test_only_listed_shorthand_counts() -> None:
     assert is_chat_word("W") and is_chat_word("tho") and is_chat_word("gonna")
     assert not is_chat_word("with") and not is_chat_word("ppl") and not is_chat_word("war")
+
+
+def test_contractions_and_till_typed_plainly_are_function_words() -> None:
+    assert all(is_chat_word(w) for w in ("wasnt", "cant", "dont", "till", "n"))
+    assert not is_chat_word("cantor") and not is_chat_word("tiller")

@@ -220,3 +220,9 @@ def test_a_house_is_the_residence_or_home_the_reports_write() -> None:
     house, residence, home = (tokenize_phrase(w)[0] for w in ("house", "residence", "homes"))
     assert {residence, home} <= set(synonyms(house, [house]))
     assert house in synonyms(residence, [residence])
+
+
+def test_grabbing_land_is_taking_it() -> None:
+    # "how long till they grab the rest": the reports write "taking", "capture", "seize".
+    grab, take, capture = (tokenize_phrase(w)[0] for w in ("grab", "taking", "capture"))
+    assert {take, capture} <= set(synonyms(grab, [grab]))
