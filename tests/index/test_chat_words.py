@@ -56,5 +56,5 @@ def test_only_listed_shorthand_counts() -> None:
 
 
 def test_contractions_and_till_typed_plainly_are_function_words() -> None:
-    assert all(is_chat_word(w) for w in ("wasnt", "cant", "dont", "till", "n"))
+    assert all(is_chat_word(w) for w in ("wasnt", "cant", "dont", "wouldve", "till", "n"))
     assert not is_chat_word("cantor") and not is_chat_word("tiller")
