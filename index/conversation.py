@@ -73,8 +73,9 @@ class ResolvedTurn:
 # "ok different question: …", "new topic - …", "changing the subject, …": the rest stands alone.
 _NEW_SUBJECT = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|right|alright|so|anyway|now)\W+)*"
-    r"(?:(?:a\s+|an\s+)?(?:different|new|another|other|unrelated|separate)\s+"
-    r"(?:question|topic|subject|thing)|(?:changing|change|switching)\s+(?:the\s+)?"
+    r"(?:(?:a\s+|an\s+)?(?:(?:totally|completely|entirely|quite)\s+)?"
+    r"(?:different|diff|new|another|other|unrelated|separate)\s+"  # "diff q": chat shorthand
+    r"(?:question|q|qn|topic|subject|thing)\b|(?:changing|change|switching)\s+(?:the\s+)?"
     r"(?:subject|topic)s?|on\s+another\s+note|unrelated(?:\s+but)?)\W*", re.I)
 # Openings that continue the conversation: "and …?", "what about …", "but …", "so …".
 _CONTINUES = re.compile(

@@ -35,6 +35,10 @@ def test_a_new_subject_marker_makes_the_turn_stand_alone() -> None:
     assert starts_new_subject("ok different question: who is Witkoff?") == "who is Witkoff?"
     assert starts_new_subject("changing the subject, who is Witkoff?") == "who is Witkoff?"
     assert starts_new_subject("who is Witkoff?") is None
+    # As typed in chat: "diff q", "totally diff topic".
+    assert starts_new_subject("diff q, who is Witkoff?") == "who is Witkoff?"
+    assert starts_new_subject("totally diff topic: who is Witkoff?") == "who is Witkoff?"
+    assert starts_new_subject("different qs and answers") is None
     resolved = resolve_turn([Turn(question=REACTORS)], "ok different question: who is Witkoff?",
                             TOPICS)
     assert resolved.question == "who is Witkoff?" and resolved.carried == ()
