@@ -313,8 +313,11 @@ def unshown_names(index: Index, query: Query, passages: Sequence[Passage],
     for group in names:
         forms = {group.term, *place_alternatives(group.term)}
         party = next((p for p in parties if group.term in p.alias_terms), None)
+        phrases: tuple[tuple[str, ...], ...] = ()
         if party is not None and forms & set(tokenize_phrase(party.name)):
             forms = set(party.alias_terms) | forms
-        if not any(s.holds(t) for s in shown for t in forms):
+            phrases = tuple(p for p in party.phrases if len(p) > 1)  # "United States"
+        if not any(s.holds(t) for s in shown for t in forms) \
+                and not any(all(s.holds(t) for t in p) for s in shown for p in phrases):
             missing.append(group)
     return tuple(missing)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from .chat_words import is_chat_word
 from .cues import frame_words
 from .models import Answer, PassageKey
+from .names import with_country_case
 from .query import Query
 from .tokens import spans, tokenize
 from .topics import Topics
@@ -106,6 +107,7 @@ _WHO_ACTION = re.compile(
 
 def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The turn's topic words (surface, index terms) in order: no stopwords, framing or filler."""
+    text = with_country_case(text)  # "and the us?": the country, not the pronoun
     frame = frame_words(text)
     out: list[tuple[str, tuple[str, ...]]] = []
     seen: set[str] = set()

@@ -19,6 +19,15 @@ _MIN_NAME_LETTERS = 5
 # A word this close to one the sources use misspells it ("zelenksy"); 0.8 took "orban" for "organ".
 _MISSPELLING = 0.85
 _DOUBLED = re.compile(r"(.)\1+")
+# "the us plan", "us-led", "u.s.": typed in lowercase, the United States reads as the pronoun
+# "us", a stopword, and the question loses the country. Only where the pronoun cannot stand:
+# after "the", before a hyphen, or with its dots.
+_LOWERCASE_US = re.compile(r"(?<=\b[Tt]he )us\b|\bus(?=-[^\W\d_])|\bu\.s\b\.?")
+
+
+def with_country_case(question: str) -> str:
+    """The question with a lowercase "the us", "us-led" or "u.s." written as the country ("US")."""
+    return _LOWERCASE_US.sub(lambda match: match.group(0).upper(), question)
 
 
 @cache

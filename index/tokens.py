@@ -31,7 +31,7 @@ _LETTERS = rf"(?:[^\W\d_][{_MARKS}]*)+"  # unambiguous (marks are not letters): 
 def _token_pattern(letters: str, space: str) -> str:
     """The tokenizer's pattern, with how a run of letters and a whitespace character are written."""
     return rf"""
-    (?P<usa>\bU\.S\.(?:A\.)?|\bUSA?\b)                                   # the country, not "us"
+    (?P<usa>\bU\.S\.(?:A\.)?|\bUSA?\b|\b[Uu]nited{space}+[Ss]tates\b)       # the country, not "us"
   | (?P<money>[$£€¥]{space}?{_NUM}(?:{space}?(?:bn|billion|tn|trillion|m|million|k|thousand)\b)?
       |{_NUM}{space}?(?:bn|billion|tn|trillion|million|thousand)\b)
   | (?P<percent>{_NUM}{space}?(?:%|percent\b|per{space}?cent\b))
