@@ -58,3 +58,9 @@ def test_only_listed_shorthand_counts() -> None:
 def test_contractions_and_till_typed_plainly_are_function_words() -> None:
     assert all(is_chat_word(w) for w in ("wasnt", "cant", "dont", "wouldve", "till", "n"))
     assert not is_chat_word("cantor") and not is_chat_word("tiller")
+
+
+def test_greetings_and_unapostrophed_question_words_are_not_unknown_words(engine: Engine) -> None:
+    result = engine.ask("yo whos gonna pay for the ballot")
+    assert result.answered and result.unknown_terms == ()
+    assert "4 billion hryvnias" in result.passages[0].text
