@@ -61,6 +61,6 @@ def test_contractions_and_till_typed_plainly_are_function_words() -> None:
 
 
 def test_greetings_and_unapostrophed_question_words_are_not_unknown_words(engine: Engine) -> None:
-    result = engine.ask("yo whos gonna pay for the ballot")
+    result = engine.ask("yo whos against the temporary ceasefire")
     assert result.answered and result.unknown_terms == ()
-    assert "4 billion hryvnias" in result.passages[0].text
+    assert "The Kremlin is against" in result.passages[0].text
