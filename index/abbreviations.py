@@ -63,7 +63,7 @@ _ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 def ordinal_words(question: str) -> dict[str, str]:
     """The question's ordinals typed in digits, as number term → the word's term ("3" → "third")."""
-    words = {}
+    words: dict[str, str] = {}
     for match in _ORDINAL_RE.finditer(question):
         number = int(match.group(1))
         if 1 <= number <= len(_ORDINALS) and (term := tokenize_phrase(_ORDINALS[number - 1])):
