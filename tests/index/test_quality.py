@@ -226,3 +226,9 @@ def test_grabbing_land_is_taking_it() -> None:
     # "how long till they grab the rest": the reports write "taking", "capture", "seize".
     grab, take, capture = (tokenize_phrase(w)[0] for w in ("grab", "taking", "capture"))
     assert {take, capture} <= set(synonyms(grab, [grab]))
+
+
+def test_a_shahed_is_an_attack_drone() -> None:
+    # Members call Russia's attack drones "shaheds"; reports write "attack drones".
+    shahed, drone = (tokenize_phrase(w)[0] for w in ("shaheds", "drones"))
+    assert drone in synonyms(shahed, [shahed])
