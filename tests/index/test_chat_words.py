@@ -7,6 +7,7 @@ import pytest
 from index.chat_words import is_chat_word
 from index.conversation import Turn
 from index.engine import Engine
+from index.synonyms import synonyms
 
 REPORT = """# The referendum
 
@@ -53,6 +54,8 @@ def test_a_conversation_does_not_carry_shorthand(engine: Engine) -> None:
 def test_only_listed_shorthand_counts() -> None:
     assert is_chat_word("W") and is_chat_word("tho") and is_chat_word("gonna")
     assert not is_chat_word("with") and not is_chat_word("ppl") and not is_chat_word("war")
+    # Shorthand that names a topic is searched as its word (the paraphrase list's lines).
+    assert "peopl" in synonyms("ppl", ["ppl"]) and "govern" in synonyms("govt", ["govt"])
 
 
 def test_contractions_and_till_typed_plainly_are_function_words() -> None:
