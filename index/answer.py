@@ -53,7 +53,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
     if settings.respelling:
         query = with_respellings(index, query, settings.alias_weight)
-    if settings.unit_forms:  # "sq km" asked, "square kilometres" written
+    if settings.unit_forms:  # "sq km", "dec", "3rd" asked; "square kilometres", "December", "third"
         query = with_unit_forms(index, query, settings.alias_weight)
         query = with_ordinal_words(index, query, settings.alias_weight)
     result, found = _answer_query(index, topics, query, settings, asking)

@@ -81,8 +81,9 @@ class SearchSettings:
     # 1 = a word no source uses, not everyday English, that misspells one they do ("zelenksy",
     # "kharkov") searches for the sources' spelling too, as a name's other form (alias_weight).
     respelling: float = 1.0
-    # 1 = a unit typed short that the sources write out ("sq km" / "square kilometres"), or the
-    # other way round, searches for their form too (data/abbreviations.txt; unknown words only).
+    # 1 = a word typed short that the sources write out searches for their form too: a unit or a
+    # month ("sq km" / "square kilometres", "dec" / "December"; data/abbreviations.txt, unknown
+    # words only, both ways), and an ordinal in digits ("3rd" / "third").
     unit_forms: float = 1.0
     # 1 = a question word no source uses that looks like an acronym ("ISW", "ngos") is searched
     # as the phrase its letters spell in the sentences its other words find (index/acronyms).
