@@ -86,14 +86,15 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 # Words that frame a question rather than name its topic: the verbs of "what does X want / think /
-# say", "how did X get / happen". The answer states the stance or event in its own words, so these
-# weigh little (SearchSettings.frame_discount); the wording of a cue ("how much") is framing too.
+# say", "how did X get / happen", "how is the fighting going". The answer states the stance or
+# event in its own words, so these weigh little (SearchSettings.frame_discount); the wording of a
+# cue ("how much") is framing too.
 _FRAME_WORDS = frozenset((
     "get", "gets", "got", "getting", "make", "makes", "made", "take", "takes", "took", "give",
-    "gives", "gave", "go", "goes", "went", "come", "comes", "came", "happen", "happens",
-    "happened", "want", "wants", "wanted", "think", "thinks", "thought", "say", "says", "said",
-    "stance", "position", "view", "views", "opinion", "feel", "feels", "mean", "means", "kind",
-    "type", "sort",
+    "gives", "gave", "go", "goes", "went", "going", "come", "comes", "came", "happen", "happens",
+    "happened", "happening", "want", "wants", "wanted", "think", "thinks", "thought", "say",
+    "says", "said", "stance", "position", "view", "views", "opinion", "feel", "feels", "mean",
+    "means", "kind", "type", "sort",
     # Hedges and chat fillers: how people type, not what they ask about.
     "actually", "really", "exactly", "anything", "something", "just", "ok", "okay", "lol",
     "whats", "basically", "even", "still", "per", "bit"))
