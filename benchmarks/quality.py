@@ -46,6 +46,7 @@ MULTI = SHARED / "multi_dev"
 BLIND = ROOT / "benchmarks" / "data" / "blind"
 BLIND3 = ROOT / "benchmarks" / "data" / "blind3"
 BLIND4 = ROOT / "benchmarks" / "data" / "blind4"
+BLIND5 = ROOT / "benchmarks" / "data" / "blind5"
 
 
 def fold_of(question: str) -> str:
@@ -128,6 +129,9 @@ def blind_sets() -> list[QuestionSet]:
                         "multi3"),
             # Written blind a round later still, over the same 13 (blind4/README.md).
             QuestionSet("blind4_multi", tuple(load_questions(BLIND4 / "questions.jsonl")),
+                        "multi3"),
+            # And again a round later (blind5/README.md).
+            QuestionSet("blind5_multi", tuple(load_questions(BLIND5 / "questions.jsonl")),
                         "multi3")]
 
 
