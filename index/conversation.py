@@ -18,6 +18,7 @@ from .cues import frame_words
 from .models import Answer, PassageKey
 from .names import with_country_case
 from .query import Query
+from .synonyms import synonyms
 from .tokens import spans, tokenize
 from .topics import Topics
 
@@ -191,7 +192,8 @@ def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -
 
     The action is the verb right after "who" (auxiliaries aside): when the sources never use it
     ("who designed those reactors?"), or none of the passages found holds it ("who built that
-    sub?" answered with the sub's launch), they do not say who did it. A phrasal verb ("who came
+    sub?" answered with the sub's launch), they do not say who did it; a paraphrase of it counts
+    (index/synonyms). A phrasal verb ("who came
     up with that number?") is not judged: its action is not its verb's ("estimated").
     """
     match = _WHO_ACTION.match(question)
@@ -206,7 +208,8 @@ def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -
     if verb.lower() in {u.lower() for u in unknown}:
         return True
     held = {t for text in shown for t in tokenize(text)}
-    return not terms <= held
+    # The answer may name the action in other words ("brokered" asked, "negotiated by" shown).
+    return not all(term in held or held.intersection(synonyms(term, terms)) for term in terms)
 
 
 def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:

@@ -208,3 +208,9 @@ def test_every_sentence_of_the_source_shown_last_is_scored_even_when_the_search_
         at = list(kept.rows).index(full.rows[i])
         assert kept.scores[at] == full.scores[i]
         assert kept.coverage[at] == full.coverage[i]
+
+
+def test_doer_rule_accepts_the_action_in_other_words() -> None:
+    shown = ["Russia and Ukraine agreed to another local ceasefire negotiated by the IAEA."]
+    assert not doer_unstated("who brokered the ceasefire for it?", [], shown)
+    assert doer_unstated("who designed those reactors?", [], shown)  # no word of it shown
