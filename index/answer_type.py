@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .corpus import Index, remembered
-from .cues import _MONTHS, _NUMBER_WORDS, DAY_OR_YEAR_RE, NUMBER_RE, frame_words, holds_number
+from .cues import (
+    _MONTHS,
+    _NUMBER_WORDS,
+    DAY_OR_YEAR_RE,
+    NUMBER_RE,
+    WHEN_ASKED,
+    frame_words,
+    holds_number,
+)
 from .evidence import group_idf
 from .models import Passage
 from .names import misspells, place_alternatives
@@ -68,7 +76,7 @@ _KINDS: tuple[tuple[re.Pattern[str], Callable[[str], bool], str], ...] = (
      "the number asked for"),
     (re.compile(r"\bhow (?:much|big|large|old|far|high|tall|deep|wide|heavy|fast|expensive)\b|"
                 r"\bwhat (?:amount|sum|price|cost)\b", re.I), holds_number, "the amount asked for"),
-    (re.compile(r"\bwhen\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), _date,
+    (re.compile(rf"{WHEN_ASKED}|\b(?:what|which) (?:year|date|day|month)\b", re.I), _date,
      "the date asked for"),
 )
 

@@ -63,6 +63,11 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
                                 r"yards?|square)\b", re.I)),
 )
 
+# "when" asks for a date unless another question word came first: in "what did Erdogan ask Putin
+# for when they met" it only says which moment the question is about. Its group `cue` is the
+# word alone (the words before it are no cue: see frame_words).
+WHEN_ASKED = r"^(?:(?!\b(?:what|whats|who|whom|whose|which|where|why|how)\b).)*?\b(?P<cue>when)\b"
+
 # Question cue → the features a good answer sentence has. First match wins; order matters.
 _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
     (re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I), Feature.DURATION),
@@ -73,8 +78,8 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
     # A measure's adjective ("how deep") names what is measured: only "how" frames it.
     (re.compile(r"\bhow (?:many|big|large|old|far|high)\b|\bwhat number\b|"
                 r"\bhow(?= (?:tall|deep|wide|heavy)\b)", re.I), Feature.COUNT),
-    (re.compile(r"\b(?:when|since when|what (?:year|date|day|month)|which (?:year|date))\b",
-                re.I), Feature.DATE),
+    (re.compile(rf"\b(?:since when|what (?:year|date|day|month)|which (?:year|date))\b|"
+                rf"{WHEN_ASKED}", re.I), Feature.DATE),
     # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
     (re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\b", re.I), Feature.DEFINITION),
     # "Who discovered X?", "Where is X?", "Which country …": a name answers it.
@@ -106,7 +111,8 @@ def frame_words(question: str) -> frozenset[str]:
     for pattern, _ in _CUES:
         match = pattern.search(question)
         if match:  # the cue's own words ("how much of", "what share") ask, they do not name
-            words |= {w.lower() for w in _WORD_RE.findall(match.group())}
+            cue = match.group("cue") if "cue" in pattern.groupindex else None
+            words |= {w.lower() for w in _WORD_RE.findall(cue or match.group())}
             break
     return frozenset(words)
 
