@@ -14,6 +14,7 @@ from index.engine import Engine
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "sources"
 ARTICLE_ID = "peace-talks-sticking-points"
+REPORTS = REPO.parent / "shared" / "eval" / "multi_dev" / "sources"
 
 
 @pytest.fixture
@@ -27,7 +28,26 @@ def sources_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def engine(sources_dir: Path, tmp_path: Path) -> Engine:
     """An engine over the copied bundled sources, its index in tmp_path."""
-    e = Engine(sources_dir, tmp_path / "index")
+    return _opened(sources_dir, tmp_path)
+
+
+@pytest.fixture
+def news_sources_dir(sources_dir: Path) -> Path:
+    """A private copy of the bundled article with the ten public multi_dev reports beside it."""
+    for report in REPORTS.glob("*.md"):
+        shutil.copy(report, sources_dir / report.name)
+    return sources_dir
+
+
+@pytest.fixture
+def news_engine(news_sources_dir: Path, tmp_path: Path) -> Engine:
+    """An engine over the article and the ten reports, its index in tmp_path."""
+    return _opened(news_sources_dir, tmp_path)
+
+
+def _opened(sources: Path, tmp_path: Path) -> Engine:
+    """An engine over `sources` with its index in tmp_path, opened (built) already."""
+    e = Engine(sources, tmp_path / "index")
     e.open()
     return e
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from index.answer_type import answer_kind, relation_verb
@@ -16,15 +15,6 @@ from index.topics import Topics
 
 REPO = Path(__file__).resolve().parents[2]
 ENCYCLOPEDIA = Path(__file__).parent / "data" / "encyclopedia_dev"
-
-
-def _news_engine(tmp_path: Path) -> Engine:
-    """An engine over the article and the ten multi_dev reports."""
-    folder = tmp_path / "sources"
-    shutil.copytree(REPO / "sources", folder)
-    for md in (REPO.parent / "shared" / "eval" / "multi_dev" / "sources").glob("*.md"):
-        shutil.copy(md, folder / md.name)
-    return Engine(folder, tmp_path / "index")
 
 
 def _without(engine: Engine, name: str) -> Engine:
@@ -108,12 +98,12 @@ def test_the_verb_of_the_relation_asked() -> None:
     assert verb("what did the pope say about the plan") is None
 
 
-def test_held_out_news_questions_declined_both_ways(tmp_path: Path) -> None:
+def test_held_out_news_questions_declined_both_ways(news_engine: Engine) -> None:
     # Our own held-out questions over the article and the multi_dev reports (written before the
     # abstention work): 24 that nothing answers, 26 that something does. Measured: 11/24 declined,
     # 1 wrongly (8/24, 0 wrongly without the two checks of this module; on main's ranking 10/24
     # and 7/24).
-    engine = _news_engine(tmp_path)
+    engine = news_engine
     questions = load_questions(Path(__file__).parent / "data" / "multi_own_heldout.jsonl")
     report = evaluate(ask_json(engine, SearchSettings()), questions)
     without = evaluate(ask_json(engine, SearchSettings().without(
@@ -141,11 +131,11 @@ def test_who_did_something_a_passage_says_is_answered(engine: Engine, tmp_path: 
     assert encyclopedia.ask("who created linux", context=0).answered
 
 
-def test_a_follow_ups_kind_of_answer_may_be_near_the_words_it_carries(tmp_path: Path) -> None:
+def test_a_follow_ups_kind_of_answer_may_be_near_the_words_it_carries(news_engine: Engine) -> None:
     # From benchmarks/data/conversations_multi_fresh.jsonl (m12): "how many are they losing a day"
     # after two turns about Russian soldiers. Its own words ("losing", "day") are not where the
     # count is, the carried ones are: the right first passage was declined as "no number near".
-    engine = _news_engine(tmp_path)
+    engine = news_engine
     history: list[Turn] = []
     for question in ("how many russians are ukraine's drones taking out a month now",
                      "and how many does moscow sign up"):
@@ -185,10 +175,10 @@ def test_a_follow_up_naming_what_a_passage_names_is_answered(tmp_path: Path) -> 
 
 
 def test_a_follow_up_declined_for_an_unshown_name_in_the_fresh_conversations(
-        tmp_path: Path) -> None:
+        news_engine: Engine) -> None:
     # benchmarks/data/conversations_multi_fresh.jsonl m09: "and france?" after NATO's target and
     # Germany's defence budget; the reports never give France's.
-    engine = _news_engine(tmp_path)
+    engine = news_engine
     history: list[Turn] = []
     for question in ("what did nato agree to spend at the hague summit", "anyone get a pass?",
                      "how much is germany budgeting"):

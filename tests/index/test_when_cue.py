@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from index.cues import Feature, expected_features, frame_words
 from index.engine import Engine
-
-REPO = Path(__file__).resolve().parents[2]
-REPORTS = REPO.parent / "shared" / "eval" / "multi_dev" / "sources"
 
 
 @pytest.mark.parametrize("question", ["when did the talks start", "and when?",
@@ -30,12 +24,7 @@ def test_when_after_another_question_word_is_no_date_cue(question: str) -> None:
     assert "they" not in frame_words(question)  # the cue is one word, never what precedes it
 
 
-def test_a_question_with_when_as_a_conjunction_is_answered(tmp_path: Path) -> None:
-    sources = tmp_path / "sources"
-    shutil.copytree(REPO / "sources", sources)
-    for report in REPORTS.glob("*.md"):  # the article and the ten public reports
-        shutil.copy(report, sources / report.name)
-    engine = Engine(sources, tmp_path / "index")
-    answer = engine.ask("what did erdogan urge putin to do when they met")
+def test_a_question_with_when_as_a_conjunction_is_answered(news_engine: Engine) -> None:
+    answer = news_engine.ask("what did erdogan urge putin to do when they met")
     assert answer.answered, (answer.abstention, answer.missing)  # no date asked for, none needed
     assert "limited ceasefire covering ports" in answer.passages[0].text
