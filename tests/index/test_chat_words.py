@@ -7,6 +7,7 @@ import pytest
 from index.chat_words import is_chat_word
 from index.conversation import Turn
 from index.engine import Engine
+from index.names import place_alternatives
 from index.synonyms import synonyms
 
 REPORT = """# The referendum
@@ -67,3 +68,12 @@ def test_greetings_and_unapostrophed_question_words_are_not_unknown_words(engine
     result = engine.ask("yo whos against the temporary ceasefire")
     assert result.answered and result.unknown_terms == ()
     assert "The Kremlin is against" in result.passages[0].text
+
+
+def test_country_shorthand_and_vs_are_typed_questions_too(engine: Engine) -> None:
+    # "ukr" (Ukraine) and "vs" (versus): before, two words no source uses made this question
+    # look partly covered, and it was declined.
+    result = engine.ask("ukr referendum vs ballot cost")
+    assert result.answered and result.unknown_terms == ()
+    assert "4 billion hryvnias" in result.passages[0].text
+    assert is_chat_word("vs") and "ukrain" in place_alternatives("ukr")
