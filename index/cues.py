@@ -64,9 +64,11 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
 )
 
 # "when" asks for a date unless another question word came first: in "what did Erdogan ask Putin
-# for when they met" it only says which moment the question is about. Its group `cue` is the
-# word alone (the words before it are no cue: see frame_words).
-WHEN_ASKED = r"^(?:(?!\b(?:what|whats|who|whom|whose|which|where|why|how)\b).)*?\b(?P<cue>when)\b"
+# for when they met" it only says which moment the question is about; a second question ("… and
+# by when?") asks again. Its groups `cue` and `asked` are the word alone (the words before it
+# are no cue: see frame_words).
+WHEN_ASKED = (r"^(?:(?!\b(?:what|whats|who|whom|whose|which|where|why|how)\b).)*?\b(?P<cue>when)\b|"
+              r"\b(?:and|or|by|since|until|till) (?P<asked>when)\b")
 
 # Question cue → the features a good answer sentence has. First match wins; order matters.
 _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
@@ -111,8 +113,9 @@ def frame_words(question: str) -> frozenset[str]:
     for pattern, _ in _CUES:
         match = pattern.search(question)
         if match:  # the cue's own words ("how much of", "what share") ask, they do not name
-            cue = match.group("cue") if "cue" in pattern.groupindex else None
-            words |= {w.lower() for w in _WORD_RE.findall(cue or match.group())}
+            # A named group, where the cue has one, is its word alone (WHEN_ASKED).
+            cue = match.group(match.lastgroup) if match.lastgroup else match.group()
+            words |= {w.lower() for w in _WORD_RE.findall(cue)}
             break
     return frozenset(words)
 

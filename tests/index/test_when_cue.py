@@ -10,7 +10,8 @@ from index.engine import Engine
 
 @pytest.mark.parametrize("question", ["when did the talks start", "and when?",
                                       "any idea when they'd finish the job?",
-                                      "so when will they sign", "since when is it shut"])
+                                      "so when will they sign", "since when is it shut",
+                                      "what is the new goal and by when"])
 def test_when_asked_wants_a_date(question: str) -> None:
     assert expected_features(question) & Feature.DATE
     assert "when" in frame_words(question)
