@@ -21,12 +21,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from .answer_type import shown_text
 from .corpus import UNKNOWN_PLACE, Index, remembered
 from .cues import _MONTHS
 from .models import Passage
 from .names import place_alternatives
 from .query import Query, TermGroup
+from .shown import shown_text
 
 # How many of a word's sentences are read to tell whether the sources write it as a name.
 _SENTENCES_READ = 4

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from index.answer_type import joined_terms, shown_text
 from index.engine import Engine
 from index.models import Passage
 from index.sentences import split_sentences
+from index.shown import joined_terms, shown_text
 from index.tokens import spans, tokenize
 
 ENCYCLOPEDIA = Path(__file__).parent / "data" / "encyclopedia_dev"
