@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .answer_type import (
+    doer_unstated,
     lacks_kind,
     relation_verb,
     speaker_phrase,
@@ -16,7 +17,6 @@ from .answer_type import (
     unsaid_relation,
     unshown_names,
 )
-from .conversation import doer_unstated
 from .corpus import Index
 from .models import Passage
 from .names import is_rare_word, misspells
@@ -71,7 +71,7 @@ def _follow_up_unanswered(index: Index, topics: Topics, settings: SearchSettings
     """Why a follow-up's passages do not answer it: what it names, or the doer it asks, is absent.
 
     "and france?": the words carried found the passages and none names France; "who designed
-    those reactors?": see index/conversation.doer_unstated.
+    those reactors?": see index/answer_type.doer_unstated.
     """
     unshown = unshown_names(index, asked, passages, topics.parties) \
         if settings.follow_up_names else ()

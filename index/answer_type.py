@@ -5,7 +5,8 @@ Chornomorsk in December", "what did the Pentagon say about …"): its words matc
 alone answers it. Two checks read the passages the user would see (each matched sentence ±1,
 with its source's title and section heading) and decline when none of them can be the answer.
 The other way round, the verb of "who created X" is found here, so that an answer saying it in
-other words ("developed by") is not declined for lacking it.
+other words ("developed by") is not declined for lacking it. A follow-up's "who designed those?"
+is judged by the verb alone (doer_unstated): the conversation carries what it was done to.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from .conversation import is_talk_word
 from .corpus import Index
 from .cues import (
     _MONTHS,
@@ -28,7 +30,8 @@ from .models import Passage
 from .names import misspells, place_alternatives
 from .query import Query, TermGroup
 from .shown import ShownText, holds_any, shown_text, shows
-from .tokens import spans, tokenize_phrase
+from .synonyms import synonyms
+from .tokens import spans, tokenize, tokenize_phrase
 from .topics import Party
 
 _PERCENT_RE = re.compile(r"\d[\d,.]*\s?(?:%|percent\b|per\s?cent\b)", re.I)
@@ -227,3 +230,38 @@ def unshown_names(index: Index, query: Query, passages: Sequence[Passage],
                 and not any(all(s.holds(t) for t in p) for s in shown for p in phrases):
             missing.append(group)
     return tuple(missing)
+
+
+# "who designed those reactors?", "who would organise it?": a "who" question's verb, right after
+# it (auxiliaries aside), is the action whose doer is asked for. When the answer never uses that
+# verb it cannot name the doer, however well it covers the thing it was done to (which the
+# conversation carries), so such a follow-up is declined (see `doer_unstated`).
+_WHO_ACTION = re.compile(
+    r"^\W*(?:(?:and|but|so|then|ok(?:ay)?)\W+)*who\s+"
+    r"(?:(?:would|will|could|should|can|did|does|do|has|have|had|is|was|were|'d|'ll)\s+)*"
+    r"([^\W\d_]+)(?:\s+(up|out|off|down|over|back|away)\b)?", re.I)
+
+
+def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -> bool:
+    """Whether a "who …?" turn asks for the doer of an action the answer never mentions.
+
+    The action is the verb right after "who" (auxiliaries aside): when the sources never use it
+    ("who designed those reactors?"), or none of the passages found holds it ("who built that
+    sub?" answered with the sub's launch), they do not say who did it; a paraphrase of it counts
+    (index/synonyms). A phrasal verb ("who came
+    up with that number?") is not judged: its action is not its verb's ("estimated").
+    """
+    match = _WHO_ACTION.match(question)
+    if not match or is_talk_word(match.group(1)):
+        return False  # "who is said to …": a word of talk is not the action asked about
+    if match.group(2):  # "who came up with", "who pulled out": the verb alone names no action
+        return False
+    verb = match.group(1)
+    terms = set(tokenize(verb))
+    if not terms:
+        return False  # "who is against it?": no verb to judge by
+    if verb.lower() in {u.lower() for u in unknown}:
+        return True
+    held = {t for text in shown for t in tokenize(text)}
+    # The answer may name the action in other words ("brokered" asked, "negotiated by" shown).
+    return not all(term in held or held.intersection(synonyms(term, terms)) for term in terms)

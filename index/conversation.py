@@ -18,8 +18,7 @@ from .cues import frame_words
 from .models import Answer, PassageKey
 from .names import with_country_case
 from .query import Query
-from .synonyms import synonyms
-from .tokens import spans, tokenize
+from .tokens import spans
 from .topics import Topics
 
 MAX_TURNS = 6  # how many earlier turns a conversation keeps (older ones carry almost nothing)
@@ -96,14 +95,12 @@ _FILLER = frozenset((
     "according", "said", "say", "says", "tell", "know", "sure", "think", "question", "ok"))
 _NEGATION = re.compile(r"n't$|^(?:not|no|never|nor|none)$", re.I)
 _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conversation
-# "who designed those reactors?", "who would organise it?": a "who" question's verb, right after
-# it (auxiliaries aside), is the action whose doer is asked for. When the answer never uses that
-# verb it cannot name the doer, however well it covers the thing it was done to (which the
-# conversation carries), so such a follow-up is declined (see `doer_unstated`).
-_WHO_ACTION = re.compile(
-    r"^\W*(?:(?:and|but|so|then|ok(?:ay)?)\W+)*who\s+"
-    r"(?:(?:would|will|could|should|can|did|does|do|has|have|had|is|was|were|'d|'ll)\s+)*"
-    r"([^\W\d_]+)(?:\s+(up|out|off|down|over|back|away)\b)?", re.I)
+
+
+
+def is_talk_word(word: str) -> bool:
+    """Whether a word is one of talk, not of topic ("ok", "the job", "according"), any case."""
+    return word.lower() in _FILLER
 
 
 def content_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -185,31 +182,6 @@ def other_side(history: Sequence[Turn], question: str,
         return None
     about = named[0][0]
     return next(((p, w) for p, w in named if p != about), None)
-
-
-def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -> bool:
-    """Whether a "who …?" turn asks for the doer of an action the answer never mentions.
-
-    The action is the verb right after "who" (auxiliaries aside): when the sources never use it
-    ("who designed those reactors?"), or none of the passages found holds it ("who built that
-    sub?" answered with the sub's launch), they do not say who did it; a paraphrase of it counts
-    (index/synonyms). A phrasal verb ("who came
-    up with that number?") is not judged: its action is not its verb's ("estimated").
-    """
-    match = _WHO_ACTION.match(question)
-    if not match or match.group(1).lower() in _FILLER:
-        return False  # "who is said to …": a word of talk is not the action asked about
-    if match.group(2):  # "who came up with", "who pulled out": the verb alone names no action
-        return False
-    verb = match.group(1)
-    terms = set(tokenize(verb))
-    if not terms:
-        return False  # "who is against it?": no verb to judge by
-    if verb.lower() in {u.lower() for u in unknown}:
-        return True
-    held = {t for text in shown for t in tokenize(text)}
-    # The answer may name the action in other words ("brokered" asked, "negotiated by" shown).
-    return not all(term in held or held.intersection(synonyms(term, terms)) for term in terms)
 
 
 def _party_of(terms: tuple[str, ...], topics: Topics) -> str | None:

@@ -5,10 +5,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import index.shortlist as shortlist_module
+from index.answer_type import doer_unstated
 from index.conversation import (
     CarriedWord,
     Turn,
-    doer_unstated,
     next_turn,
     other_side,
     resolve_turn,
