@@ -102,9 +102,11 @@ _FRAME_WORDS = frozenset((
     "happened", "happening", "want", "wants", "wanted", "think", "thinks", "thought", "say",
     "says", "said", "stance", "position", "view", "views", "opinion", "feel", "feels", "mean",
     "means", "kind", "type", "sort",
-    # Hedges and chat fillers: how people type, not what they ask about.
+    # Hedges and chat fillers: how people type, not what they ask about; and recency ("the new
+    # goal", "the current head"), which a report states without saying "new".
     "actually", "really", "exactly", "anything", "something", "just", "ok", "okay", "lol",
-    "whats", "basically", "even", "still", "per", "bit"))
+    "whats", "basically", "even", "still", "per", "bit", "new", "latest", "current", "currently",
+    "recent", "recently"))
 
 
 def frame_words(question: str) -> frozenset[str]:

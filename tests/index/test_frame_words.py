@@ -25,3 +25,12 @@ def test_every_form_of_happen_frames_alike() -> None:
                            ("what is happening at the plant", "happening")):
         groups = _groups(question)
         assert groups[verb][1] is False and groups["plant"][1] is True, question
+
+
+def test_recency_words_frame_what_is_asked_about() -> None:
+    # "the new goal" asks for the goal now in force: a report states it without "new", and a
+    # sentence that only says "new" of something else should not lead for it.
+    groups = _groups("whats the new nato defence spending goal")
+    assert groups["new"][1] is False and groups["new"][0] < 1.0
+    assert groups["goal"] == (1.0, True) and groups["nato"] == (1.0, True)
+    assert _groups("who is the current head of the agency")["current"][1] is False
