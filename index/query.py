@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -42,6 +43,9 @@ class Query:
     expects: Feature = Feature.NONE
 
 
+_ORDINAL_RE = re.compile(r"\d(?:st|nd|rd|th)", re.I)
+
+
 def _words(question: str) -> list[tuple[str, str]]:
     """(term, surface word) pairs in question order, each term once."""
     return [(t, s) for t, s, _ in _located_words(question)]
@@ -54,6 +58,10 @@ def _located_words(question: str) -> list[tuple[str, str, bool]]:
     first_start = found[0][0] if found else 0
     for start, end, terms in found:
         if is_chat_word(question[start:end]):  # "w", "tho", "gonna": no topic, like "with"
+            continue
+        if _ORDINAL_RE.fullmatch(question[max(0, start - 1):end]):
+            # The ending of "3rd": alone it names nothing (the number is searched, and its word,
+            # "third", with it: abbreviations.with_ordinal_words).
             continue
         for term in terms:
             seen.setdefault(term, (question[start:end], start == first_start))

@@ -34,3 +34,9 @@ def test_recency_words_frame_what_is_asked_about() -> None:
     assert groups["new"][1] is False and groups["new"][0] < 1.0
     assert groups["goal"] == (1.0, True) and groups["nato"] == (1.0, True)
     assert _groups("who is the current head of the agency")["current"][1] is False
+
+
+def test_an_ordinal_typed_in_digits_is_its_number_not_its_ending() -> None:
+    groups = _groups("whats the 3rd shadow fleet tanker called")
+    assert "3" in groups and "rd" not in groups  # "rd" alone would match any "23rd"
+    assert "st" in _groups("who is the st petersburg governor")  # not an ending there
