@@ -82,6 +82,11 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
                 r"\bhow(?= (?:tall|deep|wide|heavy)\b)", re.I), Feature.COUNT),
     (re.compile(rf"\b(?:since when|what (?:year|date|day|month)|which (?:year|date))\b|"
                 rf"{WHEN_ASKED}", re.I), Feature.DATE),
+    # "what's the tanker called", "what is the name of the sub": a name answers it (before the
+    # definition's copula; the cue is the naming word alone).
+    (re.compile(r"^\W*(?:what|whats)\b(?:\W+\w+){1,8}?\W+(?P<called>called|named)\W*$|"
+                r"\bwhat(?:'s|s| is| was| are| were) (?:the )?(?P<name>names?) of\b", re.I),
+     Feature.NAME),
     # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
     (re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\b", re.I), Feature.DEFINITION),
     # "Who discovered X?", "Where is X?", "Which country …": a name answers it.

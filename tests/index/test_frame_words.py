@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from index.cues import Feature, expected_features, frame_words
 from index.query import parse_query
 from index.settings import SearchSettings
 from index.topics import Topics
@@ -40,3 +41,11 @@ def test_an_ordinal_typed_in_digits_is_its_number_not_its_ending() -> None:
     groups = _groups("whats the 3rd shadow fleet tanker called")
     assert "3" in groups and "rd" not in groups  # "rd" alone would match any "23rd"
     assert "st" in _groups("who is the st petersburg governor")  # not an ending there
+
+
+def test_what_is_it_called_asks_for_a_name() -> None:
+    for question, word in (("whats the 3rd shadow fleet tanker called", "called"),
+                           ("what is the name of the kilo class sub", "name")):
+        assert expected_features(question) == Feature.NAME, question
+        assert word in frame_words(question)  # the naming word frames, the thing named leads
+    assert expected_features("what did putin call the attack") == Feature.NONE
