@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from enum import IntFlag
+from functools import cache
+
+from .datafiles import data_lines
 
 
 class Feature(IntFlag):
@@ -162,7 +165,23 @@ def sentence_features(text: str) -> Feature:
             found |= feature
     if found & Feature.NUMBER and holds_number(text):
         found |= Feature.COUNT
+    if not found & Feature.NAME and _leading_place_re().match(text):
+        found |= Feature.NAME  # "Spain secured an exemption": a name, though it starts the sentence
     return found
+
+
+@cache
+def _leading_place_re() -> re.Pattern[str]:
+    """A sentence starting with a country, its people's name or a place (data/demonyms, places).
+
+    The NAME pattern skips a sentence's first word, which is capitalised whatever it is; these
+    are names wherever they stand.
+    """
+    names = {name for line in data_lines("demonyms.txt")
+             for name in (n.strip() for n in re.split(r"[:,]", line)) if name}
+    names |= set(data_lines("places.txt"))
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\W*(?:{alternatives})(?:['’]s)?\b")
 
 
 def expected_features(question: str) -> Feature:
