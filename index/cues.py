@@ -88,7 +88,7 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
     # "what's the tanker called", "what is the name of the sub": a name answers it (before the
     # definition's copula; the cue is the naming word alone).
     (re.compile(r"^\W*(?:what|whats)\b(?:\W+\w+){1,8}?\W+(?P<called>called|named)\W*$|"
-                r"\bwhat(?:'s|s| is| was| are| were) (?:the )?(?P<name>names?) of\b", re.I),
+                r"\bwhat(?:['’]s|s| is| was| are| were) (?:the )?(?P<name>names?) of\b", re.I),
      Feature.NAME),
     # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
     (re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\b", re.I), Feature.DEFINITION),
@@ -123,7 +123,7 @@ def frame_words(question: str) -> frozenset[str]:
     for pattern, _ in _CUES:
         match = pattern.search(question)
         if match:  # the cue's own words ("how much of", "what share") ask, they do not name
-            # A named group, where the cue has one, is its word alone (WHEN_ASKED).
+            # A named group, where the cue has one, is its word alone (WHEN_ASKED, "called").
             cue = match.group(match.lastgroup) if match.lastgroup else match.group()
             words |= {w.lower() for w in _WORD_RE.findall(cue)}
             break
