@@ -33,6 +33,12 @@ def test_unknown_country_in_lowercase_is_a_name(engine: Engine) -> None:
     assert not result.answered and result.abstention == "off_topic"
 
 
+def test_the_un_in_lowercase_is_a_body_the_article_never_names(engine: Engine) -> None:
+    result = engine.ask("who runs the un nuclear watchdog")
+    assert not result.answered and result.abstention == "off_topic"
+    assert "un" in result.unknown_terms and is_place("un")
+
+
 def test_one_unknown_everyday_word_does_not_veto(engine: Engine) -> None:
     # "umbrella" (everyday English) occurs nowhere; the rest is plainly about the nuclear plant.
     result = engine.ask("who should run the umbrella zaporizhzhia nuclear plant")
