@@ -47,6 +47,7 @@ BLIND = ROOT / "benchmarks" / "data" / "blind"
 BLIND3 = ROOT / "benchmarks" / "data" / "blind3"
 BLIND4 = ROOT / "benchmarks" / "data" / "blind4"
 BLIND5 = ROOT / "benchmarks" / "data" / "blind5"
+BLIND6 = ROOT / "benchmarks" / "data" / "blind6"
 
 
 def fold_of(question: str) -> str:
@@ -132,7 +133,10 @@ def blind_sets() -> list[QuestionSet]:
                         "multi3"),
             # And again a round later (blind5/README.md).
             QuestionSet("blind5_multi", tuple(load_questions(BLIND5 / "questions.jsonl")),
-                        "multi3")]
+                        "multi3"),
+            # The bundled article alone, written blind the same round (blind6/README.md).
+            QuestionSet("blind6_article", tuple(load_questions(BLIND6 / "questions.jsonl")),
+                        "seed")]
 
 
 def row(report: EvalReport) -> str:

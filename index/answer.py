@@ -87,10 +87,14 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
         query = without_filler(query)
     unknown = unknown_words(index, query, settings)
     everyday = [g for g in unknown if not g.name]
-    if settings.name_abstention and len(everyday) == 1:
-        # One everyday word no source uses (slang, a verb form) cannot veto an answer; several
-        # say the question is about something else, so they keep their weight.
-        query = replace(query, groups=tuple(replace(g, required=False) if g is everyday[0]
+    # An adverb in -ly ("realistically", "seriously") says how the question is meant, not what
+    # about: it never vetoes; of the other everyday words no source uses, one cannot veto an
+    # answer (slang, a verb form), several say the question is about something else.
+    manner = [g for g in everyday if _is_manner_word(g.surface)]
+    vetoing = [g for g in everyday if g not in manner]
+    if settings.name_abstention and (manner or len(vetoing) == 1):
+        optional = manner + vetoing if len(vetoing) == 1 else manner
+        query = replace(query, groups=tuple(replace(g, required=False) if g in optional
                                             else g for g in query.groups))
     asked = query
     if carried:
@@ -233,3 +237,9 @@ def _matched_terms(index: Index, row: int, sentence: str, query: Query,
         words = (sentence[a:b] for a, b, held in spans(sentence) if asked.terms.intersection(held))
         return tuple(dict.fromkeys(words))
     return tuple(dict.fromkeys(sentence[a:b] for a, b in places))
+
+
+def _is_manner_word(surface: str) -> bool:
+    """Whether a word is an adverb in -ly ("realistically"): a word of manner, not of topic."""
+    word = surface.lower()
+    return len(word) >= 6 and word.endswith("ly") and word.isalpha()

@@ -46,6 +46,16 @@ def test_one_unknown_everyday_word_does_not_veto(engine: Engine) -> None:
     assert result.unknown_terms == ("umbrella",)
 
 
+def test_an_adverb_of_manner_never_vetoes(engine: Engine) -> None:
+    # "honestly" and "zero": two words no source uses. An adverb in -ly says how the question is
+    # meant, so only "zero" is left, and one everyday word cannot veto (before: partly covered).
+    result = engine.ask("could they honestly make progress on the big issues with zero trust")
+    assert result.answered and set(result.unknown_terms) == {"honestly", "zero"}
+    assert "hard to imagine significant progress" in result.passages[0].text
+    # Two unknown words neither of which is such an adverb still weigh against coverage.
+    assert not engine.ask("could they make progress with zero trust qwerty").answered
+
+
 def test_partly_covered_is_said(engine: Engine) -> None:
     result = engine.ask("what did the nuclear plant manager eat for breakfast on sunday morning")
     assert not result.answered
