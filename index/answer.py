@@ -23,7 +23,7 @@ from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Citation, Passage, PassageKey
 from .naming import holding, names_asked, naming_first
-from .query import Query, parse_query
+from .query import Query, TermGroup, parse_query
 from .respell import with_respellings
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
@@ -86,16 +86,12 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     if carried:  # a follow-up's words of talk ("any idea", "the job") are neither topic nor unknown
         query = without_filler(query)
     unknown = unknown_words(index, query, settings)
-    everyday = [g for g in unknown if not g.name]
-    # An adverb in -ly ("realistically", "seriously") says how the question is meant, not what
-    # about: it never vetoes; of the other everyday words no source uses, one cannot veto an
-    # answer (slang, a verb form), several say the question is about something else.
-    manner = [g for g in everyday if _is_manner_word(g.surface)]
-    vetoing = [g for g in everyday if g not in manner]
-    if settings.name_abstention and (manner or len(vetoing) == 1):
-        optional = manner + vetoing if len(vetoing) == 1 else manner
-        query = replace(query, groups=tuple(replace(g, required=False) if g in optional
-                                            else g for g in query.groups))
+    optional = _not_vetoing([g for g in unknown if not g.name], bool(carried)) \
+        if settings.name_abstention else []
+    if optional:
+        query = replace(query, groups=tuple(replace(g, required=False)
+                                            if any(g is o for o in optional) else g
+                                            for g in query.groups))
     asked = query
     if carried:
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)
@@ -243,3 +239,16 @@ def _is_manner_word(surface: str) -> bool:
     """Whether a word is an adverb in -ly ("realistically"): a word of manner, not of topic."""
     word = surface.lower()
     return len(word) >= 6 and word.endswith("ly") and word.isalpha()
+
+
+def _not_vetoing(everyday: list[TermGroup], follow_up: bool) -> list[TermGroup]:
+    """The everyday words no source uses that cannot by themselves make a question off-topic.
+
+    An adverb in -ly ("realistically") says how a question is meant, not what about; a follow-up
+    is about what its conversation is about, its own few words chatty ("is that pace guaranteed
+    to last?"); otherwise one such word (slang, a verb form) cannot veto, while several say the
+    question is about something else. Names are never among them (they decline).
+    """
+    manner = [g for g in everyday if _is_manner_word(g.surface)]
+    rest = [g for g in everyday if g not in manner]
+    return manner + rest if follow_up or len(rest) == 1 else manner

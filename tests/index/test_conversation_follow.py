@@ -214,3 +214,15 @@ def test_doer_rule_accepts_the_action_in_other_words() -> None:
     shown = ["Russia and Ukraine agreed to another local ceasefire negotiated by the IAEA."]
     assert not doer_unstated("who brokered the ceasefire for it?", [], shown)
     assert doer_unstated("who designed those reactors?", [], shown)  # no word of it shown
+
+
+def test_a_follow_ups_everyday_words_no_source_has_do_not_decline_it(engine: Engine) -> None:
+    # "pace" and "last": two words the article never uses. Asked alone, two such words say a
+    # question is about something else; in a conversation the earlier turns say what it is about.
+    history: list[Turn] = []
+    for question in ("which cities is putin after in donetsk",
+                     "and are his troops actually getting anywhere?"):
+        history.append(next_turn(history, question, engine.ask_turn(question, history)))
+    follow = engine.ask_turn("is that pace guaranteed to last?", history)
+    assert follow.answered and set(follow.unknown_terms) == {"pace", "last"}
+    assert not engine.ask_turn("and what does the Pope say?", history).answered  # a name still
