@@ -168,9 +168,14 @@ _WHO_VERB_RE = re.compile(rf"^\s*who\s+(?:first\s+|will\s+|would\s+|could\s+|sho
                           rf"(?!{_AUXILIARY})(\w+)", re.I)
 
 
+# "when was the plant built", "what year did the talks start": the verb the date is of, last.
+_WHEN_VERB_RE = re.compile(r"^\W*(?:when|what year|which year|in what year)\s+"
+                           r"(?:was|were|did|is|are)\s+.+?\s+([^\W\d_]+)\W*$", re.I)
+
+
 def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
                     share: float) -> str | None:
-    """What "who <verb> X" asks, when no shown passage says the verb of X nor is about X.
+    """What "who <verb> X" or "when was X <verb>" asks, when no passage says it or is about X.
 
     Says the verb of X: holds it and `share` of the weight of the question's other words.
 
@@ -178,7 +183,7 @@ def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
     article on Linux says "developed by" for "who created Linux"; a news report that never
     says who designed the reactors it mentions in passing gives no answer to it.
     """
-    match = _WHO_VERB_RE.search(query.text)
+    match = _WHO_VERB_RE.search(query.text) or _WHEN_VERB_RE.search(query.text)
     if match is None or not passages:
         return None
     verb = next((g for g in query.groups if g.surface.lower() == match.group(1).lower()), None)

@@ -188,3 +188,11 @@ def test_a_follow_up_declined_for_an_unshown_name_in_the_fresh_conversations(
     off = Engine(engine.sources_dir, engine.index_dir,
                  settings=SearchSettings().without("follow_up_names"))
     assert off.ask_turn("and france?", history).answered
+
+
+def test_when_was_it_built_is_declined_where_no_passage_says_it_was(engine: Engine) -> None:
+    # The article gives the year Russia occupied the plant, never the year it was built: a date
+    # in the passage is not the date asked for.
+    result = engine.ask("when was the zaporizhzhia plant built")
+    assert not result.answered and result.abstention == "partly_covered"
+    assert engine.ask("when did russia occupy the zaporizhzhia plant").answered
