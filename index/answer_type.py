@@ -168,9 +168,12 @@ _WHO_VERB_RE = re.compile(rf"^\s*who\s+(?:first\s+|will\s+|would\s+|could\s+|sho
                           rf"(?!{_AUXILIARY})(\w+)", re.I)
 
 
-# "when was the plant built", "what year did the talks start": the verb the date is of, last.
+# "when was the plant built", "what year did the talks start": the verb the date is of, last (a
+# past participle or a verb of beginning and ending; "when was it agreed by Kyiv" ends on a name).
 _WHEN_VERB_RE = re.compile(r"^\W*(?:when|what year|which year|in what year)\s+"
-                           r"(?:was|were|did|is|are)\s+.+?\s+([^\W\d_]+)\W*$", re.I)
+                           r"(?:was|were|did|is|are)\s+.+?\s+([^\W\d_]+ed|built|made|born|held|"
+                           r"begun|written|taken|given|done|won|lost|sold|shut|set|start|begin|"
+                           r"end|open|close|happen|finish|launch|sign|fall)\W*$", re.I)
 
 
 def unsaid_relation(index: Index, query: Query, passages: Sequence[Passage],
