@@ -31,6 +31,20 @@ def unknown_words(index: Index, query: Query, settings: SearchSettings) -> list[
     return _rare_as_names(index, _unknown_groups(index, query), settings)
 
 
+def not_vetoing(unknown: list[TermGroup], *, follow_up: bool) -> list[TermGroup]:
+    """The everyday words no source uses that cannot by themselves make a question off-topic.
+
+    An adverb in -ly ("realistically") says how a question is meant, not what about; a follow-up
+    is about what its conversation is about, its own few words chatty ("is that pace guaranteed
+    to last?"); otherwise one such word (slang, a verb form) cannot veto, while several say the
+    question is about something else. Names are never among them (they decline).
+    """
+    everyday = [g for g in unknown if not g.name]
+    manner = [g for g in everyday if _is_manner_word(g.surface)]
+    rest = [g for g in everyday if g not in manner]
+    return manner + rest if follow_up or len(rest) == 1 else manner
+
+
 def why_declined(index: Index, topics: Topics, settings: SearchSettings, *, question: str,
                  asked: Query, unknown: list[TermGroup], passages: list[Passage],
                  coverage: float, follow_up: bool,
@@ -151,3 +165,9 @@ def _unknown_groups(index: Index, query: Query) -> list[TermGroup]:
     known_words = {g.surface for g, f in zip(query.groups, found, strict=True) if f}
     return [g for g, f in zip(query.groups, found, strict=True)
             if g.required and not f and g.surface not in known_words]
+
+
+def _is_manner_word(surface: str) -> bool:
+    """Whether a word is an adverb in -ly ("realistically"): a word of manner, not of topic."""
+    word = surface.lower()
+    return len(word) >= 6 and word.endswith("ly") and word.isalpha()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .abbreviations import with_ordinal_words, with_unit_forms
-from .abstention import best_coverage, unknown_words, why_declined
+from .abstention import best_coverage, not_vetoing, unknown_words, why_declined
 from .acronyms import with_acronyms
 from .conversation import CarriedWord, without_filler
 from .conversation_search import (
@@ -23,7 +23,7 @@ from .duplicates import Terms, content_terms, same_fact
 from .errors import EmptyQuestionError, UnknownSourceError
 from .models import Answer, Citation, Passage, PassageKey
 from .naming import holding, names_asked, naming_first
-from .query import Query, TermGroup, parse_query
+from .query import Query, parse_query
 from .respell import with_respellings
 from .search import Scored, rank, score_query
 from .settings import SearchSettings
@@ -86,8 +86,7 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     if carried:  # a follow-up's words of talk ("any idea", "the job") are neither topic nor unknown
         query = without_filler(query)
     unknown = unknown_words(index, query, settings)
-    optional = _not_vetoing([g for g in unknown if not g.name], bool(carried)) \
-        if settings.name_abstention else []
+    optional = not_vetoing(unknown, follow_up=bool(carried)) if settings.name_abstention else []
     if optional:
         query = replace(query, groups=tuple(replace(g, required=False)
                                             if any(g is o for o in optional) else g
@@ -233,22 +232,3 @@ def _matched_terms(index: Index, row: int, sentence: str, query: Query,
         words = (sentence[a:b] for a, b, held in spans(sentence) if asked.terms.intersection(held))
         return tuple(dict.fromkeys(words))
     return tuple(dict.fromkeys(sentence[a:b] for a, b in places))
-
-
-def _is_manner_word(surface: str) -> bool:
-    """Whether a word is an adverb in -ly ("realistically"): a word of manner, not of topic."""
-    word = surface.lower()
-    return len(word) >= 6 and word.endswith("ly") and word.isalpha()
-
-
-def _not_vetoing(everyday: list[TermGroup], follow_up: bool) -> list[TermGroup]:
-    """The everyday words no source uses that cannot by themselves make a question off-topic.
-
-    An adverb in -ly ("realistically") says how a question is meant, not what about; a follow-up
-    is about what its conversation is about, its own few words chatty ("is that pace guaranteed
-    to last?"); otherwise one such word (slang, a verb form) cannot veto, while several say the
-    question is about something else. Names are never among them (they decline).
-    """
-    manner = [g for g in everyday if _is_manner_word(g.surface)]
-    rest = [g for g in everyday if g not in manner]
-    return manner + rest if follow_up or len(rest) == 1 else manner

@@ -256,8 +256,8 @@ def doer_unstated(question: str, unknown: Sequence[str], shown: Sequence[str]) -
     The action is the verb right after "who" (auxiliaries aside): when the sources never use it
     ("who designed those reactors?"), or none of the passages found holds it ("who built that
     sub?" answered with the sub's launch), they do not say who did it; a paraphrase of it counts
-    (index/synonyms). A phrasal verb ("who came
-    up with that number?") is not judged: its action is not its verb's ("estimated").
+    (index/synonyms). A phrasal verb ("who came up with that number?") is not judged: its action
+    is not its verb's ("estimated").
     """
     match = _WHO_ACTION.match(question)
     if not match or is_talk_word(match.group(1)):

@@ -97,7 +97,6 @@ _NEGATION = re.compile(r"n't$|^(?:not|no|never|nor|none)$", re.I)
 _FEW_WORDS = 2  # a turn with this many content words or fewer leans on the conversation
 
 
-
 def is_talk_word(word: str) -> bool:
     """Whether a word is one of talk, not of topic ("ok", "the job", "according"), any case."""
     return word.lower() in _FILLER

@@ -175,7 +175,9 @@ def _leading_place_re() -> re.Pattern[str]:
     """A sentence starting with a country, its people's name or a place (data/demonyms, places).
 
     The NAME pattern skips a sentence's first word, which is capitalised whatever it is; these
-    are names wherever they stand.
+    are names wherever they stand. The lists are read here, not through index/names: what a build
+    stores must follow only from the tokenizer's identity files (build._identity_files), which
+    hold this module and the data, not names.py.
     """
     names = {name for line in data_lines("demonyms.txt")
              for name in (n.strip() for n in re.split(r"[:,]", line)) if name}
