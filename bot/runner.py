@@ -14,6 +14,7 @@ import discord
 
 from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, ConfigError
+from index.settings import SearchSettings
 
 from .app import CitebotBot, ShardedCitebotBot
 from .config import BotConfig, load_config
@@ -50,7 +51,8 @@ def prepare(config_path: Path) -> tuple[BotConfig, str, Engine]:
     if not token:
         raise ConfigError(NO_TOKEN)
     check_state_dir(config.state_dir)
-    engine = Engine(config.sources, config.index or default_index_dir(config.sources))
+    engine = Engine(config.sources, config.index or default_index_dir(config.sources),
+                    settings=SearchSettings.from_environment(os.environ))
     report = engine.open()
     if not report.rebuilt:  # a rebuild is logged by the engine itself
         log.info("index loaded: %s", report.summary)

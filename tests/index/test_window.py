@@ -12,7 +12,8 @@ from index.query import parse_query
 from index.search import rank, score_query
 from index.settings import PLAIN_BM25, SearchSettings
 
-WINDOW = SearchSettings()
+# The window is a signal of the word ranking: measured on it, the semantic order off.
+WINDOW = SearchSettings().without("semantic_weight")
 SENTENCES_ONLY = replace(WINDOW, window_weight=0.0)
 
 # Questions whose answer sentence lacks a question word its neighbour holds: the window around

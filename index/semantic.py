@@ -1,0 +1,94 @@
+"""Meaning as well as words: the passages an answer shows first, ordered by an embedding model too.
+
+The lexical engine chooses the passages and decides whether to answer; this stage only reorders
+the first SHOWN of them, by an equal mix of each one's lexical score (relative to the best) and
+the cosine between the question (as understood, for a follow-up) and the passage's text under
+all-MiniLM-L6-v2 (index/semantic_model). So what is shown, and every abstention, stay the
+lexical engine's: the model picks which of its three passages comes first. Across every question
+set, reordering by the cosine alone gains nothing (the model is no ranking); mixed over every
+candidate it drifts to passages on the topic that do not answer (NOTES-sem.md); mixed over the
+three shown, it moves the answer first where the words alone put it second or third (README).
+
+Nothing is embedded ahead of time: a question and three passages are four forward passes
+(~10-30 ms each), cached by text. Above MAX_SENTENCES the stage is off, so the speed targets of
+big indexes hold: there the lexical order is the answer's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from .errors import SemanticModelError
+from .models import Answer
+from .semantic_model import Vectors, load_encoder
+
+log = logging.getLogger(__name__)
+
+SHOWN = 3  # the passages an answer shows by default: the ones reordered
+MAX_SENTENCES = 50_000  # ~1,000 news reports; above this, the lexical order alone
+_CACHED_TEXTS = 4_096  # questions and passages whose vectors are kept (1.5 KB each)
+
+
+class Embedder(Protocol):
+    """What embeds texts: unit-length vectors, one row per text."""
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """The texts' embeddings."""
+        ...
+
+
+class SemanticOrder:
+    """Orders the passages an answer shows first by a mix of their words' score and meaning."""
+
+    def __init__(self, load: Callable[[], Embedder] = load_encoder) -> None:
+        self._load = load
+        self._encoder: Embedder | None = None
+        self._unavailable = False
+        self._lock = threading.Lock()
+        self._vector = lru_cache(maxsize=_CACHED_TEXTS)(self._embedded)
+
+    def reordered(self, answer: Answer, *, weight: float, sentences: int) -> Answer:
+        """The answer with its first passages in the mixed order (as it was when off or unsure).
+
+        `weight`: the meaning's share of the mix (0 = off); `sentences`: the size of the index
+        the answer came from (the stage is off above MAX_SENTENCES).
+        """
+        text = (answer.understood_as or answer.question).strip()
+        shown = answer.passages[:SHOWN]
+        if not (weight and answer.answered and len(shown) > 1 and text
+                and sentences <= MAX_SENTENCES and self.ready()):
+            return answer
+        question = self._vector(text)
+        best = shown[0].score or 1.0
+        mixed = [(1.0 - weight) * p.score / best
+                 + weight * float(question @ self._vector(p.text)) for p in shown]
+        order = sorted(range(len(shown)), key=lambda i: -mixed[i])  # stable: ties keep the lexical
+        if order == list(range(len(shown))):
+            return answer
+        first = tuple(replace(shown[i], rank=rank) for rank, i in enumerate(order, start=1))
+        return replace(answer, passages=first + answer.passages[SHOWN:])
+
+    def ready(self) -> bool:
+        """Load the model now if it is not loaded (False when it cannot be: logged once)."""
+        if self._encoder is not None or self._unavailable:
+            return self._encoder is not None
+        with self._lock:
+            if self._encoder is None and not self._unavailable:
+                try:
+                    self._encoder = self._load()
+                except SemanticModelError as exc:
+                    self._unavailable = True
+                    log.warning("semantic ordering off: %s; passages keep the word order", exc)
+        return self._encoder is not None
+
+    def _embedded(self, text: str) -> np.ndarray:
+        """One text's embedding (through the LRU cache in __init__)."""
+        assert self._encoder is not None
+        return self._encoder.embed([text])[0]

