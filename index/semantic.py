@@ -3,7 +3,8 @@
 The lexical engine chooses the passages and decides whether to answer; this stage only reorders
 the first SHOWN of them, by an equal mix of each one's lexical score (relative to the best) and
 the cosine between the question (as understood, for a follow-up) and the passage's text under
-all-MiniLM-L6-v2 (index/semantic_model). So what is shown, and every abstention, stay the
+all-MiniLM-L6-v2 (index/semantic_model), the passages holding the kind of answer asked for (a
+date for "when", a number for "how many") first. So what is shown, and every abstention, stay the
 lexical engine's: the model picks which of its three passages comes first. Across every question
 set, reordering by the cosine alone gains nothing (the model is no ranking); mixed over every
 candidate it drifts to passages on the topic that do not answer (NOTES-sem.md); mixed over the
@@ -25,6 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .answer_type import answer_kind
 from .errors import SemanticModelError
 from .models import Answer
 from .semantic_model import Vectors, load_encoder
@@ -69,7 +71,12 @@ class SemanticOrder:
         best = shown[0].score or 1.0
         mixed = [(1.0 - weight) * p.score / best
                  + weight * float(question @ self._vector(p.text)) for p in shown]
-        order = sorted(range(len(shown)), key=lambda i: -mixed[i])  # stable: ties keep the lexical
+        # The model cannot tell what kind of answer is asked for ("when", "how many"): a passage
+        # holding it never goes below one that does not (index/answer_type).
+        kind = answer_kind(text)
+        holds = [kind is None or kind(p.text) for p in shown]
+        # Sorted is stable: ties keep the words' order.
+        order = sorted(range(len(shown)), key=lambda i: (not holds[i], -mixed[i]))
         if order == list(range(len(shown))):
             return answer
         first = tuple(replace(shown[i], rank=rank) for rank, i in enumerate(order, start=1))

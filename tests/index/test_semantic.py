@@ -105,6 +105,24 @@ def test_mixes_the_score_and_the_meaning_of_the_passages_shown() -> None:
     assert SHOWN == 3  # the fourth passage is never moved
 
 
+def test_a_passage_holding_the_kind_of_answer_asked_for_stays_above_one_without() -> None:
+    class Near:  # every passage but the first reads like the question
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return np.array([[0.0, 1.0] if t.startswith("Ukraine lost") else [1.0, 0.0]
+                             for t in texts], dtype=np.float32)
+
+    question = "how many villages did russia take"
+    answer = Answer(question=question, answered=True, passages=(
+        _passage(1, 10.0, "Ukraine lost 40 villages in November."),
+        _passage(2, 9.5, "Russia took villages around Pokrovsk."),
+        _passage(3, 9.0, "Russia took 70 villages in the autumn.")))
+    got = SemanticOrder(load=Near).reordered(answer, weight=0.5, sentences=10)
+    # By the mix alone the passage with no number would lead; it asks "how many".
+    assert [p.sentences[0][:11] for p in got.passages] == ["Russia took", "Ukraine los",
+                                                           "Russia took"]
+    assert got.passages[0].sentences[0].startswith("Russia took 70")
+
+
 @pytest.mark.parametrize("weight, sentences", [(0.0, 10), (0.5, MAX_SENTENCES + 1)])
 def test_off_or_above_the_size_limit_the_order_is_the_words(weight: float,
                                                             sentences: int) -> None:
