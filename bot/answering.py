@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from index.continuation import continued
 from index.errors import UnknownSourceError, UsageError
 from index.models import Answer
 
@@ -140,21 +141,32 @@ def check(bot: CitebotBot, request: Request) -> None:
 
 async def ask_engine(bot: CitebotBot, request: Request, top: int) -> Answer:
     """Ask the engine in a worker thread (the event loop keeps serving meanwhile)."""
-    if isinstance(request, AskRequest) and request.history:  # a follow-up
-        return await asyncio.to_thread(bot.engine.ask_turn, request.question, request.history,
-                                       top=top, source=request.source)
+    return await asyncio.to_thread(_asking(bot, request), top)
+
+
+def _asking(bot: CitebotBot, request: Request) -> Callable[[int], Answer]:
+    """The engine call that answers a request, given how many passages (blocking)."""
+    engine = bot.engine
     if isinstance(request, AskRequest):
-        return await asyncio.to_thread(bot.engine.ask, request.question, top=top,
-                                       source=request.source)
-    return await asyncio.to_thread(bot.engine.ask_issue, request.key, side=request.side,
-                                   question=request.question, top=top)
+        ask = request  # narrowed, for the closures
+        if ask.history:  # a follow-up
+            return lambda top: engine.ask_turn(ask.question, ask.history, top=top,
+                                               source=ask.source)
+        return lambda top: engine.ask(ask.question, top=top, source=ask.source)
+    issue = request
+    return lambda top: engine.ask_issue(issue.key, side=issue.side, question=issue.question,
+                                        top=top)
 
 
 async def answer(bot: CitebotBot, request: Request, *, top: int | None = None, skip: int = 0,
                  notice: str = "", in_thread: bool = False) -> Reply:
     """Answer a request: the passages after the first `skip`, with buttons; UsageError if bad."""
     top = top or bot.config.results_per_answer
-    result = await ask_engine(bot, request, top)
+    if skip:  # More: the passages after those shown, none of them twice (index/continuation)
+        result = await asyncio.to_thread(continued, _asking(bot, request), shown=skip,
+                                         step=bot.config.results_per_answer)
+    else:
+        result = await ask_engine(bot, request, top)
     if result.understood_as:  # a follow-up says how it was read, above the passages
         reading = cut(f"Reading this as: {escape(result.understood_as)}", READING_MAX)
         notice = f"{reading}\n{notice}" if notice else reading

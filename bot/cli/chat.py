@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 
 import click
 
+from index.continuation import continued
 from index.conversation import MAX_TURNS, Turn, next_turn
 from index.engine import Engine
 from index.errors import CitebotError, UsageError
@@ -74,8 +75,8 @@ def _more(engine: Engine, state: Conversation, top: int, context: int) -> str:
     if not state.turns:
         return "Nothing to show more of yet: ask a question first."
     last = state.turns[-1]
-    result = engine.ask_turn(last.question, state.turns[:-1], top=state.shown + top,
-                             context=context)
+    result = continued(lambda k: engine.ask_turn(last.question, state.turns[:-1], top=k,
+                                                 context=context), shown=state.shown, step=top)
     extra = result.passages[state.shown:]
     if not extra:
         return "No more passages."
