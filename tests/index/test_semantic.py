@@ -56,13 +56,16 @@ def test_refuses_files_without_the_pinned_hash(tmp_path: Path, monkeypatch: pyte
         assert not (tmp_path / "copy").exists()
 
 
-def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("damage", ["one bit", "cut short"])
+def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                damage: str) -> None:
     copy = tmp_path / "models" / "weights.safetensors"
     monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: copy)
     first = semantic_model.load_encoder.__wrapped__()  # unpacks the copy
     pristine = copy.read_bytes()
-    copy.write_bytes(pristine[:-1] + bytes([pristine[-1] ^ 1]))  # one bit of the weights
+    # One bit of the weights still parses (only the hash tells); half a file does not parse.
+    copy.write_bytes(pristine[:-1] + bytes([pristine[-1] ^ 1]) if damage == "one bit"
+                     else pristine[: len(pristine) // 2])
     again = semantic_model.load_encoder.__wrapped__()
     assert copy.read_bytes() == pristine  # unpacked again from the wheel
     text = ["Russia will not let the plant go."]
