@@ -17,12 +17,18 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 DEFAULT_MULTI_DEV = Path("/work/shared/eval/multi_dev/sources")
 KINDS = {"party", "topic", "detail", "pronoun", "why", "how", "return", "new", "uncovered"}
-STOP = set("""a an the and or but of to in on at for from with by is are was were be been am do does did
-done has have had it its it's this that these those what whats what's which who who's whom whose when
-whens when's where wheres where's why how many much any some so than then too very not no yes if as
-about into out up down over after before i me my we our you your he him his she her they them their
-there here rn u r ur w thru til till just even actually still now get got going gonna ok okay anyone
-know good this year today these days can could would should will wont won't dont don't""".split())
+# Words too common to say anything about whether the corpus covers a question.
+STOP_WORDS_TEXT = """
+    a an the and or but of to in on at for from with by is
+    are was were be been am do does did done has have had it its it's
+    this that these those what whats what's which who who's whom whose when whens when's where
+    wheres where's why how many much any some so than then too very not no yes
+    if as about into out up down over after before i me my we our you
+    your he him his she her they them their there here rn u r ur w
+    thru til till just even actually still now get got going gonna ok okay anyone know
+    good this year today these days can could would should will wont won't dont don't
+"""
+STOP = frozenset(STOP_WORDS_TEXT.split())
 
 
 def source_files(multi_dev: Path) -> list[Path]:
@@ -47,8 +53,10 @@ def load_jsonl(path: Path, errors: list[str]) -> list[dict]:
     return rows
 
 
-def check_expect(where: str, expect, texts: dict[str, str], errors: list[str]) -> set[str]:
-    """Check an expect value's shape and that each substring is in a source; return the files hit."""
+def check_expect(
+    where: str, expect: object, texts: dict[str, str], errors: list[str]
+) -> set[str]:
+    """Check an expect value's shape and that each substring is in a source; return files hit."""
     if expect is None:
         return set()
     if not isinstance(expect, list) or not 1 <= len(expect) <= 4:
@@ -71,13 +79,15 @@ def corpus_words(text: str, corpus_lower: str) -> tuple[list[str], list[str]]:
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower()) if w not in STOP]
     # A word counts with a plain plural or possessive ending ("euro" in "euros"), not as a prefix
     # of a longer word ("bill" in "billion"), so the list shows what BM25 would really match.
-    has = [w for w in words
-           if re.search(r"(?<![a-z0-9])" + re.escape(w) + r"(?:s|es|'s|’s)?(?![a-z0-9])", corpus_lower)]
+    ending = r"(?:s|es|'s|’s)?(?![a-z0-9])"
+    has = [w for w in words if re.search(r"(?<![a-z0-9])" + re.escape(w) + ending, corpus_lower)]
     return has, [w for w in words if w not in has]
 
 
-def check_questions(rows: list[dict], texts, errors, verbose) -> tuple[int, int, int, list[str]]:
-    """Check questions.jsonl rows; return answerable, several-report and off-topic counts and null texts."""
+def check_questions(
+    rows: list[dict], texts: dict[str, str], errors: list[str], verbose: bool
+) -> tuple[int, int, int, list[str]]:
+    """Check questions.jsonl; return answerable, several-report, off-topic counts, null texts."""
     answerable = several = 0
     nulls = []
     for number, row in enumerate(rows, 1):
@@ -96,8 +106,10 @@ def check_questions(rows: list[dict], texts, errors, verbose) -> tuple[int, int,
     return answerable, several, len(nulls), nulls
 
 
-def check_conversations(rows: list[dict], texts, errors) -> tuple[dict, list[str]]:
-    """Check conversations.jsonl rows; return counts by kind and the uncovered turns' meant texts."""
+def check_conversations(
+    rows: list[dict], texts: dict[str, str], errors: list[str]
+) -> tuple[dict, list[str]]:
+    """Check conversations.jsonl; return counts by kind and the uncovered turns' meant texts."""
     counts = {"conversations": 0, "follow-ups": 0, "uncovered": 0, "new": 0}
     nulls, ids = [], set()
     for number, conv in enumerate(rows, 1):
@@ -140,7 +152,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--multi-dev", type=Path, default=DEFAULT_MULTI_DEV,
                         help="folder holding the ten multi_dev reports")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the files each question hits")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list the files each question hits")
     args = parser.parse_args()
     errors: list[str] = []
     files = source_files(args.multi_dev)
@@ -155,12 +168,14 @@ def main() -> int:
     counts, cnulls = check_conversations(conversations, texts, errors)
 
     print(f"sources: {len(files)}")
-    print(f"questions: {answerable} answerable ({several} answered in several reports), {offtopic} off-topic")
+    print(f"questions: {answerable} answerable ({several} answered in several reports), "
+          f"{offtopic} off-topic")
     print("conversations: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     for label, texts_null in (("off-topic question", qnulls), ("uncovered turn", cnulls)):
         for text in texts_null:
             has, lacks = corpus_words(text, corpus_lower)
-            print(f"{label}: {text!r}\n    corpus has: {', '.join(has) or '-'}; lacks: {', '.join(lacks) or '-'}")
+            print(f"{label}: {text!r}\n    corpus has: {', '.join(has) or '-'}; "
+                  f"lacks: {', '.join(lacks) or '-'}")
     for error in errors:
         print("ERROR", error)
     print("OK" if not errors else f"{len(errors)} error(s)")
