@@ -48,6 +48,8 @@ BLIND3 = ROOT / "benchmarks" / "data" / "blind3"
 BLIND4 = ROOT / "benchmarks" / "data" / "blind4"
 BLIND5 = ROOT / "benchmarks" / "data" / "blind5"
 BLIND6 = ROOT / "benchmarks" / "data" / "blind6"
+BLIND7 = ROOT / "benchmarks" / "data" / "blind7"
+BLIND8 = ROOT / "benchmarks" / "data" / "blind8"
 
 
 def fold_of(question: str) -> str:
@@ -136,6 +138,11 @@ def blind_sets() -> list[QuestionSet]:
                         "multi3"),
             # The bundled article alone, written blind the same round (blind6/README.md).
             QuestionSet("blind6_article", tuple(load_questions(BLIND6 / "questions.jsonl")),
+                        "seed"),
+            # Written blind a round later (blind7/README.md, blind8/README.md).
+            QuestionSet("blind7_multi", tuple(load_questions(BLIND7 / "questions.jsonl")),
+                        "multi3"),
+            QuestionSet("blind8_article", tuple(load_questions(BLIND8 / "questions.jsonl")),
                         "seed")]
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
-DEFAULT_MULTI_DEV = Path("/work/shared/eval/multi_dev/sources")
+# The shared folder beside the checkout (as benchmarks/quality.py finds it).
+DEFAULT_MULTI_DEV = REPO.parent / "shared" / "eval" / "multi_dev" / "sources"
 KINDS = {"party", "topic", "detail", "pronoun", "why", "how", "return", "new", "uncovered"}
 # Words too common to say anything about whether the corpus covers a question.
 STOP_WORDS_TEXT = """
