@@ -32,6 +32,11 @@ from .topics import Issue, Party, Topics
 
 MAX_TOP = 25
 MAX_CONTEXT = 5
+# The passages a question naming someone or something is answered from (index/naming): those
+# holding the names go first. Four times the three shown: twice (the first choice) left
+# follow-ups, whose carried names the first passages often lack, 7 first passages lower over the
+# conversation files (docs/dev-notes/NOTES-rounds.md, session 13).
+NAMING_POOL = 12
 
 
 def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
@@ -95,12 +100,13 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     if carried:
         query = with_carried(query, carried, topics, settings, required=not asking.own_words)
     names = names_asked(index, asked, query) if settings.named_first else []
-    pool = 2 * asking.top if names else asking.top  # index/naming: as many again to choose from
-    # Enough rows for the pool's passages (each uses ≤ 2c+1 rows), and as many again for
-    # restatements.
-    limit = 2 * pool * (2 * context + 2)
+    # index/naming: the passages holding the names are looked for among NAMING_POOL (a fixed
+    # pool, so the first three are the same whether three or six passages are asked for).
+    pool = max(NAMING_POOL, 2 * asking.top) if names else asking.top
     # A follow-up's lead for the source shown last can lift any of its sentences (rows elsewhere
     # only step back): all of that source's candidates are scored, the shortlist for the rest.
+    # The shortlist grows with the pool, so its passages are those scoring every candidate gives.
+    limit = _rows_for(pool, context)
     scored = score_query(index, query, settings, lo, hi, limit=limit,
                          keep=led_rows(index, prefer) if prefer else None,
                          depth=pool // asking.top)
@@ -126,6 +132,11 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
                   unknown_terms=tuple(dict.fromkeys(g.surface for g in unknown)),
                   source=asking.source, abstention=abstention,
                   missing=missing), [int(scored.rows[i]) for i in order]
+
+
+def _rows_for(passages: int, context: int) -> int:
+    """Rows enough for that many passages (each ≤ 2c+1 rows), and as many again for restatements."""
+    return 2 * passages * (2 * context + 2)
 
 
 def _source_rows(index: Index, source: str | None) -> tuple[int, int]:

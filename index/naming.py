@@ -5,8 +5,9 @@ cuts in kyiv") is answered by a passage about that name. BM25 may put first a se
 matches the question's other words ("pushed onto the agenda") in a report that never mentions
 the name. A passage holds the name when it says it, or its title or heading does, or any sentence
 of its section does: a section about the Zaporizhzhia plant calls it "the plant" or "it" most of
-the time, and those sentences are about it. Among the passages a question would show and as many
-again, those holding every name go first (in their order), then the others.
+the time, and those sentences are about it. Among the best twelve passages (answer.NAMING_POOL, or
+twice the passages asked for if more), those holding every name go first (in their order), then
+the others.
 
 A name is a question word typed capitalised or naming a place (names.looks_like_name), or a word
 the sources themselves write capitalised inside a sentence ("yermak", typed in lowercase, is
