@@ -1,10 +1,11 @@
 """More passages for a question already answered: the next ones, never one shown before.
 
-Asking for more passages can move one of the first ones: what the question names is looked for
-in a pool that grows with `top` (index/naming), and so does the shortlist. Taken by position,
-"more" would then show a passage again and skip another (13 of 507 answered public questions).
-So an answer's continuation is rebuilt as it was shown: the first `step` passages, then each
-time the next `step` that were not shown before.
+Asking for more passages can still move one of the first ones: past six passages the pool that
+what the question names is looked for in grows with `top` (answer.NAMING_POOL), and so does the
+shortlist; and the declines read every passage shown. Taken by position, "more" would then show
+a passage again and skip another (13 of 507 answered public questions while the pool was twice
+`top`). So an answer's continuation is rebuilt as it was shown: the first `step` passages, then
+each time the next `step` that were not shown before.
 """
 
 from __future__ import annotations

@@ -267,7 +267,7 @@ class Engine:
         snap = self.snapshot
         try:
             warm_up(snap.index, snap.topics, self.settings)
-            # The model's load (~0.2 s), not the first question's.
+            # The model's load (~0.15 s), not the first question's.
             self._order.prepared(weight=self.settings.semantic_weight, sentences=snap.index.size)
         except Exception:  # nothing depends on it: the first questions make it themselves
             log.exception("warming up the index failed; answering goes on")
