@@ -67,10 +67,14 @@ class SemanticOrder:
         if not (answer.answered and len(shown) > 1 and text
                 and self.prepared(weight=weight, sentences=sentences)):
             return answer
-        question = self._vector(text)
-        best = shown[0].score or 1.0
-        mixed = [(1.0 - weight) * p.score / best
-                 + weight * float(question @ self._vector(p.text)) for p in shown]
+        try:
+            question = self._vector(text)
+            best = shown[0].score or 1.0
+            mixed = [(1.0 - weight) * p.score / best
+                     + weight * float(question @ self._vector(p.text)) for p in shown]
+        except SemanticModelError as exc:  # the weights failed their deferred hash check
+            self._turn_off(exc)
+            return answer
         # The model cannot tell what kind of answer is asked for ("when", "how many"): a passage
         # holding it never goes below one that does not (index/answer_type).
         kind = answer_kind(text)
@@ -97,11 +101,18 @@ class SemanticOrder:
                 try:
                     self._encoder = self._load()
                 except SemanticModelError as exc:
-                    self._unavailable = True
-                    log.warning("semantic ordering off: %s; passages keep the word order", exc)
+                    self._turn_off(exc)
         return self._encoder is not None
+
+    def _turn_off(self, error: SemanticModelError) -> None:
+        """Answer in the word order from now on, saying why once."""
+        if not self._unavailable:
+            log.warning("semantic ordering off: %s; passages keep the word order", error)
+        self._unavailable, self._encoder = True, None
 
     def _embedded(self, text: str) -> np.ndarray:
         """One text's embedding (through the LRU cache in __init__)."""
-        assert self._encoder is not None
-        return self._encoder.embed([text])[0]
+        encoder = self._encoder
+        if encoder is None:  # turned off by another thread meanwhile
+            raise SemanticModelError("the model was turned off")
+        return encoder.embed([text])[0]

