@@ -11,17 +11,17 @@ candidate it drifts to passages on the topic that do not answer (NOTES-sem.md); 
 three shown, it moves the answer first where the words alone put it second or third (README).
 
 Nothing is embedded ahead of time: a question and three passages are four forward passes
-(~10-30 ms each), cached by text. Above MAX_SENTENCES the stage is off, so the speed targets of
-big indexes hold: there the lexical order is the answer's.
+(~5-40 ms each, one call to the model), cached by text. Above MAX_SENTENCES the stage is off, so
+the speed targets of big indexes hold: there the lexical order is the answer's.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -55,7 +55,8 @@ class SemanticOrder:
         self._unavailable = False
         self._preloading = False
         self._lock = threading.Lock()
-        self._vector = lru_cache(maxsize=_CACHED_TEXTS)(self._embedded)
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # text → vector, oldest first
+        self._cache_lock = threading.Lock()
 
     def reordered(self, answer: Answer, *, weight: float, sentences: int) -> Answer:
         """The answer with its first passages in the mixed order (as it was when off or unsure).
@@ -69,13 +70,13 @@ class SemanticOrder:
                 and self.prepared(weight=weight, sentences=sentences)):
             return answer
         try:
-            question = self._vector(text)
-            best = shown[0].score or 1.0
-            mixed = [(1.0 - weight) * p.score / best
-                     + weight * float(question @ self._vector(p.text)) for p in shown]
+            question, *passages = self._vectors([text, *(p.text for p in shown)])
         except SemanticModelError as exc:  # the weights failed their deferred hash check
             self._turn_off(exc)
             return answer
+        best = shown[0].score or 1.0
+        mixed = [(1.0 - weight) * p.score / best + weight * float(question @ vector)
+                 for p, vector in zip(shown, passages, strict=True)]
         # The model cannot tell what kind of answer is asked for ("when", "how many"): a passage
         # holding it never goes below one that does not (index/answer_type).
         kind = answer_kind(text)
@@ -124,9 +125,24 @@ class SemanticOrder:
             log.warning("semantic ordering off: %s; passages keep the word order", error)
         self._unavailable, self._encoder = True, None
 
-    def _embedded(self, text: str) -> np.ndarray:
-        """One text's embedding (through the LRU cache in __init__)."""
+    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
+        """The texts' embeddings: those not cached yet from one call to the model.
+
+        One call, so the weights' hash is waited for once, after all of them are computed
+        (index/model_weights): it overlaps the forward passes instead of following the first.
+        """
         encoder = self._encoder
-        if encoder is None:  # turned off by another thread meanwhile
-            raise SemanticModelError("the model was turned off")
-        return encoder.embed([text])[0]
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            if encoder is None:  # turned off by another thread meanwhile
+                raise SemanticModelError("the model was turned off")
+            found.update(zip(missing, encoder.embed(missing), strict=True))
+        with self._cache_lock:
+            for text in texts:
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > _CACHED_TEXTS:
+                self._cache.popitem(last=False)
+        return [found[t] for t in texts]

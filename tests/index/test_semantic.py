@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import model_weights, semantic_model
+from index import model_weights, semantic, semantic_model
 from index.engine import Engine
 from index.errors import SemanticModelError
 from index.models import Answer, Citation, Passage
@@ -212,6 +212,25 @@ def test_preloading_loads_the_model_once_on_a_thread_only_when_it_is_used() -> N
     assert threads == ["citebot-model-load"]
     got = order.reordered(_answer((10.0, 9.0, 8.0, 7.0)), weight=0.5, sentences=10)
     assert [p.sentences[0] for p in got.passages] == ["b", "a", "c", "d"]
+
+
+def test_what_is_not_cached_is_embedded_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    class Counting(_Axes):
+        def embed(self, texts: list[str]) -> np.ndarray:
+            calls.append(texts)
+            return super().embed(texts)
+
+    order = SemanticOrder(load=Counting)
+    first = order.reordered(_answer((10.0, 9.0, 8.0)), weight=0.5, sentences=10)
+    assert calls == [["q", "a", "b", "c"]]  # one call: the weights' check is waited for once
+    again = order.reordered(_answer((10.0, 9.0, 8.0, 7.0)), weight=0.5, sentences=10)
+    assert calls == [["q", "a", "b", "c"]] and again.passages[:3] == first.passages
+    monkeypatch.setattr(semantic, "_CACHED_TEXTS", 2)
+    for _ in range(3):  # all cached the first time, then only the newest two (b and c) kept
+        order.reordered(_answer((10.0, 9.0, 8.0)), weight=0.5, sentences=10)
+    assert calls[1:] == [["q", "a"], ["q", "a"]]
 
 
 def test_the_answer_comes_first_and_nothing_else_changes(news_sources_dir: Path,
