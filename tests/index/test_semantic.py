@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import zipfile
 from pathlib import Path
@@ -31,6 +32,23 @@ def test_reproduces_the_published_similarities() -> None:
     assert round(float(cosines[0, 1]), 3) == 0.666
     assert round(float(cosines[0, 2]), 3) == 0.105
     assert round(float(cosines[1, 2]), 3) == 0.141
+
+
+def test_the_in_place_gelu_gives_the_bits_of_the_plain_formula() -> None:
+    # The formula as written before it was computed in place: the answers' vectors must not move.
+    def plain(x: np.ndarray) -> np.ndarray:
+        z = x * math.sqrt(0.5)
+        a = np.abs(z)
+        t = 1.0 / (1.0 + 0.3275911 * a)
+        poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (
+            -1.453152027 + t * 1.061405429))))
+        return 0.5 * x * (1.0 + np.sign(z) * (1.0 - poly * np.exp(-a * a)))
+
+    x = (np.random.default_rng(7).standard_normal((2, 64, 1536)) * 4).astype(np.float32)
+    x[0, 0, :3] = [0.0, -0.0, 1e-30]
+    got = semantic_model._gelu(x)
+    assert got.dtype == np.float32 and np.array_equal(got, plain(x))
+    assert not np.array_equal(got, plain(x * np.float32(1.0001)))  # a check that can fail
 
 
 def _zip_with(tmp_path: Path, changed: str) -> Path:
