@@ -1,9 +1,23 @@
-"""The word lists shipped in index/data: one entry a line, `#` comments and blank lines skipped."""
+"""The word lists shipped in index/data, and tables derived from them kept in the user cache."""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_KEPT = 4  # derived files kept per name (other checkouts' keys, say), the newest first
 
 
 @cache
@@ -12,3 +26,37 @@ def data_lines(name: str) -> tuple[str, ...]:
     text = resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
     stripped = (line.strip() for line in text.splitlines())
     return tuple(line for line in stripped if line and not line.startswith("#"))
+
+
+def derived_dir() -> Path:
+    """Where derived tables are kept: the user cache."""
+    return platformdirs.user_cache_path("citebot") / "derived"
+
+
+def derived(name: str, key: str, make: Callable[[], T], read: Callable[[object], T]) -> T:
+    """make()'s value, kept as JSON under `name` and `key`, a hash of everything it depends on.
+
+    Derived, never hand-bumped: another key is another file. `read` turns the JSON back into
+    the value and raises ValueError or TypeError on anything else, so a damaged or unreadable
+    file only costs the time of make(), as does a cache that cannot be written.
+    """
+    folder = derived_dir()
+    path = folder / f"{name}-{key}.json"
+    try:
+        return read(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        log.debug("derived table %s not usable (%s): made again", path, exc)
+    value = make()
+    try:  # written whole then renamed: a reader never sees half a file
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp",
+                                         delete=False) as out:
+            json.dump(value, out, separators=(",", ":"))
+        os.replace(out.name, path)
+        older = sorted(folder.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)[_KEPT:]
+        for stale in older:
+            stale.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("cannot keep derived table %s: %s", path, exc)
+    return value

@@ -301,6 +301,7 @@ class Engine:
             log.warning("index at %s is damaged; rebuilding it", self.index_dir)
             self._force_full_rebuild()
         snap = self.snapshot
+        self._order.preload(weight=self.settings.semantic_weight, sentences=snap.index.size)
         try:
             result = run(snap)
         except CitebotError:

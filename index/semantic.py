@@ -11,17 +11,17 @@ candidate it drifts to passages on the topic that do not answer (NOTES-sem.md); 
 three shown, it moves the answer first where the words alone put it second or third (README).
 
 Nothing is embedded ahead of time: a question and three passages are four forward passes
-(~10-30 ms each), cached by text. Above MAX_SENTENCES the stage is off, so the speed targets of
-big indexes hold: there the lexical order is the answer's.
+(~5-40 ms each, one call to the model), cached by text. Above MAX_SENTENCES the stage is off, so
+the speed targets of big indexes hold: there the lexical order is the answer's.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -53,8 +53,10 @@ class SemanticOrder:
         self._load = load
         self._encoder: Embedder | None = None
         self._unavailable = False
+        self._preloading = False
         self._lock = threading.Lock()
-        self._vector = lru_cache(maxsize=_CACHED_TEXTS)(self._embedded)
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # text → vector, oldest first
+        self._cache_lock = threading.Lock()
 
     def reordered(self, answer: Answer, *, weight: float, sentences: int) -> Answer:
         """The answer with its first passages in the mixed order (as it was when off or unsure).
@@ -67,10 +69,14 @@ class SemanticOrder:
         if not (answer.answered and len(shown) > 1 and text
                 and self.prepared(weight=weight, sentences=sentences)):
             return answer
-        question = self._vector(text)
+        try:
+            question, *passages = self._vectors([text, *(p.text for p in shown)])
+        except SemanticModelError as exc:  # the weights failed their deferred hash check
+            self._turn_off(exc)
+            return answer
         best = shown[0].score or 1.0
-        mixed = [(1.0 - weight) * p.score / best
-                 + weight * float(question @ self._vector(p.text)) for p in shown]
+        mixed = [(1.0 - weight) * p.score / best + weight * float(question @ vector)
+                 for p, vector in zip(shown, passages, strict=True)]
         # The model cannot tell what kind of answer is asked for ("when", "how many"): a passage
         # holding it never goes below one that does not (index/answer_type).
         kind = answer_kind(text)
@@ -81,6 +87,19 @@ class SemanticOrder:
             return answer
         first = tuple(replace(shown[i], rank=rank) for rank, i in enumerate(order, start=1))
         return replace(answer, passages=first + answer.passages[SHOWN:])
+
+    def preload(self, *, weight: float, sentences: int) -> None:
+        """Start loading the model on a thread if answers from this index use it; no waiting.
+
+        Called before the words' answer is worked out, so the load (and the weights' hash
+        check) overlaps it instead of following it: ~0.03 s of a one-shot `citebot ask`.
+        """
+        if (not weight or sentences > MAX_SENTENCES or self._preloading
+                or self._encoder is not None or self._unavailable):
+            return
+        self._preloading = True
+        threading.Thread(target=self.prepared, kwargs={"weight": weight, "sentences": sentences},
+                         name="citebot-model-load", daemon=True).start()
 
     def prepared(self, *, weight: float, sentences: int) -> bool:
         """Whether answers from an index this size use the order: its model loaded now if so.
@@ -97,11 +116,33 @@ class SemanticOrder:
                 try:
                     self._encoder = self._load()
                 except SemanticModelError as exc:
-                    self._unavailable = True
-                    log.warning("semantic ordering off: %s; passages keep the word order", exc)
+                    self._turn_off(exc)
         return self._encoder is not None
 
-    def _embedded(self, text: str) -> np.ndarray:
-        """One text's embedding (through the LRU cache in __init__)."""
-        assert self._encoder is not None
-        return self._encoder.embed([text])[0]
+    def _turn_off(self, error: SemanticModelError) -> None:
+        """Answer in the word order from now on, saying why once."""
+        if not self._unavailable:
+            log.warning("semantic ordering off: %s; passages keep the word order", error)
+        self._unavailable, self._encoder = True, None
+
+    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
+        """The texts' embeddings: those not cached yet from one call to the model.
+
+        One call, so the weights' hash is waited for once, after all of them are computed
+        (index/model_weights): it overlaps the forward passes instead of following the first.
+        """
+        encoder = self._encoder
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            if encoder is None:  # turned off by another thread meanwhile
+                raise SemanticModelError("the model was turned off")
+            found.update(zip(missing, encoder.embed(missing), strict=True))
+        with self._cache_lock:
+            for text in texts:
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > _CACHED_TEXTS:
+                self._cache.popitem(last=False)
+        return [found[t] for t in texts]

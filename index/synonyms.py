@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
-from .datafiles import data_lines
+from . import datafiles
+from .datafiles import data_lines, derived
 from .tokens import tokenize_phrase
 
 Phrase = tuple[str, ...]  # an entry's terms; a one-word entry is written as one word
@@ -13,11 +16,41 @@ Phrase = tuple[str, ...]  # an entry's terms; a one-word entry is written as one
 
 @cache
 def _groups() -> tuple[tuple[Phrase, ...], ...]:
-    """Each line of data/synonyms.txt as its entries' terms."""
+    """Each line of data/synonyms.txt as its entries' terms.
+
+    Kept in the user cache (index/datafiles.derived): tokenizing every entry is ~0.02 s of a
+    one-shot `citebot ask`. The key is a hash of the tokenizer's identity, which covers its code
+    and every data file, this list's among them, and of the code here.
+    """
+    return derived("synonyms", _key(), _tokenized_groups, _as_groups)
+
+
+def _tokenized_groups() -> tuple[tuple[Phrase, ...], ...]:
+    """Each line of data/synonyms.txt as its entries' terms, tokenized now."""
     lines = data_lines("synonyms.txt")
     # "step down" keeps both words: its stopword would otherwise leave "step" standing for it.
     return tuple(tuple(_entry(e.strip()) for e in line.split(",") if _entry(e.strip()))
                  for line in lines)
+
+
+def _as_groups(saved: object) -> tuple[tuple[Phrase, ...], ...]:
+    """Saved groups back as tuples (TypeError if they are not lists of lists of strings)."""
+    if not isinstance(saved, list):
+        raise TypeError("not a list of groups")
+    groups = tuple(tuple(tuple(entry) for entry in group) for group in saved)
+    if not all(isinstance(t, str) for group in groups for entry in group for t in entry):
+        raise TypeError("a term that is not a string")
+    return groups
+
+
+def _key() -> str:
+    """A hash of what the groups depend on: the tokenizer (and data files), and this code."""
+    from .build import tokenizer_id  # the engine has imported it by now; a test may not have
+
+    digest = hashlib.sha256(tokenizer_id().encode())
+    for module in (__file__, datafiles.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _entry(text: str) -> Phrase:

