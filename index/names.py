@@ -12,6 +12,7 @@ import numpy as np
 
 from .corpus import remembered
 from .datafiles import data_lines
+from .everyday import everyday_words
 from .tokens import tokenize_phrase
 
 # A word this short may be an acronym typed in lowercase ("isw", "znpp"), not a name.
@@ -85,9 +86,8 @@ def is_rare_word(surface: str) -> bool:
     word = surface.lower().split("'")[0]
     if len(word) < _MIN_NAME_LETTERS or not word.isalpha():
         return False
-    # Imported here: wordfreq takes ~0.1 s to import and only this rare path needs it.
-    from wordfreq import zipf_frequency
-    return all(zipf_frequency(form, "en", wordlist="small") == 0 for form in _bases(word))
+    everyday = everyday_words()
+    return not any(form in everyday for form in _bases(word))
 
 
 # An English inflection on an everyday stem ("fetching", "haggled") is an everyday word the

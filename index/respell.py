@@ -24,7 +24,7 @@ def with_respellings(index: Index, query: Query, weight: float) -> Query:
     """
     groups = []
     for group in query.groups:
-        # is_rare_word imports wordfreq (~0.1 s): asked only of a word that may be respelled.
+        # is_rare_word reads the everyday-word list (index/everyday): asked only when it matters.
         if index.uses_any(t for t, _ in group.terms):
             variants = spelling_variants(group.term, index.postings.vocab)
             groups.append(spelled_alike(index, group, variants, weight)

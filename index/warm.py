@@ -1,10 +1,11 @@
 """A serving process's one-off work, done before its first question (Engine.warm).
 
-A process's first question otherwise pays for everything made once: wordfreq's import and word
-list (~0.2 s), the word lists questions are parsed with (places, demonyms, synonyms, cues), the
-misspelling table (index/names), each kind of question's row factors and the index's derived
-arrays (index/shortlist, index/corpus). All of it is kept, keyed by what it depends on, so a
-real question later reads the same values it would have made itself: no answer changes.
+A process's first question otherwise pays for everything made once: the everyday-word list
+(index/everyday: made from wordfreq once per machine), the word lists questions are parsed with
+(places, demonyms, synonyms, cues), the misspelling table (index/names), each kind of question's
+row factors and the index's derived arrays (index/shortlist, index/corpus). All of it is kept,
+keyed by what it depends on, so a real question later reads the same values it would have made
+itself: no answer changes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ SAMPLE_QUESTIONS = (
 def warm(index: Index, topics: Topics, settings: SearchSettings) -> None:
     """Make what a first question would make once, for this index (on a thread of its own)."""
     prepare_spellings(index.postings.vocab)
-    is_rare_word("warming")  # imports wordfreq and reads its list
+    is_rare_word("warming")  # reads the everyday-word list (made from wordfreq once)
     for name in _DERIVED:
         getattr(index, name)
     for question in SAMPLE_QUESTIONS:
