@@ -18,6 +18,7 @@ from .answer_type import (
     unshown_names,
 )
 from .corpus import Index
+from .counting import count_test
 from .models import Passage
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup
@@ -82,10 +83,11 @@ def best_coverage(index: Index, settings: SearchSettings, rows: tuple[int, int],
 def _follow_up_unanswered(index: Index, topics: Topics, settings: SearchSettings, question: str,
                           asked: Query, unknown: list[TermGroup],
                           passages: list[Passage]) -> tuple[str | None, str | None]:
-    """Why a follow-up's passages do not answer it: what it names, or the doer it asks, is absent.
+    """Why a follow-up's passages do not answer it: what it names, the doer or the count it asks.
 
     "and france?": the words carried found the passages and none names France; "who designed
-    those reactors?": see index/answer_type.doer_unstated.
+    those reactors?": see index/answer_type.doer_unstated; "how many polling stations would they
+    need?": no shown passage gives a number of polling stations (index/counting).
     """
     unshown = unshown_names(index, asked, passages, topics.parties) \
         if settings.follow_up_names else ()
@@ -93,6 +95,9 @@ def _follow_up_unanswered(index: Index, topics: Topics, settings: SearchSettings
         return "partly_covered", f"anything on {unshown[0].surface}"
     if doer_unstated(question, [g.surface for g in unknown], [p.text for p in passages[:1]]):
         return "off_topic", None
+    counted = count_test(question) if settings.follow_up_counts else None
+    if counted is not None and not any(counted(p.text) for p in passages):
+        return "partly_covered", "the number asked for"
     return None, None
 
 
