@@ -35,14 +35,9 @@ _PEOPLE_WORDS = ("people", "persons", "residents", "inhabitants", "civilians", "
                  "sailors", "crew")
 
 
+@lru_cache(maxsize=1024)  # a question is read again for each passage
 def counted_thing(question: str) -> frozenset[str]:
     """The terms (stems, with their synonyms) of what "how many …" counts; empty if none."""
-    return _counted_thing(question)
-
-
-@lru_cache(maxsize=1024)
-def _counted_thing(question: str) -> frozenset[str]:
-    """counted_thing, cached: a question is read again for each passage."""
     match = _HOW_MANY_RE.search(question)
     if match is None:
         return frozenset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -31,6 +32,17 @@ def data_lines(name: str) -> tuple[str, ...]:
 def derived_dir() -> Path:
     """Where derived tables are kept: the user cache."""
     return platformdirs.user_cache_path("citebot") / "derived"
+
+
+def derived_key(*parts: str | Path) -> str:
+    """A short hash of what a derived table depends on: texts, files' bytes, and this module's code.
+
+    The table's own module is one of the files, so a change to how it is made is a new key.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for part in parts:
+        digest.update(part.read_bytes() if isinstance(part, Path) else part.encode())
+    return digest.hexdigest()[:16]
 
 
 def derived(name: str, key: str, make: Callable[[], T], read: Callable[[object], T]) -> T:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from functools import cache
 from pathlib import Path
 
-from .datafiles import derived
+from .datafiles import derived, derived_key
 
 
 @cache
@@ -41,6 +40,4 @@ def _wordlist_key() -> str:
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("wordfreq is not installed")
     data = Path(next(iter(spec.submodule_search_locations))) / "data" / "small_en.msgpack.gz"
-    digest = hashlib.sha256(data.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:16]
+    return derived_key(data, Path(__file__))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from . import datafiles
-from .datafiles import data_lines, derived
+from .datafiles import data_lines, derived, derived_key
 from .tokens import tokenize_phrase
 
 Phrase = tuple[str, ...]  # an entry's terms; a one-word entry is written as one word
@@ -47,10 +45,7 @@ def _key() -> str:
     """A hash of what the groups depend on: the tokenizer (and data files), and this code."""
     from .build import tokenizer_id  # the engine has imported it by now; a test may not have
 
-    digest = hashlib.sha256(tokenizer_id().encode())
-    for module in (__file__, datafiles.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()[:16]
+    return derived_key(tokenizer_id(), Path(__file__))
 
 
 def _entry(text: str) -> Phrase:

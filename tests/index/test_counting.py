@@ -16,7 +16,7 @@ from index.settings import SearchSettings
     ("how many of these truces have there been?", {"truce", "ceasefir"}, {"there"}),
     ("How many power lines did the ZNPP have before the war", {"power", "line"}, {"znpp"}),
     # people in general, or a people: any count of people gives it
-    ("how many people lived there?", {"peopl", "resid", "troop"}, {"there"}),
+    ("how many people lived there before the war", {"peopl", "resid", "troop"}, {"war"}),
     ("how many russians are pushing there", {"russian", "troop", "civilian"}, {"push"}),
 ])
 def test_the_thing_counted_is_the_words_after_how_many_with_synonyms(
