@@ -11,8 +11,10 @@ candidate it drifts to passages on the topic that do not answer (NOTES-sem.md); 
 three shown, it moves the answer first where the words alone put it second or third (README).
 
 Nothing is embedded ahead of time: a question and three passages are four forward passes
-(~5-40 ms each, one call to the model), cached by text. Above MAX_SENTENCES the stage is off, so
-the speed targets of big indexes hold: there the lexical order is the answer's.
+(~5-40 ms each, one call to the model), cached by text in memory and, across processes, in the
+user cache (index/vector_store); an answer whose vectors are all kept does not wait for the model.
+Above MAX_SENTENCES the stage is off, so the speed targets of big indexes hold: there the lexical
+order is the answer's.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ import numpy as np
 from .answer_type import answer_kind
 from .errors import SemanticModelError
 from .models import Answer
-from .semantic_model import Vectors, load_encoder
+from .semantic_model import Vectors, load_encoder, vector_store
+from .vector_store import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +52,16 @@ class Embedder(Protocol):
 class SemanticOrder:
     """Orders the passages an answer shows first by a mix of their words' score and meaning."""
 
-    def __init__(self, load: Callable[[], Embedder] = load_encoder) -> None:
-        self._load = load
+    def __init__(self, load: Callable[[], Embedder] | None = None,
+                 kept: Callable[[], VectorStore] | None = None) -> None:
+        """An order with its model loaded lazily; its vectors kept in memory and in `kept`.
+
+        `load`: the model, the real one by default. `kept`: where its vectors persist across
+        processes; by default the real model's store, and none for a model passed in (a stand-in
+        must never write vectors under the real model's name).
+        """
+        self._load = load or load_encoder
+        self._kept = kept if kept is not None else (vector_store if load is None else None)
         self._encoder: Embedder | None = None
         self._unavailable = False
         self._preloading = False
@@ -66,14 +77,18 @@ class SemanticOrder:
         """
         text = (answer.understood_as or answer.question).strip()
         shown = answer.passages[:SHOWN]
-        if not (answer.answered and len(shown) > 1 and text
-                and self.prepared(weight=weight, sentences=sentences)):
+        if not (answer.answered and len(shown) > 1 and text and weight
+                and sentences <= MAX_SENTENCES and not self._unavailable):
             return answer
         try:
-            question, *passages = self._vectors([text, *(p.text for p in shown)])
+            vectors = self._vectors([text, *(p.text for p in shown)], weight=weight,
+                                    sentences=sentences)
         except SemanticModelError as exc:  # the weights failed their deferred hash check
             self._turn_off(exc)
             return answer
+        if vectors is None:  # the model cannot be loaded (said once)
+            return answer
+        question, *passages = vectors
         best = shown[0].score or 1.0
         mixed = [(1.0 - weight) * p.score / best + weight * float(question @ vector)
                  for p, vector in zip(shown, passages, strict=True)]
@@ -125,20 +140,32 @@ class SemanticOrder:
             log.warning("semantic ordering off: %s; passages keep the word order", error)
         self._unavailable, self._encoder = True, None
 
-    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
-        """The texts' embeddings: those not cached yet from one call to the model.
+    def _vectors(self, texts: list[str], *, weight: float,
+                 sentences: int) -> list[np.ndarray] | None:
+        """The texts' embeddings: from memory, then from the store, the rest from one model call.
 
         One call, so the weights' hash is waited for once, after all of them are computed
         (index/model_weights): it overlaps the forward passes instead of following the first.
+        When every vector is kept, the model is not waited for at all. None when the model is
+        needed and cannot be loaded.
         """
-        encoder = self._encoder
         with self._cache_lock:
             found = {t: self._cache[t] for t in texts if t in self._cache}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
+        store = self._kept() if self._kept is not None and missing else None
+        if store is not None:
+            found.update(store.get(missing))
+            missing = [t for t in missing if t not in found]
         if missing:
+            if not self.prepared(weight=weight, sentences=sentences):
+                return None
+            encoder = self._encoder
             if encoder is None:  # turned off by another thread meanwhile
                 raise SemanticModelError("the model was turned off")
-            found.update(zip(missing, encoder.embed(missing), strict=True))
+            computed = list(zip(missing, encoder.embed(missing), strict=True))
+            found.update(computed)
+            if store is not None:  # only vectors of weights that passed their hash check
+                store.put(computed)
         with self._cache_lock:
             for text in texts:
                 self._cache[text] = found[text]

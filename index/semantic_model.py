@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import math
+import platform
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +25,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+import platformdirs
 
+from .datafiles import derived_key
 from .errors import SemanticModelError
-from .model_weights import MODEL_PACKAGE, Tensors, Vectors, Weights, checked
+from .model_weights import MODEL_PACKAGE, WEIGHTS_SHA256, Tensors, Vectors, Weights, checked
+from .vector_store import VectorStore
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -181,3 +185,25 @@ def load_encoder() -> Encoder:
     tokenizer.enable_truncation(MAX_TOKENS)
     tokenizer.no_padding()  # tokenizer.json pads to 128: one text at a time needs no padding
     return Encoder(tokenizer=tokenizer, weights=weights)
+
+
+_KEPT_STORES = 2  # vector stores kept (another checkout's code, say), the newest first
+
+
+@lru_cache(maxsize=1)
+def vector_store() -> VectorStore:
+    """Where this model's vectors are kept across processes (index/vector_store).
+
+    Named by a hash of everything a vector's bits depend on: the pinned weights and tokenizer,
+    this module's forward pass, numpy's version and the machine's architecture.
+    """
+    key = derived_key(WEIGHTS_SHA256, TOKENIZER_SHA256, Path(__file__), np.__version__,
+                      platform.machine())
+    folder = platformdirs.user_cache_path("citebot") / "vectors"
+    path = folder / f"{key}.sqlite3"
+    if not path.exists() and folder.is_dir():  # a new key: stores of old ones are dropped
+        older = sorted(folder.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in older[_KEPT_STORES - 1:]:
+            for file in (stale, *(stale.with_name(stale.name + x) for x in ("-wal", "-shm"))):
+                file.unlink(missing_ok=True)
+    return VectorStore(path, DIMENSIONS)
