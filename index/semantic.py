@@ -11,8 +11,8 @@ candidate it drifts to passages on the topic that do not answer (NOTES-sem.md); 
 three shown, it moves the answer first where the words alone put it second or third (README).
 
 Nothing is embedded ahead of time: a question and three passages are four forward passes
-(~5-40 ms each, one call to the model), cached by text in memory and, across processes, in the
-user cache (index/vector_store); an answer whose vectors are all kept does not wait for the model.
+(~5-40 ms each, one call to the model), cached by text in memory and, for the passages (the
+sources' own text, never a question), across processes in the user cache (index/vector_store).
 Above MAX_SENTENCES the stage is off, so the speed targets of big indexes hold: there the lexical
 order is the answer's.
 """
@@ -81,7 +81,8 @@ class SemanticOrder:
                 and sentences <= MAX_SENTENCES and not self._unavailable):
             return answer
         try:
-            vectors = self._vectors([text, *(p.text for p in shown)], weight=weight,
+            passages = [p.text for p in shown]
+            vectors = self._vectors([text, *passages], kept=frozenset(passages), weight=weight,
                                     sentences=sentences)
         except SemanticModelError as exc:  # the weights failed their deferred hash check
             self._turn_off(exc)
@@ -140,21 +141,23 @@ class SemanticOrder:
             log.warning("semantic ordering off: %s; passages keep the word order", error)
         self._unavailable, self._encoder = True, None
 
-    def _vectors(self, texts: list[str], *, weight: float,
+    def _vectors(self, texts: list[str], *, kept: frozenset[str], weight: float,
                  sentences: int) -> list[np.ndarray] | None:
-        """The texts' embeddings: from memory, then from the store, the rest from one model call.
+        """The texts' embeddings: from memory, from the store (`kept` only), or from one call.
 
-        One call, so the weights' hash is waited for once, after all of them are computed
-        (index/model_weights): it overlaps the forward passes instead of following the first.
-        When every vector is kept, the model is not waited for at all. None when the model is
-        needed and cannot be loaded.
+        Only the sources' own text is kept on disk (`kept`: the passages), never a question,
+        which users typed. One call, so the weights' hash is waited for once, after all of them
+        are computed (index/model_weights): it overlaps the forward passes instead of following
+        the first. When every vector is known, the model is not waited for at all. None when the
+        model is needed and cannot be loaded.
         """
         with self._cache_lock:
             found = {t: self._cache[t] for t in texts if t in self._cache}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
-        store = self._kept() if self._kept is not None and missing else None
+        on_disk = [t for t in missing if t in kept]
+        store = self._kept() if self._kept is not None and on_disk else None
         if store is not None:
-            found.update(store.get(missing))
+            found.update(store.get(on_disk))
             missing = [t for t in missing if t not in found]
         if missing:
             if not self.prepared(weight=weight, sentences=sentences):
@@ -165,7 +168,7 @@ class SemanticOrder:
             computed = list(zip(missing, encoder.embed(missing), strict=True))
             found.update(computed)
             if store is not None:  # only vectors of weights that passed their hash check
-                store.put(computed)
+                store.put((t, v) for t, v in computed if t in kept)
         with self._cache_lock:
             for text in texts:
                 self._cache[text] = found[text]

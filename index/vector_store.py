@@ -2,12 +2,13 @@
 
 Four forward passes are most of what the semantic order costs (~0.1 s an answer), and most of it
 is the three passages, which news questions keep landing on. Their vectors are kept in SQLite in
-the user cache, one file per model key: a hash of the pinned weights and tokenizer, the forward
-pass's code, numpy's version and the machine's architecture (all of which could change a vector's
-last bits), so it is derived, never bumped by hand, and a vector is only ever read back by the
-code that would compute the same one. A text's vector does not depend on what else is embedded
-with it (index/semantic_model), so an answer is the same whether its vectors came from here or
-were computed now.
+the user cache: the sources' text only, since index/semantic never keeps a question's vector
+(which would outlive what the bot promises to keep of what users type). One file per model key:
+a hash of the pinned weights and tokenizer, the forward pass's code, numpy's version and the
+machine's architecture (all of which could change a vector's last bits), so it is derived, never
+bumped by hand, and a vector is only ever read back by the code that would compute the same one.
+A text's vector does not depend on what else is embedded with it (index/semantic_model), so an
+answer is the same whether its vectors came from here or were computed now.
 
 A cache, never a source of truth: anything wrong with it (a damaged or locked file, a full disk,
 a vector of the wrong size or length) costs only the forward passes, and a file that is not a
