@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -195,6 +195,22 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
             break
     return [replace(p, also_reported_by=tuple(a)) if a else p
             for p, a in zip(passages, also, strict=True)]
+
+
+def window_texts(index: Index, context: int = 1) -> Iterator[str]:
+    """The text of every passage an answer can show with `context` neighbours a side.
+
+    First each sentence's whole window, then the windows cut short on one side or both by a
+    passage shown before them (what `_window` gives when neighbours are used already).
+    """
+    windows = [_window(index, row, context, set()) for row in range(index.size)]
+    for ids in windows:
+        yield " ".join(index.sentence(i) for i in ids)
+    for row, ids in enumerate(windows):
+        for lo in range(ids[0], row + 1):
+            for hi in range(row, ids[-1] + 1):
+                if (lo, hi) != (ids[0], ids[-1]):
+                    yield " ".join(index.sentence(i) for i in range(lo, hi + 1))
 
 
 def _window(index: Index, row: int, context: int, used: set[int]) -> tuple[int, ...]:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 SHOWN = 3  # the passages an answer shows by default: the ones reordered
 MAX_SENTENCES = 50_000  # ~1,000 news reports; above this, the lexical order alone
 _CACHED_TEXTS = 4_096  # questions and passages whose vectors are kept (1.5 KB each)
+_LOOKUP_BATCH = 256  # passages looked up in the store at once when keeping them ahead of time
+_WARM_BATCH = 4  # passages embedded at once then: a stop or a new index waits for ~0.1 s at most
 
 
 class Embedder(Protocol):
@@ -103,6 +107,34 @@ class SemanticOrder:
             return answer
         first = tuple(replace(shown[i], rank=rank) for rank, i in enumerate(order, start=1))
         return replace(answer, passages=first + answer.passages[SHOWN:])
+
+    def keep_passages(self, texts: Iterable[str], *, weight: float, sentences: int,
+                      stop: Callable[[], bool]) -> int:
+        """Embed and keep the passages not kept yet, a few at a time; how many were embedded.
+
+        For a serving process (Engine.warm), so that its answers embed only their question. It
+        uses at most half of one core (it sleeps as long as each batch took) and returns early
+        once `stop()` (a newer index is served), or when the store or the model is unusable.
+        """
+        if not self.prepared(weight=weight, sentences=sentences) or self._kept is None:
+            return 0  # prepared() first: a serving process loads the model here either way
+        store, done = self._kept(), 0
+        for chunk in batched(texts, _LOOKUP_BATCH):
+            kept = store.get(chunk)
+            for batch in batched(dict.fromkeys(t for t in chunk if t not in kept), _WARM_BATCH):
+                encoder = self._encoder
+                if stop() or encoder is None or not store.working:
+                    return done
+                started = time.perf_counter()
+                try:
+                    vectors = encoder.embed(batch)
+                except SemanticModelError as exc:
+                    self._turn_off(exc)
+                    return done
+                store.put(zip(batch, vectors, strict=True))
+                done += len(batch)
+                time.sleep(time.perf_counter() - started)
+        return done
 
     def preload(self, *, weight: float, sentences: int) -> None:
         """Start loading the model on a thread if answers from this index use it; no waiting.
@@ -176,3 +208,10 @@ class SemanticOrder:
             while len(self._cache) > _CACHED_TEXTS:
                 self._cache.popitem(last=False)
         return [found[t] for t in texts]
+
+
+def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """The items in lists of `size` (the last one shorter): itertools.batched before Python 3.12."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch

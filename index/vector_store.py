@@ -72,6 +72,11 @@ class VectorStore:
             self._run("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", rows,
                       prune=True)
 
+    @property
+    def working(self) -> bool:
+        """Whether the store is in use (False once it failed for good: see _failed)."""
+        return not self._broken
+
     def close(self) -> None:
         """Close the connection (a later call opens it again)."""
         with self._lock:

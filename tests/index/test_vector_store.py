@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from index import semantic, vector_store
+from index.answer import window_texts
+from index.engine import Engine
 from index.models import Answer, Citation, Passage
 from index.semantic import SemanticOrder
-from index.semantic_model import DIMENSIONS, load_encoder
+from index.semantic_model import DIMENSIONS, Encoder, load_encoder
 from index.vector_store import VectorStore, text_key
 
 
@@ -149,3 +151,46 @@ def test_a_stand_in_model_never_writes_to_the_real_store(monkeypatch: pytest.Mon
 
     got = SemanticOrder(load=Flat).reordered(_answer(), weight=0.5, sentences=10)
     assert got.passages == _answer().passages  # equal meaning: the words' order stays
+
+
+def test_keeping_passages_embeds_only_those_not_kept(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v.sqlite3", DIMENSIONS)
+    order = SemanticOrder(load=load_encoder, kept=lambda: store)
+    texts = [p.text for p in _answer().passages]
+    store.put([(texts[0], load_encoder().embed(texts[:1])[0])])
+
+    def keep(stop: bool) -> int:
+        return order.keep_passages(iter(texts * 2), weight=0.5, sentences=10,
+                                   stop=lambda: stop)
+
+    assert keep(stop=True) == 0 and set(store.get(texts)) == {texts[0]}  # a newer index: none
+    assert keep(stop=False) == 2
+    for text, vector in zip(texts, load_encoder().embed(texts), strict=True):
+        assert store.get([text])[text].tobytes() == vector.tobytes()
+    assert keep(stop=False) == 0  # all kept
+    assert order.keep_passages(texts, weight=0.0, sentences=10, stop=lambda: False) == 0  # off
+
+
+def test_a_served_index_is_warmed_so_answers_embed_only_their_question(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = VectorStore(tmp_path / "v.sqlite3", DIMENSIONS)
+    monkeypatch.setattr(semantic, "vector_store", lambda: store)
+    served = Engine(engine.sources_dir, engine.index_dir)  # the real model's order, this store
+    served.open()
+    served.warm()
+    windows = set(window_texts(served.snapshot.index))
+    assert set(store.get(list(windows))) == windows
+
+    embedded: list[list[str]] = []
+    real_embed = Encoder.embed
+
+    def watched(self: Encoder, texts: list[str]) -> np.ndarray:
+        embedded.append(texts)
+        return real_embed(self, texts)
+
+    monkeypatch.setattr(Encoder, "embed", watched)
+    for question in ("what does Russia want on Zaporizhzhia", "how big is Ukraine's army",
+                     "why is a referendum needed"):
+        got = served.ask(question)
+        assert got.answered and all(p.text in windows for p in got.passages)
+        assert embedded[-1] == [question]
