@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -34,7 +34,9 @@ from .answer_type import answer_kind
 from .errors import SemanticModelError
 from .models import Answer
 from .semantic_model import Vectors, load_encoder, vector_store
-from .vector_store import VectorStore
+
+if TYPE_CHECKING:
+    from .vector_store import VectorStore
 
 log = logging.getLogger(__name__)
 

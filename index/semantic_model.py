@@ -30,10 +30,11 @@ import platformdirs
 from .datafiles import derived_key
 from .errors import SemanticModelError
 from .model_weights import MODEL_PACKAGE, WEIGHTS_SHA256, Tensors, Vectors, Weights, checked
-from .vector_store import VectorStore
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
+
+    from .vector_store import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,8 @@ def vector_store() -> VectorStore:
     Named by a hash of everything a vector's bits depend on: the pinned weights and tokenizer,
     this module's forward pass, numpy's version and the machine's architecture.
     """
+    from .vector_store import VectorStore  # sqlite3: only once the semantic order is used
+
     key = derived_key(WEIGHTS_SHA256, TOKENIZER_SHA256, Path(__file__), np.__version__,
                       platform.machine())
     folder = platformdirs.user_cache_path("citebot") / "vectors"

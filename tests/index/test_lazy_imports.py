@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,29 @@ def test_answering_from_a_built_index_imports_no_parser(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, cwd=REPO)
     assert "Zaporizhzhia" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
+@pytest.mark.parametrize(("question", "semantic", "absent"), [
+    # Declined: the model's tokenizer is never built, nor its library imported.
+    ("who is the president of Argentina", "1", ("tokenizers",)),
+    # The semantic order off: neither its vector store nor SQLite is imported.
+    ("what does Russia want on Zaporizhzhia", "0", ("index.vector_store", "sqlite3", "tokenizers")),
+])
+def test_what_an_answer_does_not_use_is_not_imported(tmp_path: Path, question: str,
+                                                     semantic: str,
+                                                     absent: tuple[str, ...]) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(REPO / "sources", sources)
+    Engine(sources, tmp_path / "index").open()
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"main(['ask', {question!r}, '--sources', {str(sources)!r},"
+        f" '--index', {str(tmp_path / 'index')!r}], standalone_mode=False)\n"
+        f"print(sorted(m for m in {absent!r} if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=REPO, env={**os.environ, "CITEBOT_SEMANTIC": semantic})
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
 
 
