@@ -14,8 +14,8 @@ so a busy machine slows them alike:
 
 `--against TREE` times another tree's code in the same rounds (`git archive COMMIT | tar -x -C
 TREE`; byte-compile it first, `python -m compileall -q TREE/index TREE/bot`, as set-up does
-here). Prints the median and the interquartile range of each, in seconds, and the median CPU
-time.
+here); both trees are then started the same way, by `python -c`, not `.venv/bin/citebot`.
+Prints the median and the interquartile range of each, in seconds, and the median CPU time.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--against", type=Path, help="another tree to time in the same rounds")
     args = parser.parse_args()
-    trees = {"this checkout": None, **({str(args.against): args.against} if args.against else {})}
+    # Compared with another tree, both go through the same launcher (`python -c`, which skips
+    # the console script and the editable install's finder), so only their code differs.
+    trees = ({"this checkout": ROOT, str(args.against): args.against} if args.against
+             else {"this checkout": None})
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "XDG_CACHE_HOME": cache,
                "CITEBOT_SOURCES": str(ROOT / "sources")}
@@ -79,8 +82,9 @@ def main() -> None:
         for tree in trees.values():  # untimed: builds the index, unpacks the model
             _time(_command(tree), ANSWERED, env)
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        for _ in range(args.rounds):  # each tree's states in turn: its first run keeps vectors
-            for name, tree in trees.items():
+        for round_ in range(args.rounds):  # each tree's states in turn: its first keeps vectors
+            order = list(trees.items())
+            for name, tree in order if round_ % 2 else order[::-1]:  # neither always goes first
                 for state, (question, extra, empty) in states.items():
                     if empty:
                         shutil.rmtree(vectors, ignore_errors=True)
