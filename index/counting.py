@@ -1,4 +1,4 @@
-"""What a "how many" question counts, and whether a passage gives a number of it.
+"""What a "how many" / "how much" question counts, and whether a passage gives a number of it.
 
 "how many soldiers would France send" is answered by "up to 10,000 troops", not by a passage on
 France's plans that gives other numbers. The thing counted is the words after "how many" up to
@@ -6,7 +6,8 @@ the first function word ("are", "would", "in"), each with its synonyms (data/syn
 count of people in general ("how many people", "how many Russians") is given by a count of any
 people ("about 11,000 residents", "155,000 troops"). A passage gives a number of the thing when a
 number (digits or a number word; days and years are no count) stands at most COUNT_REACH words
-before one of its words, in the same clause.
+before one of its words, in the same clause. "how much oil" is read the same way ("$70m worth of
+oil"), and "how much money" (cash, funds) is given by any sum of money.
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ _CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "while", "whereas"})
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*", re.UNICODE)
 # People in general (stems), and the words a count of people is given in.
 _ANYONE = frozenset({"peopl", "person", "ppl", "folk", "individu"})
+# "how much money / cash": a sum in any currency answers it ("roughly $100m passed through").
+_MONEY_WORDS = ("money", "cash", "funds", "funding", "dollars", "euros", "pounds", "roubles")
+_SUM_RE = re.compile(
+    r"[$€£₴]\s?\d"  # $100m, €210bn
+    r"|\d[\d,.]*\s*(?:bn|tn)\b"  # 8.48bn (not "m" alone: metres)
+    r"|\d[\d,.]*(?:\s*(?:bn|m|tn)|\s+(?:thousand|million|billion|trillion))?\s+"
+    r"(?:dollars?|euros?|pounds?|roubles?|rubles?|hryvnias?)\b", re.I)
+_HOW_MUCH_RE = re.compile(r"\bhow much\s+(.*)", re.I)
+# "how much longer / else / time": not a quantity of a thing.
+_NOT_A_THING = frozenset({"longer", "else", "time", "worse", "better", "bigger", "larger",
+                          "farther", "sooner", "later"})
 _PEOPLE_WORDS = ("people", "persons", "residents", "inhabitants", "civilians", "citizens",
                  "troops", "soldiers", "servicemen", "fighters", "men", "women", "children",
                  "sailors", "crew")
@@ -41,17 +53,35 @@ def counted_thing(question: str) -> frozenset[str]:
     match = _HOW_MANY_RE.search(question)
     if match is None:
         return frozenset()
+    words = _thing_words(match.group(1))
+    thing = _with_synonyms(question, words)
+    terms = {t for word in words for t in tokenize(word)}
+    if terms & _ANYONE or any(is_place(t) for t in terms):  # "people", "Russians"
+        thing |= _people()
+    return thing
+
+
+def _thing_words(rest: str) -> list[str]:
+    """The words after "how many" / "how much", up to the first function word."""
     words: list[str] = []
-    for word in _WORD_RE.findall(match.group(1)):
+    for word in _WORD_RE.findall(rest):
         if word.lower() in stopwords():  # "are", "did", "in", "they": the thing has ended
             break
         words.append(word)
+    return words
+
+
+def _with_synonyms(question: str, words: list[str]) -> frozenset[str]:
+    """The words' terms and each one's synonyms (data/synonyms.txt)."""
     terms = {t for word in words for t in tokenize(word)}
     asked = tokenize(question)
-    thing = terms.union(*(synonyms(t, asked) for t in terms))
-    if terms & _ANYONE or any(is_place(t) for t in terms):  # "people", "Russians"
-        thing |= _people()
-    return frozenset(thing)
+    return frozenset(terms.union(*(synonyms(t, asked) for t in terms)))
+
+
+@lru_cache(maxsize=1)
+def _money() -> frozenset[str]:
+    """The stems of the words that ask for a sum of money."""
+    return frozenset(t for word in _MONEY_WORDS for t in tokenize(word))
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +109,30 @@ def _counts_in(thing: frozenset[str], clause: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)
+def measured_thing(question: str) -> frozenset[str]:
+    """The terms of what "how much …" measures ("how much oil", "how much cash"); empty if none.
+
+    Not "how much of the Donbas" (a share: "most of", "75%"), "how much did they spend" (the
+    thing is not named) or "how much longer" (a time or a comparison, not a quantity).
+    """
+    match = _HOW_MUCH_RE.search(question)
+    if match is None:
+        return frozenset()
+    words = _thing_words(match.group(1))
+    if not words or any(w.lower() in _NOT_A_THING for w in words):
+        return frozenset()
+    return _with_synonyms(question, words)
+
+
 def count_test(question: str) -> Callable[[str], bool] | None:
-    """A test of a passage's text: does it give a number of what the question counts (or None)."""
-    thing = counted_thing(question)
+    """A test of a passage's text: does it give a number of what the question counts or measures.
+
+    For money, any sum in any currency's words; None when the question asks for neither.
+    """
+    thing = counted_thing(question) or measured_thing(question)
     if not thing:
         return None
+    if thing & _money():
+        return lambda text: bool(_SUM_RE.search(text))
     return lambda text: counts(thing, text)

@@ -1,11 +1,11 @@
-"""A "how many" follow-up is answered by a number of what it counts, or declined."""
+"""A "how many" / "how much" follow-up is answered by a number of what it asks, or declined."""
 
 from __future__ import annotations
 
 import pytest
 
 from index.conversation import Turn, next_turn
-from index.counting import counted_thing, counts
+from index.counting import count_test, counted_thing, counts, measured_thing
 from index.engine import Engine
 from index.settings import SearchSettings
 
@@ -74,3 +74,51 @@ def test_a_count_of_people_a_passage_gives_is_answered(engine: Engine) -> None:
     result = engine.ask_turn("how many people live there?", history)
     assert result.answered
     assert any("300,000 people" in p.text for p in result.passages)
+
+
+@pytest.mark.parametrize(("question", "holds"), [
+    ("how much oil could they carry?", {"oil"}),
+    ("how much cargo has ukraine's own sea corridor moved", {"cargo"}),
+    ("how much diesel have they got left", {"diesel"}),
+])
+def test_what_how_much_measures_is_the_words_after_it(question: str, holds: set[str]) -> None:
+    assert holds <= measured_thing(question)
+
+
+@pytest.mark.parametrize("question", [
+    "how much of the donbas does russia hold",  # a share: "most of", "75%"
+    "how much did eu governments spend on defence in 2024?",  # the thing is not named
+    "how much is germany budgeting",
+    "how much longer will the fighting go on",  # a time, not a quantity
+])
+def test_no_measured_thing_when_none_is_named(question: str) -> None:
+    assert measured_thing(question) == frozenset()
+    assert count_test(question) is None
+
+
+@pytest.mark.parametrize(("question", "text", "expected"), [
+    ("how much oil could they carry?", "It carried nearly $70m worth of oil.", True),
+    ("how much oil could they carry?", "The oil tankers left port on 3 May.", False),
+    ("how much cargo has it moved", "It moved well over 100 million tonnes of cargo.", True),
+    ("how much diesel have they got left", "It relied on emergency diesel generators.", False),
+    # money, cash, funds: any sum answers, however it is counted
+    ("how much money went through the scheme?", "Roughly $100m passed through the scheme.", True),
+    ("how much cash went thru the scheme", "Russia has €210bn worth of assets in Europe.", True),
+    ("how much cash went thru the scheme", "It lent 8.5 trillion roubles.", True),
+    ("how much cash went thru the scheme", "The scheme ran for 15 months.", False),
+])
+def test_a_quantity_is_a_number_before_the_thing_or_a_sum_of_money(question: str, text: str,
+                                                                   expected: bool) -> None:
+    test = count_test(question)
+    assert test is not None and test(text) is expected
+
+
+def test_a_quantity_no_passage_gives_is_declined_in_a_conversation(news_engine: Engine) -> None:
+    # The reports say the plant ran on emergency diesel generators; never how much diesel is left.
+    history = _after(news_engine, "what happens at zaporizhzhia when all the power lines go down?")
+    result = news_engine.ask_turn("how much diesel have they got left", history)
+    assert (result.answered, result.abstention, result.missing) == (
+        False, "partly_covered", "the number asked for")
+    money = news_engine.ask_turn("how much money went through the scheme?",
+                                 _after(news_engine, "why did yermak resign"))
+    assert money.answered and "roughly $100m passed through the scheme" in money.passages[0].text
