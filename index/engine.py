@@ -82,6 +82,7 @@ class Engine:
         self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
         self._check = IntegrityCheck(index_dir)
         self._keep_warm = False  # a serving process: warm each index up once it is published
+        self._stop_warming = threading.Event()  # set by stop_warming(): the work ahead is dropped
         self._order = SemanticOrder()
 
     @property
@@ -254,6 +255,11 @@ class Engine:
         self._keep_warm = True
         self._warm_in_background()
 
+    def stop_warming(self) -> None:
+        """Drop the warming still ahead (the passages not embedded yet) and start no more."""
+        self._keep_warm = False
+        self._stop_warming.set()
+
     def _warm_in_background(self) -> None:
         """Start warm() on a daemon thread."""
         threading.Thread(target=self.warm, name="citebot-warm", daemon=True).start()
@@ -273,7 +279,8 @@ class Engine:
             # kept across restarts, so that answers embed only their question (index/semantic).
             embedded = self._order.keep_passages(
                 window_texts(snap.index), weight=self.settings.semantic_weight,
-                sentences=snap.index.size, stop=lambda: self.snapshot is not snap)
+                sentences=snap.index.size,
+                stop=lambda: self._stop_warming.is_set() or self.snapshot is not snap)
             if embedded:
                 log.info("semantic order: %d passages embedded and kept", embedded)
         except Exception:  # nothing depends on it: the first questions make it themselves

@@ -133,4 +133,10 @@ def chat(top: int, context: int, as_json: bool, batch: BinaryIO | None, sources_
     if batch is not None:
         run_batch(engine, batch, top=top, context=context)
     else:
-        run_interactive(engine, top=top, context=context)
+        # A person types between turns: meanwhile, on a thread, the passages are embedded (at
+        # half a core) so that later answers embed only the question (index/semantic).
+        engine.keep_warm()
+        try:
+            run_interactive(engine, top=top, context=context)
+        finally:
+            engine.stop_warming()

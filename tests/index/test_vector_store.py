@@ -194,3 +194,21 @@ def test_a_served_index_is_warmed_so_answers_embed_only_their_question(
         got = served.ask(question)
         assert got.answered and all(p.text in windows for p in got.passages)
         assert embedded[-1] == [question]
+
+
+def test_stopping_drops_the_warming_still_ahead(engine: Engine, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    store = VectorStore(tmp_path / "v.sqlite3", DIMENSIONS)
+    monkeypatch.setattr(semantic, "vector_store", lambda: store)
+    served = Engine(engine.sources_dir, engine.index_dir)
+    served.open()
+    real_embed = Encoder.embed
+
+    def stopped_after(self: Encoder, texts: list[str]) -> np.ndarray:
+        served.stop_warming()  # e.g. `citebot chat` ending while the first batch is embedded
+        return real_embed(self, texts)
+
+    monkeypatch.setattr(Encoder, "embed", stopped_after)
+    served.warm()
+    windows = list(dict.fromkeys(window_texts(served.snapshot.index)))
+    assert len(store.get(windows)) == semantic._WARM_BATCH < len(windows)
