@@ -269,8 +269,8 @@ class Engine:
 
         For a serving process, on a thread of its own (~0.3 s at 100k sentences); a one-shot
         answer should not pay for it. Up to the semantic order's size limit, it then embeds
-        the passages whose vectors are not kept yet, at half a core: ~40 ms a passage, once per
-        machine (the bundled article's ~130 in ~10 s, a dozen reports' ~2,000 in a few minutes).
+        the passages whose vectors are not kept yet, at half a core: ~20-40 ms a passage, once per
+        machine (the bundled article's 111 in ~10 s, a dozen reports' ~3,000 in a few minutes).
         """
         snap = self.snapshot
         try:

@@ -44,7 +44,7 @@ SHOWN = 3  # the passages an answer shows by default: the ones reordered
 MAX_SENTENCES = 50_000  # ~1,000 news reports; above this, the lexical order alone
 _CACHED_TEXTS = 4_096  # questions and passages whose vectors are kept (1.5 KB each)
 _LOOKUP_BATCH = 256  # passages looked up in the store at once when keeping them ahead of time
-_WARM_BATCH = 4  # passages embedded at once then: a stop or a new index waits for ~0.1 s at most
+_WARM_BATCH = 4  # passages embedded at once then: a stop is seen within ~0.3 s (a batch, a rest)
 
 
 class Embedder(Protocol):
@@ -59,15 +59,16 @@ class SemanticOrder:
     """Orders the passages an answer shows first by a mix of their words' score and meaning."""
 
     def __init__(self, load: Callable[[], Embedder] | None = None,
-                 kept: Callable[[], VectorStore] | None = None) -> None:
-        """An order with its model loaded lazily; its vectors kept in memory and in `kept`.
+                 store: Callable[[], VectorStore] | None = None) -> None:
+        """An order with its model loaded lazily; its vectors kept in memory and in `store`.
 
-        `load`: the model, the real one by default. `kept`: where its vectors persist across
-        processes; by default the real model's store, and none for a model passed in (a stand-in
-        must never write vectors under the real model's name).
+        `load`: the model, the real one by default. `store`: where its passages' vectors persist
+        across processes; by default the real model's store, and none for a model passed in (a
+        stand-in must never write vectors under the real model's name).
         """
         self._load = load or load_encoder
-        self._kept = kept if kept is not None else (vector_store if load is None else None)
+        self._open_store = store if store is not None else (
+            vector_store if load is None else None)
         self._encoder: Embedder | None = None
         self._unavailable = False
         self._preloading = False
@@ -88,8 +89,8 @@ class SemanticOrder:
             return answer
         try:
             passages = [p.text for p in shown]
-            vectors = self._vectors([text, *passages], kept=frozenset(passages), weight=weight,
-                                    sentences=sentences)
+            vectors = self._vectors([text, *passages], storable=frozenset(passages),
+                                    weight=weight, sentences=sentences)
         except SemanticModelError as exc:  # the weights failed their deferred hash check
             self._turn_off(exc)
             return answer
@@ -118,9 +119,9 @@ class SemanticOrder:
         uses at most half of one core (it sleeps as long as each batch took) and returns early
         once `stop()` (a newer index is served), or when the store or the model is unusable.
         """
-        if not self.prepared(weight=weight, sentences=sentences) or self._kept is None:
+        if not self.prepared(weight=weight, sentences=sentences) or self._open_store is None:
             return 0  # prepared() first: a serving process loads the model here either way
-        store, done = self._kept(), 0
+        store, done = self._open_store(), 0
         for chunk in batched(texts, _LOOKUP_BATCH):
             kept = store.get(chunk)
             for batch in batched(dict.fromkeys(t for t in chunk if t not in kept), _WARM_BATCH):
@@ -175,11 +176,11 @@ class SemanticOrder:
             log.warning("semantic ordering off: %s; passages keep the word order", error)
         self._unavailable, self._encoder = True, None
 
-    def _vectors(self, texts: list[str], *, kept: frozenset[str], weight: float,
+    def _vectors(self, texts: list[str], *, storable: frozenset[str], weight: float,
                  sentences: int) -> list[np.ndarray] | None:
-        """The texts' embeddings: from memory, from the store (`kept` only), or from one call.
+        """The texts' embeddings: from memory, from the store (`storable` only), or from one call.
 
-        Only the sources' own text is kept on disk (`kept`: the passages), never a question,
+        Only the sources' own text is kept on disk (`storable`: the passages), never a question,
         which users typed. One call, so the weights' hash is waited for once, after all of them
         are computed (index/model_weights): it overlaps the forward passes instead of following
         the first. When every vector is known, the model is not waited for at all. None when the
@@ -188,8 +189,8 @@ class SemanticOrder:
         with self._cache_lock:
             found = {t: self._cache[t] for t in texts if t in self._cache}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
-        on_disk = [t for t in missing if t in kept]
-        store = self._kept() if self._kept is not None and on_disk else None
+        on_disk = [t for t in missing if t in storable]
+        store = self._open_store() if self._open_store is not None and on_disk else None
         if store is not None:
             found.update(store.get(on_disk))
             missing = [t for t in missing if t not in found]
@@ -202,7 +203,7 @@ class SemanticOrder:
             computed = list(zip(missing, encoder.embed(missing), strict=True))
             found.update(computed)
             if store is not None:  # only vectors of weights that passed their hash check
-                store.put((t, v) for t, v in computed if t in kept)
+                store.put((t, v) for t, v in computed if t in storable)
         with self._cache_lock:
             for text in texts:
                 self._cache[text] = found[text]

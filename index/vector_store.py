@@ -56,6 +56,8 @@ class VectorStore:
     def get(self, texts: Sequence[str]) -> dict[str, Vector]:
         """The kept vectors of those texts that have one (a vector that looks wrong is left out)."""
         keys = {text_key(t): t for t in dict.fromkeys(texts)}
+        if not keys:
+            return {}
         marks = ",".join("?" * len(keys))
         rows = self._run(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", list(keys))
         found = {}

@@ -29,7 +29,9 @@ def test_vectors_come_back_bit_for_bit_from_another_connection(tmp_path: Path) -
     writer = VectorStore(path, DIMENSIONS)
     writer.put([("first", _unit(1)), ("second", _unit(2))])
     writer.close()
-    got = VectorStore(path, DIMENSIONS).get(["second", "never kept", "first", "second"])
+    reader = VectorStore(path, DIMENSIONS)
+    assert reader.get([]) == {} and reader.working
+    got = reader.get(["second", "never kept", "first", "second"])
     assert set(got) == {"first", "second"}
     assert got["first"].tobytes() == _unit(1).tobytes()
     assert got["second"].tobytes() == _unit(2).tobytes()
@@ -118,7 +120,7 @@ def _answer() -> Answer:
 
 def test_a_later_process_embeds_only_the_question(tmp_path: Path) -> None:
     store = VectorStore(tmp_path / "v.sqlite3", DIMENSIONS)
-    first = SemanticOrder(load=load_encoder, kept=lambda: store)
+    first = SemanticOrder(load=load_encoder, store=lambda: store)
     ordered = first.reordered(_answer(), weight=0.5, sentences=10)
     assert ordered.passages[0] != _answer().passages[0]  # the meaning moved a passage up
     passages = [p.text for p in _answer().passages]
@@ -134,7 +136,7 @@ def test_a_later_process_embeds_only_the_question(tmp_path: Path) -> None:
             embedded.append(texts)
             return load_encoder().embed(texts)
 
-    later = SemanticOrder(load=Watched, kept=lambda: VectorStore(store.path, DIMENSIONS))
+    later = SemanticOrder(load=Watched, store=lambda: VectorStore(store.path, DIMENSIONS))
     assert later.reordered(_answer(), weight=0.5, sentences=10) == ordered
     assert embedded == [[ordered.question]]
 
@@ -155,7 +157,7 @@ def test_a_stand_in_model_never_writes_to_the_real_store(monkeypatch: pytest.Mon
 
 def test_keeping_passages_embeds_only_those_not_kept(tmp_path: Path) -> None:
     store = VectorStore(tmp_path / "v.sqlite3", DIMENSIONS)
-    order = SemanticOrder(load=load_encoder, kept=lambda: store)
+    order = SemanticOrder(load=load_encoder, store=lambda: store)
     texts = [p.text for p in _answer().passages]
     store.put([(texts[0], load_encoder().embed(texts[:1])[0])])
 
