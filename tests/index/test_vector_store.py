@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from index.models import Answer, Citation, Passage
 from index.semantic import SemanticOrder
 from index.semantic_model import DIMENSIONS, Encoder, load_encoder
 from index.vector_store import VectorStore, text_key
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _unit(seed: int) -> np.ndarray:
@@ -214,3 +218,28 @@ def test_stopping_drops_the_warming_still_ahead(engine: Engine, tmp_path: Path,
     served.warm()
     windows = list(dict.fromkeys(window_texts(served.snapshot.index)))
     assert len(store.get(windows)) == semantic._WARM_BATCH < len(windows)
+
+
+_WRITER = """
+import sys
+import numpy as np
+from pathlib import Path
+from index.vector_store import VectorStore
+store, name = VectorStore(Path(sys.argv[1]), 384), sys.argv[2]
+for i in range(150):
+    vector = np.random.default_rng(i).standard_normal(384).astype(np.float32)
+    store.put([(f"{name}-{i}", vector / np.linalg.norm(vector))])
+    assert f"{name}-{i}" in store.get([f"{name}-{i}"])
+print(store.working)
+"""
+
+
+def test_processes_share_one_store(tmp_path: Path) -> None:
+    path = tmp_path / "v.sqlite3"  # a bot and a terminal, say, writing at the same time
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), name],
+                                stdout=subprocess.PIPE, text=True, cwd=ROOT)
+               for name in ("bot", "terminal", "chat")]
+    assert [w.communicate(timeout=60)[0].strip() for w in writers] == ["True"] * 3
+    assert all(w.returncode == 0 for w in writers)
+    names = [f"{n}-{i}" for n in ("bot", "terminal", "chat") for i in range(150)]
+    assert len(VectorStore(path, DIMENSIONS).get(names)) == 450
