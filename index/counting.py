@@ -53,9 +53,8 @@ def counted_thing(question: str) -> frozenset[str]:
     match = _HOW_MANY_RE.search(question)
     if match is None:
         return frozenset()
-    words = _thing_words(match.group(1))
-    thing = _with_synonyms(question, words)
-    terms = {t for word in words for t in tokenize(word)}
+    terms = _terms(_thing_words(match.group(1)))
+    thing = _with_synonyms(question, terms)
     if terms & _ANYONE or any(is_place(t) for t in terms):  # "people", "Russians"
         thing |= _people()
     return thing
@@ -71,9 +70,13 @@ def _thing_words(rest: str) -> list[str]:
     return words
 
 
-def _with_synonyms(question: str, words: list[str]) -> frozenset[str]:
-    """The words' terms and each one's synonyms (data/synonyms.txt)."""
-    terms = {t for word in words for t in tokenize(word)}
+def _terms(words: list[str]) -> set[str]:
+    """The words' index terms."""
+    return {t for word in words for t in tokenize(word)}
+
+
+def _with_synonyms(question: str, terms: set[str]) -> frozenset[str]:
+    """The terms and each one's synonyms (data/synonyms.txt)."""
     asked = tokenize(question)
     return frozenset(terms.union(*(synonyms(t, asked) for t in terms)))
 
@@ -122,7 +125,7 @@ def measured_thing(question: str) -> frozenset[str]:
     words = _thing_words(match.group(1))
     if not words or any(w.lower() in _NOT_A_THING for w in words):
         return frozenset()
-    return _with_synonyms(question, words)
+    return _with_synonyms(question, _terms(words))
 
 
 def count_test(question: str) -> Callable[[str], bool] | None:

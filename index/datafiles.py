@@ -65,10 +65,19 @@ def derived(name: str, key: str, make: Callable[[], T], read: Callable[[object],
                                          delete=False) as out:
             json.dump(value, out, separators=(",", ":"))
         os.replace(out.name, path)
-        older = sorted(folder.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime,
-                       reverse=True)[_KEPT:]
-        for stale in older:
-            stale.unlink(missing_ok=True)
+        keep_newest(folder, f"{name}-*.json", _KEPT)
     except OSError as exc:
         log.debug("cannot keep derived table %s: %s", path, exc)
     return value
+
+
+def keep_newest(folder: Path, pattern: str, count: int, *, suffixes: tuple[str, ...] = ()) -> None:
+    """Delete all but the `count` newest files matching `pattern` (and their `suffixes` files).
+
+    A cache keyed by a hash gets a new file whenever what it depends on changes; the old ones
+    (another checkout's code, an upgraded library) are dropped here rather than piling up.
+    """
+    older = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)[count:]
+    for stale in older:
+        for file in (stale, *(stale.with_name(stale.name + x) for x in suffixes)):
+            file.unlink(missing_ok=True)

@@ -84,8 +84,8 @@ class SemanticOrder:
         """
         text = (answer.understood_as or answer.question).strip()
         shown = answer.passages[:SHOWN]
-        if not (answer.answered and len(shown) > 1 and text and weight
-                and sentences <= MAX_SENTENCES and not self._unavailable):
+        if not (answer.answered and len(shown) > 1 and text and _used(weight, sentences)
+                and not self._unavailable):
             return answer
         try:
             passages = [p.text for p in shown]
@@ -122,9 +122,9 @@ class SemanticOrder:
         if not self.prepared(weight=weight, sentences=sentences) or self._open_store is None:
             return 0  # prepared() first: a serving process loads the model here either way
         store, done = self._open_store(), 0
-        for chunk in batched(texts, _LOOKUP_BATCH):
+        for chunk in _batched(texts, _LOOKUP_BATCH):
             kept = store.get(chunk)
-            for batch in batched(dict.fromkeys(t for t in chunk if t not in kept), _WARM_BATCH):
+            for batch in _batched(dict.fromkeys(t for t in chunk if t not in kept), _WARM_BATCH):
                 encoder = self._encoder
                 if stop() or encoder is None or not store.working:
                     return done
@@ -145,8 +145,8 @@ class SemanticOrder:
         Called before the words' answer is worked out, so the load (and the weights' hash
         check) overlaps it instead of following it: ~0.03 s of a one-shot `citebot ask`.
         """
-        if (not weight or sentences > MAX_SENTENCES or self._preloading
-                or self._encoder is not None or self._unavailable):
+        if (not _used(weight, sentences) or self._preloading or self._encoder is not None
+                or self._unavailable):
             return
         self._preloading = True
         threading.Thread(target=self.prepared, kwargs={"weight": weight, "sentences": sentences},
@@ -158,7 +158,7 @@ class SemanticOrder:
         False when off (`weight` 0, above MAX_SENTENCES) or when the model cannot be loaded
         (logged once).
         """
-        if not weight or sentences > MAX_SENTENCES:
+        if not _used(weight, sentences):
             return False
         if self._encoder is not None or self._unavailable:
             return self._encoder is not None
@@ -213,7 +213,12 @@ class SemanticOrder:
         return [found[t] for t in texts]
 
 
-def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+def _used(weight: float, sentences: int) -> bool:
+    """Whether answers from an index of this many sentences are ordered by meaning at all."""
+    return bool(weight) and sentences <= MAX_SENTENCES
+
+
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
     """The items in lists of `size` (the last one shorter): itertools.batched before Python 3.12."""
     it = iter(items)
     while batch := list(islice(it, size)):

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import platformdirs
 
-from .datafiles import derived_key
+from .datafiles import derived_key, keep_newest
 from .errors import SemanticModelError
 from .model_weights import MODEL_PACKAGE, WEIGHTS_SHA256, Tensors, Vectors, Weights, checked
 
@@ -214,8 +214,5 @@ def vector_store() -> VectorStore:
     folder = platformdirs.user_cache_path("citebot") / "vectors"
     path = folder / f"{key}.sqlite3"
     if not path.exists() and folder.is_dir():  # a new key: stores of old ones are dropped
-        older = sorted(folder.glob("*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in older[_KEPT_STORES - 1:]:
-            for file in (stale, *(stale.with_name(stale.name + x) for x in ("-wal", "-shm"))):
-                file.unlink(missing_ok=True)
+        keep_newest(folder, "*.sqlite3", _KEPT_STORES - 1, suffixes=("-wal", "-shm"))
     return VectorStore(path, DIMENSIONS)
