@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .answer import answer, window_texts
+from .answer import answer
 from .bm25 import Bm25Params
 from .build import build_index, tokenizer_id
 from .conversation import Turn, resolve_turn
@@ -41,7 +41,7 @@ from .store import (
 )
 from .tokens import offer_stems
 from .topics import Topics, load_topics
-from .warm import warm as warm_up
+from .warm import Warming
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +81,8 @@ class Engine:
         self._snapshot: Snapshot | None = None
         self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
         self._check = IntegrityCheck(index_dir)
-        self._keep_warm = False  # a serving process: warm each index up once it is published
-        self._stop_warming = threading.Event()  # set by stop_warming(): the work ahead is dropped
         self._order = SemanticOrder()
+        self._warming = Warming(lambda: self.snapshot, self._order, self.settings)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -113,8 +112,7 @@ class Engine:
         self._snapshot = Snapshot(index=index, topics=self._topics(), skipped_sources=skipped)
         self._check.loaded(generation, verified=not needs_background_check(manifest),
                            background=background_check)
-        if self._keep_warm:  # e.g. another process's build, served instead of building again
-            self._warm_in_background()
+        self._warming.published()  # e.g. another process's build, served instead of building
         return BuildReport(sources=len(index.sources), sentences=index.size,
                            skipped=self._snapshot.skipped, rebuilt=False)
 
@@ -173,8 +171,7 @@ class Engine:
                                    seconds=time.perf_counter() - started,
                                    searchable_seconds=searchable)
             log.info("index rebuilt: %s", report.summary)
-            if self._keep_warm:
-                self._warm_in_background()
+            self._warming.published()
             return report
 
     def _unchanged(self, index: Index, skipped: Sequence[SkippedSource], topics: Topics) -> bool:
@@ -252,39 +249,15 @@ class Engine:
         Each on a thread of its own, so neither the caller nor a rebuild waits for it (~0.2 s at
         100k sentences, ~2 s at 1M); the first questions after an /add then pay nothing once.
         """
-        self._keep_warm = True
-        self._warm_in_background()
+        self._warming.keep()
 
     def stop_warming(self) -> None:
         """Drop the warming still ahead (the passages not embedded yet) and start no more."""
-        self._keep_warm = False
-        self._stop_warming.set()
-
-    def _warm_in_background(self) -> None:
-        """Start warm() on a daemon thread."""
-        threading.Thread(target=self.warm, name="citebot-warm", daemon=True).start()
+        self._warming.stop()
 
     def warm(self) -> None:
-        """Make what the first questions would make once, now (index/warm.py).
-
-        For a serving process, on a thread of its own (~0.3 s at 100k sentences); a one-shot
-        answer should not pay for it. Up to the semantic order's size limit, it then embeds
-        the passages whose vectors are not kept yet, at half a core: ~20-40 ms a passage, once per
-        machine (the bundled article's 111 in ~10 s, a dozen reports' ~3,000 in a few minutes).
-        """
-        snap = self.snapshot
-        try:
-            warm_up(snap.index, snap.topics, self.settings)
-            # The model's load (~0.15 s), not the first question's; then the passages' vectors,
-            # kept across restarts, so that answers embed only their question (index/semantic).
-            embedded = self._order.keep_passages(
-                window_texts(snap.index), weight=self.settings.semantic_weight,
-                sentences=snap.index.size,
-                stop=lambda: self._stop_warming.is_set() or self.snapshot is not snap)
-            if embedded:
-                log.info("semantic order: %d passages embedded and kept", embedded)
-        except Exception:  # nothing depends on it: the first questions make it themselves
-            log.exception("warming up the index failed; answering goes on")
+        """Make what the first questions would make once, now (index/warm.py), on this thread."""
+        self._warming.run()
 
     def ask(self, question: str, *, top: int = 3, source: str | None = None,
             context: int = 1) -> Answer:
