@@ -29,11 +29,10 @@ import platformdirs
 
 from .datafiles import derived_key, keep_newest
 from .errors import SemanticModelError
+from .model_tokenizer import Vocabulary
 from .model_weights import MODEL_PACKAGE, WEIGHTS_SHA256, Tensors, Vectors, Weights, checked
 
 if TYPE_CHECKING:
-    from tokenizers import Tokenizer
-
     from .vector_store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -58,19 +57,14 @@ class Encoder:
     weights: Weights
 
     @cached_property
-    def tokenizer(self) -> Tokenizer:
-        """The tokenizer, built when first needed.
+    def vocabulary(self) -> Vocabulary:
+        """The tokenizer's vocabulary, read when first needed (index/model_tokenizer).
 
-        Not at load: building it holds the GIL for ~0.05 s, which a load on a thread would take
+        Not at load: reading it holds the GIL for ~0.015 s, which a load on a thread would take
         from the words' answer, and an answer whose vectors are all kept or that is declined
-        never needs it (a race on first use builds it twice, harmlessly).
+        never needs it (a race on first use reads it twice, harmlessly).
         """
-        from tokenizers import Tokenizer  # here: answers that embed nothing never import it
-
-        tokenizer = Tokenizer.from_str(self.tokenizer_json)
-        tokenizer.enable_truncation(MAX_TOKENS)
-        tokenizer.no_padding()  # tokenizer.json pads to 128: one text at a time needs no padding
-        return tokenizer
+        return Vocabulary(self.tokenizer_json, max_tokens=MAX_TOKENS)
 
     def embed(self, texts: list[str]) -> Vectors:
         """Unit-length 384-d embeddings of texts, one row each (float32).
@@ -84,8 +78,9 @@ class Encoder:
         while True:
             used = self.weights.tensors
             out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+            tokenizer = self.vocabulary.tokenizer_for(texts)
             for row, text in enumerate(texts):
-                ids = np.array([self.tokenizer.encode(text).ids], dtype=np.int64)
+                ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
                 pooled = _forward(used, ids).mean(axis=1)[0]  # every token is real: no mask
                 out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
             if self.weights.confirmed(used):
@@ -197,6 +192,7 @@ def load_encoder() -> Encoder:
     return Encoder(tokenizer_json=tokenizer_json, weights=weights)
 
 
+_TOKENIZER_CODE = Path(__file__).with_name("model_tokenizer.py")
 _KEPT_STORES = 2  # vector stores kept (another checkout's code, say), the newest first
 
 
@@ -205,12 +201,13 @@ def vector_store() -> VectorStore:
     """Where this model's vectors are kept across processes (index/vector_store).
 
     Named by a hash of everything a vector's bits depend on: the pinned weights and tokenizer,
-    this module's forward pass, numpy's version and the machine's architecture.
+    this module's forward pass, how the tokenizer is built, numpy's version and the machine's
+    architecture.
     """
     from .vector_store import VectorStore  # sqlite3: only once the semantic order is used
 
-    key = derived_key(WEIGHTS_SHA256, TOKENIZER_SHA256, Path(__file__), np.__version__,
-                      platform.machine())
+    key = derived_key(WEIGHTS_SHA256, TOKENIZER_SHA256, Path(__file__), _TOKENIZER_CODE,
+                      np.__version__, platform.machine())
     folder = platformdirs.user_cache_path("citebot") / "vectors"
     path = folder / f"{key}.sqlite3"
     if not path.exists() and folder.is_dir():  # a new key: stores of old ones are dropped

@@ -98,7 +98,7 @@ def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path, monkeypatch: pyt
     text = ["Russia will not let the plant go."]
     expected = first.embed(text)
     if damage == "signs flipped":  # what the damaged copy computes: not what is handed out
-        ids = np.array([first.tokenizer.encode(text[0]).ids])
+        ids = np.array([first.vocabulary.tokenizer_for(text).encode(text[0]).ids])
         damaged = semantic_model._forward(again.weights.tensors, ids).mean(axis=1)[0]
         assert not np.allclose(damaged / np.linalg.norm(damaged), expected[0], atol=1e-3)
     assert np.array_equal(again.embed(text), expected)
