@@ -6,6 +6,7 @@ takes ~0.05 s to build); the ids, and so every vector, must be the full tokenize
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -79,3 +80,25 @@ def test_a_tokenizer_for_other_texts_lacks_their_pieces(full: Tokenizer) -> None
     ids = vocabulary.tokenizer_for(["what does Russia want"]).encode(other).ids
     assert ids != full.encode(other).ids
     assert full.token_to_id("[UNK]") in ids
+
+
+def test_a_damaged_saved_table_is_made_again(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import datafiles
+
+    monkeypatch.setattr(datafiles, "derived_dir", lambda: tmp_path)
+    tokenizer_json = load_encoder().tokenizer_json
+    question = "who would run the Zaporizhzhia plant"
+    expected = Vocabulary(tokenizer_json, max_tokens=MAX_TOKENS).tokenizer_for(
+        [question]).encode(question).ids
+    (saved,) = tmp_path.glob("model-vocabulary-*.json")
+    table = json.loads(saved.read_text(encoding="utf-8"))
+    for damage in (json.dumps({**table, "pieces": table["pieces"][::-1]}),  # not sorted
+                   '{"spec": {}, "pieces": ["a", "b"], "ids": [1, 2]}',  # no settings
+                   json.dumps({**table, "ids": table["ids"][:-1]}),  # lengths differ
+                   json.dumps({**table, "pieces": [1, *table["pieces"][1:]]}),  # not text
+                   saved.read_text(encoding="utf-8")[:1000]):  # cut short
+        saved.write_text(damage, encoding="utf-8")
+        again = Vocabulary(tokenizer_json, max_tokens=MAX_TOKENS)
+        assert again.tokenizer_for([question]).encode(question).ids == expected
+        assert json.loads(saved.read_text(encoding="utf-8")) == table  # written whole again
