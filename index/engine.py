@@ -27,7 +27,6 @@ from .rebuild_steps import (
     saved_hashes,
     skipped_records,
 )
-from .refresh import read_documents
 from .semantic import SemanticOrder
 from .settings import SearchSettings
 from .sources import SkippedSource, scan
@@ -224,6 +223,8 @@ class Engine:
 
     def _built(self, progress: Progress | None) -> tuple[Index, list[SkippedSource]]:
         """A full build from every source file."""
+        from .refresh import read_documents  # only a rebuild reads sources: not imported to answer
+
         tokenized, skipped = read_documents(self.sources_dir, self.index_dir / "cache",
                                             self._previous_index, progress)
         return build_index(tokenized, self.params), sorted(skipped, key=lambda s: s.source_id)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # only annotations: lxml comes with trafilatura, when a page 
 from .models import Document, Paragraph, Section
 from .sentences import split_sentences
 
-HTML_SUFFIXES = (".html", ".htm")
 _EXTRACT_OPTIONS: dict[str, Any] = {
     # Precision over recall: a link list or teaser wrongly kept would be quoted as the article.
     "favor_precision": True,

@@ -28,9 +28,9 @@ import yaml
 from .engine import Engine
 from .errors import AddSourceError, DuplicateSourceError, RemoveSourceError, UnknownSourceError
 from .fetch import FetchPolicy, fetch
-from .html import HTML_SUFFIXES, Article, ArticleSection, NoArticleError, extract_article
+from .html import Article, ArticleSection, NoArticleError, extract_article
 from .models import BuildReport, Document
-from .sources import SourceFile, read_source, scan
+from .sources import HTML_SUFFIXES, SourceFile, read_source, scan
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 log = logging.getLogger(__name__)

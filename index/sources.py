@@ -16,17 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourcesError
-from .html import HTML_SUFFIXES, read_html
 from .models import Document
 from .textfiles import METADATA_KEYS, ParsedSource, read_markdown, read_plain_text
 
 log = logging.getLogger(__name__)
 
 Reader = Callable[[bytes], ParsedSource]  # raises ValueError (the reason) when unusable
+HTML_SUFFIXES = (".html", ".htm")  # saved web pages (index/html)
 
 
 def read_web_page(raw: bytes) -> ParsedSource:
     """A saved web page: the article's text and metadata only, extracted by trafilatura."""
+    from .html import read_html  # only reading a web page needs it: not imported to answer
+
     document = read_html(raw, source_id="", sha256="")
     meta = {key: value for key in METADATA_KEYS if (value := getattr(document, key))}
     return ParsedSource(sections=document.sections, metadata=meta)

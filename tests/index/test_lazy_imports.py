@@ -40,6 +40,9 @@ def test_answering_from_a_built_index_imports_no_parser(tmp_path: Path) -> None:
     ("who is the president of Argentina", "1", ("tokenizers",)),
     # The semantic order off: neither its vector store nor SQLite is imported.
     ("what does Russia want on Zaporizhzhia", "0", ("index.vector_store", "sqlite3", "tokenizers")),
+    # A built index: nothing that reads or tokenizes sources, or parses web pages.
+    ("what does Russia want on Zaporizhzhia", "1", ("index.refresh", "index.tokenize_sources",
+                                                    "index.html", "index.patch")),
 ])
 def test_what_an_answer_does_not_use_is_not_imported(tmp_path: Path, question: str,
                                                      semantic: str,
