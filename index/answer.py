@@ -83,6 +83,21 @@ class _Asking:
     prefer: tuple[PassageKey, ...]
 
 
+def with_candidates(shown: Answer, wider: Sequence[Passage], count: int) -> Answer:
+    """The answer with a wider answer's passages it lacks appended, up to `count` in all.
+
+    For the semantic order's candidates (index/semantic): a passage of the same sentence, or
+    sharing one with a passage already there, is left out, so none is shown twice.
+    """
+    keys = {p.key for p in shown.passages}
+    used = {i for p in shown.passages for i in p.sentence_ids}
+    extra = [p for p in wider if p.key not in keys and not used.intersection(p.sentence_ids)]
+    start = len(shown.passages) + 1
+    added = tuple(replace(p, rank=rank)
+                  for rank, p in enumerate(extra[:count - len(shown.passages)], start=start))
+    return replace(shown, passages=shown.passages + added)
+
+
 def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSettings,
                   asking: _Asking) -> tuple[Answer, list[int]]:
     """The answer to a parsed question (passages, or why it is declined), and the rows ranked."""

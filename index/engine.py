@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .answer import answer
+from .answer import answer, with_candidates
 from .bm25 import Bm25Params
 from .build import build_index, tokenizer_id
 from .conversation import Turn, resolve_turn
@@ -313,15 +313,29 @@ class Engine:
         """Answer one turn of a conversation, read with the earlier turns (oldest first)."""
         def run(snap: Snapshot) -> Answer:
             resolved = resolve_turn(history, question, snap.topics)
-            result = answer(
-                snap.index, snap.topics, resolved.question, top=top, source=source,
-                context=context, settings=self.settings,
-                issue=snap.topics.issue(resolved.issue) if resolved.issue else None,
-                side=snap.topics.party(resolved.side) if resolved.side else None,
-                carried=resolved.carried, own_words=resolved.own_words, prefer=resolved.prefer)
+
+            def asked(count: int) -> Answer:
+                return answer(
+                    snap.index, snap.topics, resolved.question, top=count, source=source,
+                    context=context, settings=self.settings,
+                    issue=snap.topics.issue(resolved.issue) if resolved.issue else None,
+                    side=snap.topics.party(resolved.side) if resolved.side else None,
+                    carried=resolved.carried, own_words=resolved.own_words,
+                    prefer=resolved.prefer)
+
+            result = asked(top)
+            # A follow-up's passages after the first are chosen among more (index/semantic): the
+            # words' next ones are added as candidates. Whether to answer, and the passages the
+            # first is chosen from, stay those of `top` (a decline reads every passage shown).
+            pool = self._order.pool(top, follow_up=resolved.understood_as is not None,
+                                    weight=self.settings.semantic_weight,
+                                    sentences=snap.index.size)
+            if pool > top and result.answered:
+                result = with_candidates(result, asked(pool).passages, pool)
             return replace(result, question=question, understood_as=resolved.understood_as)
 
-        return self._answering(run)
+        result = self._answering(run)
+        return replace(result, passages=result.passages[:top])
 
     def sources(self) -> list[SourceInfo]:
         """What is indexed."""

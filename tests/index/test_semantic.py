@@ -169,6 +169,42 @@ def test_mixes_the_score_and_the_meaning_of_the_passages_shown() -> None:
     assert SHOWN == 3  # the fourth passage is never moved
 
 
+class _FiveAxes:
+    """An embedder for five passages: a reads a little like the question, d and e much more."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        axes = {"q": [0.6, 0.8, 0.0, 0.0], "a": [1.0, 0.0, 0.0, 0.0], "b": [0.0, 0.0, 1.0, 0.0],
+                "c": [0.0, 0.0, 0.0, 1.0], "d": [0.0, 1.0, 0.0, 0.0], "e": [0.6, 0.8, 0.0, 0.0]}
+        return np.array([axes[t] for t in texts], dtype=np.float32)
+
+
+def _five(understood_as: str | None) -> Answer:
+    scores = (10.0, 9.8, 9.6, 8.5, 8.0)
+    return Answer(question="q", answered=True, understood_as=understood_as,
+                  passages=tuple(_passage(i + 1, s, "abcde"[i]) for i, s in enumerate(scores)))
+
+
+def test_a_follow_ups_next_passages_are_chosen_among_five() -> None:
+    # Mixes: a 0.80, b 0.49, c 0.48, d 0.825, e 0.90. The first passage is the best of the
+    # words' first three (a, though d and e mix higher); the next two the best of the other four.
+    order = SemanticOrder(load=_FiveAxes)
+    got = order.reordered(_five("q"), weight=0.5, sentences=10)
+    assert [p.sentences[0] for p in got.passages] == ["a", "e", "d", "b", "c"]
+    assert [p.rank for p in got.passages] == [1, 2, 3, 4, 5]
+    # A question standing alone: only its first three are ordered (here already in order).
+    alone = _five(None)
+    assert order.reordered(alone, weight=0.5, sentences=10) is alone
+
+
+@pytest.mark.parametrize(("top", "follow_up", "weight", "sentences", "asked"), [
+    (3, True, 0.5, 10, 5), (3, False, 0.5, 10, 3), (8, True, 0.5, 10, 8),
+    (3, True, 0.0, 10, 3), (3, True, 0.5, MAX_SENTENCES + 1, 3)])
+def test_only_a_follow_up_the_order_reads_asks_the_words_for_more(
+        top: int, follow_up: bool, weight: float, sentences: int, asked: int) -> None:
+    assert SemanticOrder(load=_FiveAxes).pool(top, follow_up=follow_up, weight=weight,
+                                              sentences=sentences) == asked
+
+
 def test_a_passage_holding_the_kind_of_answer_asked_for_stays_above_one_without() -> None:
     class Near:  # every passage but the first reads like the question
         def embed(self, texts: list[str]) -> np.ndarray:
@@ -282,6 +318,35 @@ def test_the_answer_comes_first_and_nothing_else_changes(news_sources_dir: Path,
         a, b = on.ask(question), off.ask(question)
         assert (a.answered, a.abstention, a.missing) == (b.answered, b.abstention, b.missing)
     assert not on.ask("who is the president of Argentina?").answered
+
+
+def test_a_follow_ups_first_passage_and_decline_stay_those_of_three(
+        news_sources_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Our own conversations over the article and the ten reports, each turn asked with the
+    # follow-up pool and without it (FOLLOW_UP_POOL 3), after the same earlier turns.
+    import json
+
+    from index.conversation import next_turn
+
+    engine = Engine(news_sources_dir, tmp_path / "index")
+    lines = (ROOT / "benchmarks/data/conversations_multi_own.jsonl").read_text().splitlines()
+    changed = 0
+    for conversation in (json.loads(line) for line in lines if line):
+        history: list = []
+        for turn in conversation["turns"]:
+            wide = engine.ask_turn(turn["say"], history)
+            with monkeypatch.context() as narrow_pool:
+                narrow_pool.setattr(semantic, "FOLLOW_UP_POOL", 3)
+                narrow = engine.ask_turn(turn["say"], history)
+            assert (wide.answered, wide.abstention, wide.missing) == (
+                narrow.answered, narrow.abstention, narrow.missing)
+            assert [p.key for p in wide.passages[:1]] == [p.key for p in narrow.passages[:1]]
+            assert len(wide.passages) == len(narrow.passages) <= 3
+            shown = [i for p in wide.passages for i in p.sentence_ids]
+            assert len(shown) == len(set(shown))  # no sentence shown twice
+            changed += [p.key for p in wide.passages] != [p.key for p in narrow.passages]
+            history = [*history, next_turn(history, turn["say"], wide)]
+    assert changed  # the pool chose another second or third passage somewhere
 
 
 def test_plain_bm25_has_no_semantic_order() -> None:
