@@ -85,8 +85,13 @@ class SemanticOrder:
         self._cache_lock = threading.Lock()
 
     def pool(self, top: int, *, follow_up: bool, weight: float, sentences: int) -> int:
-        """How many passages to ask the words for, to show `top`: more for a follow-up it orders."""
-        return max(top, FOLLOW_UP_POOL) if follow_up and _used(weight, sentences) else top
+        """How many passages to ask the words for, to show `top`: more for a follow-up it orders.
+
+        Only when `top` shows at least SHOWN: the first passage comes from the words' first
+        SHOWN, so the candidates can only ever be second or third.
+        """
+        used = follow_up and top >= SHOWN and _used(weight, sentences)
+        return max(top, FOLLOW_UP_POOL) if used else top
 
     def reordered(self, answer: Answer, *, weight: float, sentences: int) -> Answer:
         """The answer with its first passages in the mixed order (as it was when off or unsure).

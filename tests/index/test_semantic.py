@@ -197,7 +197,7 @@ def test_a_follow_ups_next_passages_are_chosen_among_five() -> None:
 
 
 @pytest.mark.parametrize(("top", "follow_up", "weight", "sentences", "asked"), [
-    (3, True, 0.5, 10, 5), (3, False, 0.5, 10, 3), (8, True, 0.5, 10, 8),
+    (3, True, 0.5, 10, 5), (3, False, 0.5, 10, 3), (8, True, 0.5, 10, 8), (1, True, 0.5, 10, 1),
     (3, True, 0.0, 10, 3), (3, True, 0.5, MAX_SENTENCES + 1, 3)])
 def test_only_a_follow_up_the_order_reads_asks_the_words_for_more(
         top: int, follow_up: bool, weight: float, sentences: int, asked: int) -> None:
