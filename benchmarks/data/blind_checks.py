@@ -1,7 +1,8 @@
 """What the 13-report held-out sets' checkers share (stdlib only): the sources, JSON lines, the
 expected texts' check, and which words of an uncovered item the corpus holds.
 
-Used by blind7/check.py and blind9/check.py (each run as `python3 <folder>/check.py`).
+Used by blind7/check.py and blind9/check.py, and for check_expect by blind5/check.py (each
+run as `python3 <folder>/check.py`).
 """
 import json
 import re

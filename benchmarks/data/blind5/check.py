@@ -19,6 +19,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
+sys.path.insert(0, str(HERE.parent))  # benchmarks/data: what the checkers share
+from blind_checks import check_expect  # noqa: E402
+
 # The ten multi_dev reports live outside the repo; CITEBOT_MULTI_DEV overrides where.
 MULTI_DEV = Path(os.environ.get("CITEBOT_MULTI_DEV", "/work/shared/eval/multi_dev/sources"))
 SOURCE_GLOBS = [
@@ -81,27 +84,6 @@ def load_jsonl(path: Path, errors: list[str]) -> list[dict]:
             continue
         rows.append(row)
     return rows
-
-
-def check_expect(
-    where: str, expect: object, sources: dict[str, str], errors: list[str]
-) -> set[str]:
-    """Check one `expect` value; return the source files its substrings occur in."""
-    if expect is None:
-        return set()
-    if not isinstance(expect, list) or not 1 <= len(expect) <= 4:
-        errors.append(f"{where}: expect must be null or a list of 1-4 strings")
-        return set()
-    files: set[str] = set()
-    for needle in expect:
-        if not isinstance(needle, str) or not needle.strip():
-            errors.append(f"{where}: empty or non-string expect item {needle!r}")
-            continue
-        found = {name for name, text in sources.items() if needle in text}
-        if not found:
-            errors.append(f"{where}: not verbatim in any source: {needle!r}")
-        files |= found
-    return files
 
 
 def words_in_corpus(text: str, corpus_lower: str) -> tuple[list[str], list[str]]:
