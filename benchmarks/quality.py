@@ -50,6 +50,8 @@ BLIND5 = ROOT / "benchmarks" / "data" / "blind5"
 BLIND6 = ROOT / "benchmarks" / "data" / "blind6"
 BLIND7 = ROOT / "benchmarks" / "data" / "blind7"
 BLIND8 = ROOT / "benchmarks" / "data" / "blind8"
+BLIND10 = ROOT / "benchmarks" / "data" / "blind10"
+BLIND11 = ROOT / "benchmarks" / "data" / "blind11"
 
 
 def fold_of(question: str) -> str:
@@ -143,6 +145,12 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind7_multi", tuple(load_questions(BLIND7 / "questions.jsonl")),
                         "multi3"),
             QuestionSet("blind8_article", tuple(load_questions(BLIND8 / "questions.jsonl")),
+                        "seed"),
+            # Written blind in session 17, to judge a pre-registered change (blind10/README.md,
+            # blind11/README.md).
+            QuestionSet("blind10_multi", tuple(load_questions(BLIND10 / "questions.jsonl")),
+                        "multi3"),
+            QuestionSet("blind11_article", tuple(load_questions(BLIND11 / "questions.jsonl")),
                         "seed")]
 
 

@@ -1,11 +1,14 @@
 """What the 13-report held-out sets' checkers share (stdlib only): the sources, JSON lines, the
-expected texts' check, and which words of an uncovered item the corpus holds.
+expected texts' check, the questions' and conversations' checks, which words of an uncovered item
+the corpus holds, and the run that prints it all (check_set).
 
-Used by blind7/check.py and blind9/check.py, and for check_expect by blind5/check.py (each
-run as `python3 <folder>/check.py`).
+Used by blind7/check.py, blind9/check.py and blind10/check.py, and for check_expect by
+blind5/check.py (each run as `python3 <folder>/check.py`).
 """
+import argparse
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,3 +80,162 @@ def corpus_words(text: str, corpus_lower: str) -> tuple[list[str], list[str]]:
     ending = r"(?:s|es|'s|’s)?(?![a-z0-9])"
     has = [w for w in words if re.search(r"(?<![a-z0-9])" + re.escape(w) + ending, corpus_lower)]
     return has, [w for w in words if w not in has]
+
+
+def check_questions(
+    rows: list[dict], texts: dict[str, str], errors: list[str], verbose: bool, strict: bool
+) -> tuple[int, int, int, list[str], dict[str, int]]:
+    """Check questions.jsonl; return answerable, several-report, off-topic, nulls, per report."""
+    answerable = several = 0
+    nulls = []
+    per_file = {name: 0 for name in texts}
+    for number, row in enumerate(rows, 1):
+        where = f"questions.jsonl:{number}"
+        # strict (blind10 on): a row must be an object whose question is a non-empty string.
+        if strict and (not isinstance(row, dict) or set(row) != {"question", "expect"}
+                       or not isinstance(row.get("question"), str) or not row["question"].strip()):
+            errors.append(f"{where}: keys must be exactly question (a non-empty string), expect")
+            continue
+        if not strict and (set(row) != {"question", "expect"}
+                           or not isinstance(row.get("question"), str)):
+            errors.append(f"{where}: keys must be exactly question, expect")
+            continue
+        files = check_expect(where, row["expect"], texts, errors)
+        if row["expect"] is None:
+            nulls.append(row["question"])
+            continue
+        answerable += 1
+        several += len(files) >= 2
+        for name in files:
+            per_file[name] += 1
+        if verbose:
+            print(f"  {where}: {len(files)} file(s) {sorted(files)}")
+    return answerable, several, len(nulls), nulls, per_file
+
+
+def check_conversations(
+    rows: list[dict], texts: dict[str, str], errors: list[str], verbose: bool, strict: bool
+) -> tuple[list[str], list[str]]:
+    """Check conversations.jsonl; return the summary lines and the uncovered turns' meant texts."""
+    counts = {"conversations": 0, "follow-ups": 0, "uncovered": 0, "new": 0,
+              "several-report turns": 0}
+    kinds = {kind: 0 for kind in sorted(KINDS)}
+    nulls, ids = [], set()
+    uncovered_in: list[str] = []
+    for number, conv in enumerate(rows, 1):
+        where = f"conversations.jsonl:{number}"
+        if not isinstance(conv, dict) or set(conv) != {"id", "corpus", "turns"} \
+                or conv.get("corpus") != "multi_dev":
+            errors.append(f"{where}: keys must be id, corpus ('multi_dev'), turns")
+            continue
+        if not isinstance(conv["id"], str) or not conv["id"]:
+            errors.append(f"{where}: id must be a non-empty string")
+        elif conv["id"] in ids:
+            errors.append(f"{where}: duplicate id {conv['id']}")
+        ids.add(conv["id"])
+        where = f"{where} ({conv['id']})"
+        turns = conv["turns"]
+        if not isinstance(turns, list) or not 3 <= len(turns) <= 5:
+            errors.append(f"{where}: needs 3-5 turns")
+            continue
+        counts["conversations"] += 1
+        first = turns[0]
+        if not isinstance(first, dict) or set(first) != {"say", "expect"} \
+                or first.get("expect") is None:
+            errors.append(f"{where} turn 1: must have say and a non-null expect only")
+        else:
+            files = check_expect(f"{where} turn 1", first["expect"], texts, errors)
+            counts["several-report turns"] += len(files) >= 2
+            if verbose:
+                print(f"  {where} turn 1: {sorted(files)}")
+        for index, turn in enumerate(turns[1:], 2):
+            twhere = f"{where} turn {index}"
+            keys = {"say", "kind", "meant", "alone", "expect"}
+            if not isinstance(turn, dict) or set(turn) != keys:
+                errors.append(f"{twhere}: keys must be say, kind, meant, alone, expect")
+                continue
+            for key in ("say", "meant", "alone"):
+                if not isinstance(turn[key], str) or not turn[key].strip():
+                    errors.append(f"{twhere}: {key} must be a non-empty string")
+            if turn["kind"] not in KINDS:
+                errors.append(f"{twhere}: unknown kind {turn['kind']!r}")
+            else:
+                kinds[turn["kind"]] += 1
+            if (turn["kind"] == "uncovered") != (turn["expect"] is None):
+                errors.append(f"{twhere}: kind 'uncovered' exactly when expect is null")
+            files = check_expect(twhere, turn["expect"], texts, errors)
+            counts["several-report turns"] += len(files) >= 2
+            if verbose and turn["expect"] is not None:
+                print(f"  {twhere} ({turn['kind']}): {sorted(files)}")
+            counts["follow-ups"] += 1
+            counts["new"] += turn["kind"] == "new"
+            if turn["expect"] is None:
+                counts["uncovered"] += 1
+                nulls.append(turn["meant"])
+                uncovered_in.append(conv["id"])
+    # strict (blind10 on): at most one uncovered follow-up a conversation.
+    if strict:
+        repeated = sorted({cid for cid in uncovered_in if uncovered_in.count(cid) > 1})
+        if repeated:
+            errors.append(f"conversations.jsonl: more than one uncovered follow-up in {repeated}")
+    return [
+        "conversations: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+        "follow-ups by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.items()),
+    ], nulls
+
+
+# A conversations check: (rows, texts, errors, verbose, strict) -> (summary lines, uncovered texts).
+ConversationCheck = Callable[
+    [list[dict], dict[str, str], list[str], bool, bool], tuple[list[str], list[str]]
+]
+
+
+def check_set(
+    folder: Path, doc: str, verbose_help: str, questions: bool, strict: bool = False,
+    conversations: ConversationCheck = check_conversations,
+) -> int:
+    """Check a set's questions (if any) and conversations, print a summary, return the status."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--multi-dev", type=Path, default=DEFAULT_MULTI_DEV,
+                        help="folder holding the ten multi_dev reports")
+    parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+    args = parser.parse_args()
+    errors: list[str] = []
+    files = source_files(args.multi_dev)
+    if len(files) != 13:
+        errors.append(f"expected 13 source files, found {len(files)}: {[f.name for f in files]}")
+    texts = {f.name: f.read_text(encoding="utf-8") for f in files}
+    corpus_lower = "\n".join(texts.values()).lower()
+
+    summary = [f"sources: {len(files)}"]
+    nulls: list[tuple[str, str]] = []
+    per_file: dict[str, int] = {}
+    if questions:
+        rows = load_jsonl(folder / "questions.jsonl", errors)
+        answerable, several, offtopic, qnulls, per_file = check_questions(
+            rows, texts, errors, args.verbose, strict)
+        summary.append(f"questions: {answerable} answerable ({several} answered in several "
+                       f"reports), {offtopic} off-topic")
+        if strict:
+            summary.append("questions per report: "
+                           + ", ".join(f"{name[:2]} {n}" for name, n in per_file.items()))
+        nulls += [("off-topic question", text) for text in qnulls]
+    rows = load_jsonl(folder / "conversations.jsonl", errors)
+    lines, cnulls = conversations(rows, texts, errors, args.verbose, strict)
+    summary += lines
+    nulls += [("uncovered turn", text) for text in cnulls]
+    # strict (blind10 on): every report answers at least two questions.
+    unused = [name for name, n in per_file.items() if n < 2]
+    if strict and unused:
+        errors.append(f"reports answering fewer than 2 questions: {unused}")
+
+    for line in summary:
+        print(line)
+    for label, text in nulls:
+        has, lacks = corpus_words(text, corpus_lower)
+        print(f"{label}: {text!r}\n    corpus has: {', '.join(has) or '-'}; "
+              f"lacks: {', '.join(lacks) or '-'}")
+    for error in errors:
+        print("ERROR", error)
+    print("OK" if not errors else f"{len(errors)} error(s)")
+    return 1 if errors else 0
