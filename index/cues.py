@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 from enum import IntFlag
-from functools import cache
-
-from .datafiles import data_lines
 
 
 class Feature(IntFlag):
@@ -23,7 +20,8 @@ class Feature(IntFlag):
     # tokenizer's identity, so no index saved with the old meaning is ever read with this one.
     COUNT = 32
     DEFINITION = 64  # "X is a …", "… refers to …": what a "what is X" question wants
-    NAME = 128  # a capitalised name inside the sentence: what "who discovered" or "where" wants
+    # Bit 128 was NAME (a capitalised name inside the sentence, what "who" or "where" wanted):
+    # removed in session 17, when it added nothing on any held-out news set or on WikiQA.
 
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -59,8 +57,6 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
     (Feature.DEFINITION, re.compile(r"\b(?:is|are|was|were)\s+(?:a|an|the|one of)\b|"
                                     r"\brefers? to\b|\bis defined as\b|\b(?:also )?known as\b",
                                     re.I)),
-    # A capitalised word after a lowercase word or a comma: a name, not the sentence's first word.
-    (Feature.NAME, re.compile(r"(?<=[a-z,;:(]\s)[A-Z][^\W\d_]+")),
     # A length, height, depth or area with its unit is a quantity too.
     (Feature.AMOUNT, re.compile(r"\d\s?(?:km|m|ft|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|feet|"
                                 r"yards?|square)\b", re.I)),
@@ -73,7 +69,8 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
 WHEN_ASKED = (r"^(?:(?!\b(?:what|whats|who|whom|whose|which|where|why|how)\b).)*?\b(?P<cue>when)\b|"
               r"\b(?:and|or|by|since|until|till) (?P<asked>when)\b")
 
-# Question cue → the features a good answer sentence has. First match wins; order matters.
+# Question cue → the features a good answer sentence has. First match wins; order matters. A cue
+# with no feature asks for no kind of sentence: its words only frame the question (frame_words).
 _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
     (re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I), Feature.DURATION),
     (re.compile(r"\b(?:what|which) (?:share|percentage|proportion|fraction|part)\b|"
@@ -85,16 +82,17 @@ _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
                 r"\bhow(?= (?:tall|deep|wide|heavy)\b)", re.I), Feature.COUNT),
     (re.compile(rf"\b(?:since when|what (?:year|date|day|month)|which (?:year|date))\b|"
                 rf"{WHEN_ASKED}", re.I), Feature.DATE),
-    # "what's the tanker called", "what is the name of the sub": a name answers it (before the
-    # definition's copula; the cue is the naming word alone).
+    # "what's the tanker called", "what is the name of the sub": the naming word frames (before
+    # the definition's copula; the cue is the naming word alone).
     (re.compile(r"^\W*(?:what|whats)\b(?:\W+\w+){1,8}?\W+(?P<called>called|named)\W*$|"
                 r"\bwhat(?:['’]s|s| is| was| are| were) (?:the )?(?P<name>names?) of\b", re.I),
-     Feature.NAME),
+     Feature.NONE),
     # "What is X?", "Who was X?": a definition answers it (a copula right after the question word).
     (re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\b", re.I), Feature.DEFINITION),
-    # "Who discovered X?", "Where is X?", "Which country …": a name answers it.
+    # "Who discovered X?", "Where is X?", "Which country …": a name answers it, which news
+    # sentences nearly all hold, so these words only frame.
     (re.compile(r"^\s*(?:who|whom|whose|where)\b|\b(?:which|what) (?:country|city|town|place|"
-                r"company|person|team)\b|\bin which\b", re.I), Feature.NAME),
+                r"company|person|team)\b|\bin which\b", re.I), Feature.NONE),
 )
 
 
@@ -144,7 +142,6 @@ _NEEDS: tuple[tuple[bool, frozenset[str], tuple[str, ...]], ...] = (
                       "friday", "saturday", "sunday")), ()),  # DATE
     (False, frozenset(), _UNIT_STARTS),  # DURATION
     (False, frozenset(("is", "are", "was", "were", "refer", "refers", "known")), ()),  # DEFINITION
-    (False, frozenset(), ("",)),  # NAME: always searched (cheap)
     (True, frozenset(), ()),  # AMOUNT (a length with its unit)
 )
 _DIGIT_RE = re.compile(r"\d")
@@ -165,25 +162,7 @@ def sentence_features(text: str) -> Feature:
             found |= feature
     if found & Feature.NUMBER and holds_number(text):
         found |= Feature.COUNT
-    if not found & Feature.NAME and _leading_place_re().match(text):
-        found |= Feature.NAME  # "Spain secured an exemption": a name, though it starts the sentence
     return found
-
-
-@cache
-def _leading_place_re() -> re.Pattern[str]:
-    """A sentence starting with a country, its people's name or a place (data/demonyms, places).
-
-    The NAME pattern skips a sentence's first word, which is capitalised whatever it is; these
-    are names wherever they stand. The lists are read here, not through index/names: what a build
-    stores must follow only from the tokenizer's identity files (build._identity_files), which
-    hold this module and the data, not names.py.
-    """
-    names = {name for line in data_lines("demonyms.txt")
-             for name in (n.strip() for n in re.split(r"[:,]", line)) if name}
-    names |= set(data_lines("places.txt"))
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\W*(?:{alternatives})(?:['’]s)?\b")
 
 
 def expected_features(question: str) -> Feature:

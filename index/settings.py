@@ -55,9 +55,6 @@ class SearchSettings:
     # Set on our own encyclopedia_dev: a source whose title names a question term offers all its
     # sentences as candidates (title evidence only, title_weight), not just those repeating it.
     title_rows: float = 1.0  # 1 = on
-    # The "who / where" cue (part of cue_boost): a sentence with a name inside it. 1 = on; set on
-    # our own encyclopedia_dev (seed and own_dev unchanged).
-    name_cue: float = 1.0
     # Two sentences sharing this share of their terms (Jaccard) state one fact: shown once.
     duplicate_overlap: float = 0.5
     # 1 = passages about whom or what the question names (in their section) are shown before

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from index.cues import (
     _FEATURE_RES,
     Feature,
-    _leading_place_re,
     expected_features,
     holds_number,
     sentence_features,
@@ -29,8 +28,6 @@ def _by_search(text: str) -> Feature:
     for feature, pattern in _FEATURE_RES:
         if pattern.search(text):
             found |= feature
-    if _leading_place_re().match(text):  # a place starting the sentence is a name too
-        found |= Feature.NAME
     return found | Feature.COUNT if found & Feature.NUMBER and holds_number(text) else found
 
 
@@ -65,10 +62,3 @@ def test_how_many_asks_for_a_count_and_how_much_for_an_amount() -> None:
     assert expected_features("how many russian troops are around pokrovsk") == Feature.COUNT
     assert expected_features("how much is germany spending") == Feature.AMOUNT | Feature.NUMBER
     assert expected_features("when did the plant fall") == Feature.DATE
-
-
-def test_a_place_starting_a_sentence_is_a_name() -> None:
-    assert sentence_features("Spain secured an exemption from the headline target.") \
-        & Feature.NAME
-    assert sentence_features("Russian forces occupy most of the region.") & Feature.NAME
-    assert not sentence_features("Spending on new equipment reached a record.") & Feature.NAME

@@ -17,11 +17,11 @@ WINDOW = SearchSettings().without("semantic_weight")
 SENTENCES_ONLY = replace(WINDOW, window_weight=0.0)
 
 # Questions whose answer sentence lacks a question word its neighbour holds: the window around
-# the neighbour ranks first, and the bold line is the answer (conversations_dev, seed_dev).
+# the neighbour ranks first, and the bold line is the answer (conversations_dev, seed_dev). (Since
+# the "who" cue went, "Who would police the current line of contact …" ranks its answer sentence
+# first as the window's centre: no longer an example.)
 BOLD_NOT_CENTRE = [
     ("How long a ceasefire does Zelensky want before a referendum?", "60-day ceasefire"),
-    ("Who would police the current line of contact under Zelensky's proposal?",
-     "policed by international forces"),
 ]
 
 
