@@ -15,12 +15,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # benchmarks/data: what the checkers share
 from article_checks import ArticleSet, run  # noqa: E402
 
+SHARED_EVAL = HERE.parents[3] / "shared" / "eval"  # ../shared, beside the repository
+
 BLIND11 = ArticleSet(
     folder=HERE, answerable=38, off_topic=7, conversation_ids=[f"m{n:02d}" for n in range(1, 9)],
     strict=True, min_follow_ups=26,
     # No question or turn here may repeat one of theirs verbatim (a file that is absent is skipped).
-    dev_files=(Path("/work/shared/eval/seed_dev.jsonl"),
-               Path("/work/shared/eval/conversations_dev.jsonl")),
+    dev_files=(SHARED_EVAL / "seed_dev.jsonl", SHARED_EVAL / "conversations_dev.jsonl"),
 )
 
 if __name__ == "__main__":
