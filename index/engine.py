@@ -81,7 +81,8 @@ class Engine:
         self._rebuild_lock = threading.Lock()  # one rebuild at a time in this process
         self._check = IntegrityCheck(index_dir)
         self._order = SemanticOrder()
-        self._warming = Warming(lambda: self.snapshot, self._order, self.settings)
+        # The settings are read when warming runs: callers may replace them (engine.settings = …).
+        self._warming = Warming(lambda: self.snapshot, self._order, lambda: self.settings)
 
     @property
     def snapshot(self) -> Snapshot:

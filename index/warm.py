@@ -75,8 +75,8 @@ class Warming:
     """A serving process's warm-ups: the served index now, every newer one once published."""
 
     def __init__(self, served: Callable[[], Served], order: SemanticOrder,
-                 settings: SearchSettings) -> None:
-        """Warming for the snapshots `served()` returns, the passages ordered by `order`."""
+                 settings: Callable[[], SearchSettings]) -> None:
+        """Warming for the snapshots `served()` returns, with `settings()` at the time it runs."""
         self._served = served
         self._order = order
         self._settings = settings
@@ -110,13 +110,13 @@ class Warming:
         111 in ~10 s, a dozen reports' ~3,000 in a few minutes). It stops once a newer index is
         served or stop() is called.
         """
-        snap = self._served()
+        snap, settings = self._served(), self._settings()
         try:
-            warm(snap.index, snap.topics, self._settings)
+            warm(snap.index, snap.topics, settings)
             # The model's load (~0.15 s), not the first question's; then the passages' vectors,
             # kept across restarts, so that answers embed only their question (index/semantic).
             embedded = self._order.keep_passages(
-                window_texts(snap.index), weight=self._settings.semantic_weight,
+                window_texts(snap.index), weight=settings.semantic_weight,
                 sentences=snap.index.size,
                 stop=lambda: self._stopped.is_set() or self._served() is not snap)
             if embedded:

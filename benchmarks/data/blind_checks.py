@@ -82,6 +82,13 @@ def corpus_words(text: str, corpus_lower: str) -> tuple[list[str], list[str]]:
     return has, [w for w in words if w not in has]
 
 
+def print_null(label: str, text: str, corpus_lower: str) -> None:
+    """Print a null item and which of its content words the corpus has and lacks."""
+    has, lacks = corpus_words(text, corpus_lower)
+    print(f"{label}: {text!r}\n    corpus has: {', '.join(has) or '-'}; "
+          f"lacks: {', '.join(lacks) or '-'}")
+
+
 def check_questions(
     rows: list[dict], texts: dict[str, str], errors: list[str], verbose: bool, strict: bool
 ) -> tuple[int, int, int, list[str], dict[str, int]]:
@@ -232,9 +239,7 @@ def check_set(
     for line in summary:
         print(line)
     for label, text in nulls:
-        has, lacks = corpus_words(text, corpus_lower)
-        print(f"{label}: {text!r}\n    corpus has: {', '.join(has) or '-'}; "
-              f"lacks: {', '.join(lacks) or '-'}")
+        print_null(label, text, corpus_lower)
     for error in errors:
         print("ERROR", error)
     print("OK" if not errors else f"{len(errors)} error(s)")

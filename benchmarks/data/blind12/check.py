@@ -21,8 +21,8 @@ sys.path.insert(0, str(HERE.parent))  # benchmarks/data: what the checkers share
 from blind_checks import (  # noqa: E402
     DEFAULT_MULTI_DEV,
     check_expect,
-    corpus_words,
     load_jsonl,
+    print_null,
     source_files,
 )
 
@@ -81,14 +81,6 @@ def check_rows(
     return found, per_file, several, nulls
 
 
-def print_nulls(label: str, nulls: list[str], corpus_lower: str) -> None:
-    """Print, for each off-topic question, the content words the corpus has and lacks."""
-    for text in nulls:
-        has, lacks = corpus_words(text, corpus_lower)
-        print(f"{label}: {text!r}\n    corpus has: {', '.join(has) or '-'}; "
-              f"lacks: {', '.join(lacks) or '-'}")
-
-
 def main() -> int:
     """Run every check, print a summary, return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -125,8 +117,10 @@ def main() -> int:
           f"{multi_found - several} in one), {len(multi_nulls)} off-topic")
     print("multi.jsonl questions per report: "
           + ", ".join(f"{name[:2]} {n}" for name, n in per_file.items()))
-    print_nulls("article off-topic", article_nulls, texts[ARTICLE].lower())
-    print_nulls("multi off-topic", multi_nulls, "\n".join(texts.values()).lower())
+    for text in article_nulls:
+        print_null("article off-topic", text, texts[ARTICLE].lower())
+    for text in multi_nulls:
+        print_null("multi off-topic", text, "\n".join(texts.values()).lower())
     for error in errors:
         print("ERROR", error)
     print("OK" if not errors else f"{len(errors)} error(s)")
