@@ -18,7 +18,7 @@ from .answer_type import (
     unshown_names,
 )
 from .corpus import Index
-from .counting import count_test
+from .counting import count_test, named_but_uncounted
 from .models import Passage
 from .names import is_rare_word, misspells
 from .query import Query, TermGroup
@@ -62,6 +62,10 @@ def why_declined(index: Index, topics: Topics, settings: SearchSettings, *, ques
                                       follow_up=follow_up, near=judged)
     if follow_up and abstention is None:
         return _follow_up_unanswered(index, topics, settings, question, asked, unknown, passages)
+    # Asked alone, "how many crew were on the Dashan" is judged like a follow-up's count.
+    if abstention is None and settings.standalone_counts \
+            and named_but_uncounted(question, [p.text for p in passages]):
+        return "partly_covered", "the number asked for"
     return abstention, missing
 
 

@@ -13,7 +13,7 @@ oil"), and "how much money" (cash, funds) is given by any sum of money.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .cues import DAY_OR_YEAR_RE, NUMBER_RE
@@ -139,3 +139,24 @@ def count_test(question: str) -> Callable[[str], bool] | None:
     if thing & _money():
         return lambda text: bool(_SUM_RE.search(text))
     return lambda text: counts(thing, text)
+
+
+def named_but_uncounted(question: str, texts: Sequence[str]) -> bool:
+    """Whether the texts name what a "how many" question counts but give no number of it.
+
+    "how many crew were on the Dashan": the crew are mentioned, never counted. The thing is
+    judged by its last word ("how many backup diesel gens": "gens"); texts that never name it may
+    say it in other words ("generators"), so they are not judged. "how much" is not judged: its
+    answer is often no number ("only limited fuel", "most of the region").
+    """
+    thing = counted_thing(question)
+    match = _HOW_MANY_RE.search(question)
+    words = _thing_words(match.group(1)) if match and thing else []
+    if not words:
+        return False
+    last = _terms(words[-1:])
+    head = _with_synonyms(question, last)
+    if last & _ANYONE or any(is_place(t) for t in last):
+        head |= _people()
+    return (any(head.intersection(tokenize(text)) for text in texts)
+            and not any(counts(thing, text) for text in texts))

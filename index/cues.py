@@ -29,7 +29,8 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
            r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _UNIT = r"(?:days?|weeks?|months?|years?|hours?|decades?|centur(?:y|ies))"
-_MORE_NUMBERS = r"thirteen|fifteen|sixty|dozens|hundreds|thousands|millions|billions|several|tens"
+_MORE_NUMBERS = (r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|sixty|seventy|"
+                 r"eighty|ninety|dozens|hundreds|thousands|millions|billions|several|tens")
 NUMBER_RE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|{_MORE_NUMBERS})\b", re.I)
 # A day of a month or a year is a date, not a count: "on 12 December" answers no "how many".
 DAY_OR_YEAR_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|"

@@ -100,6 +100,8 @@ class SearchSettings:
     # 1 = a follow-up asking "how many X" or "how much X" is declined when no shown passage gives
     # a number of X (index/counting): the words carried found passages on the subject, not it.
     follow_up_counts: float = 1.0
+    # 1 = the same test for a question asked alone ("how many crew were on the Dashan").
+    standalone_counts: float = 1.0
     # The passages shown first, reordered by an equal mix of their score and their meaning's
     # closeness to the question (index/semantic). 0.5 is the equal mix, not a tuned value.
     semantic_weight: float = 0.5
