@@ -52,6 +52,7 @@ BLIND7 = ROOT / "benchmarks" / "data" / "blind7"
 BLIND8 = ROOT / "benchmarks" / "data" / "blind8"
 BLIND10 = ROOT / "benchmarks" / "data" / "blind10"
 BLIND11 = ROOT / "benchmarks" / "data" / "blind11"
+BLIND12 = ROOT / "benchmarks" / "data" / "blind12"
 
 
 def fold_of(question: str) -> str:
@@ -151,7 +152,13 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind10_multi", tuple(load_questions(BLIND10 / "questions.jsonl")),
                         "multi3"),
             QuestionSet("blind11_article", tuple(load_questions(BLIND11 / "questions.jsonl")),
-                        "seed")]
+                        "seed"),
+            # Written blind in session 17, first scored in session 18 to judge a pre-registered
+            # change (blind12/README.md).
+            QuestionSet("blind12_article", tuple(load_questions(BLIND12 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind12_multi", tuple(load_questions(BLIND12 / "multi.jsonl")),
+                        "multi3")]
 
 
 def row(report: EvalReport) -> str:

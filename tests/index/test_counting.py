@@ -1,11 +1,12 @@
-"""A "how many" / "how much" follow-up is answered by a number of what it asks, or declined."""
+"""A "how many" / "how much" follow-up (and a "how many" asked alone) is answered by a number of
+what it asks, or declined."""
 
 from __future__ import annotations
 
 import pytest
 
 from index.conversation import Turn, next_turn
-from index.counting import count_test, counted_thing, counts, measured_thing
+from index.counting import count_test, counted_thing, counts, measured_thing, named_but_uncounted
 from index.engine import Engine
 from index.settings import SearchSettings
 
@@ -122,3 +123,34 @@ def test_a_quantity_no_passage_gives_is_declined_in_a_conversation(news_engine: 
     money = news_engine.ask_turn("how much money went through the scheme?",
                                  _after(news_engine, "why did yermak resign"))
     assert money.answered and "roughly $100m passed through the scheme" in money.passages[0].text
+
+
+@pytest.mark.parametrize(("question", "texts", "expected"), [
+    # the thing is named and never counted: judged uncounted
+    ("how many crew were on the dashan", ["Drones hit the Dashan; its crew were unharmed."], True),
+    # counted, in digits or in words (sixteen is a number too)
+    ("how many crew were on the dashan", ["All 24 crew members were rescued."], False),
+    ("how many pieces are in chess", ["Each player begins with sixteen pieces."], False),
+    # the thing is judged by its last word; texts that never name it are not judged
+    ("how many backup diesel gens were running", ["Four generators ran on diesel."], False),
+    # a people: any count of people gives it
+    ("how many russians were killed", ["It said 1,000 Russian soldiers were killed."], False),
+    # "how much" is not judged alone: its answer is often no number
+    ("how much fuel do the generators have", ["They carry only limited fuel."], False),
+    ("what did the crew say", ["The crew said nothing."], False),
+])
+def test_a_thing_named_but_never_counted(question: str, texts: list[str], expected: bool) -> None:
+    assert named_but_uncounted(question, texts) is expected
+
+
+def test_a_count_asked_alone_that_no_passage_gives_is_declined(engine: Engine) -> None:
+    # The article says Zelensky will meet European leaders in France; it never says how many.
+    question = "how many european leaders will meet in france"
+    result = engine.ask(question)
+    assert (result.answered, result.abstention, result.missing) == (
+        False, "partly_covered", "the number asked for")
+    off = Engine(engine.sources_dir, engine.index_dir,
+                 settings=SearchSettings().without("standalone_counts"))
+    assert off.ask(question).answered
+    reactors = engine.ask("how many reactors does the zaporizhzhia plant have")
+    assert reactors.answered and "six nuclear reactors" in reactors.passages[0].text
