@@ -28,6 +28,9 @@ _HOW_MANY_RE = re.compile(r"\bhow many\s+(?:of (?:these|those|the|them)\s+)?(.*)
 # A comma (not one inside "155,000"), a colon, a semicolon, a bracket or a dash ends a clause.
 _CLAUSE_RE = re.compile(r",(?!\d)|[;:()\u2013\u2014]|\s-\s")
 _CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "while", "whereas"})
+# "an army of up to 800,000", "a crew of 13": the words between a thing and its number.
+_OF_NUMBER = frozenset({"of", "up", "to", "about", "around", "roughly", "nearly", "almost", "some",
+                        "over", "more", "than", "at", "least", "just", "under", "only"})
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*", re.UNICODE)
 # People in general (stems), and the words a count of people is given in.
 _ANYONE = frozenset({"peopl", "person", "ppl", "folk", "individu"})
@@ -100,15 +103,25 @@ def counts(thing: frozenset[str], text: str) -> bool:
 
 
 def _counts_in(thing: frozenset[str], clause: str) -> bool:
-    """counts() in one clause, up to a conjunction ("8.5 trillion roubles and troops": none)."""
+    """counts() in one clause, up to a conjunction ("8.5 trillion roubles and troops": none).
+
+    The number may also follow the thing through "of" ("an army of up to 800,000").
+    """
     last_number = -COUNT_REACH - 1
+    since_thing: list[str] | None = None  # the words after the last word of the thing
     for at, word in enumerate(_WORD_RE.findall(clause)):
         if NUMBER_RE.match(word):
-            last_number = at
+            if since_thing and since_thing[0] == "of" and set(since_thing) <= _OF_NUMBER:
+                return True
+            last_number, since_thing = at, None
         elif word.lower() in _CONJUNCTIONS:
-            last_number = -COUNT_REACH - 1
-        elif at - last_number <= COUNT_REACH and thing.intersection(tokenize(word)):
-            return True
+            last_number, since_thing = -COUNT_REACH - 1, None
+        elif thing.intersection(tokenize(word)):
+            if at - last_number <= COUNT_REACH:
+                return True
+            since_thing = []
+        elif since_thing is not None:
+            since_thing.append(word.lower())
     return False
 
 

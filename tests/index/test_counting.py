@@ -48,8 +48,13 @@ def test_no_thing_when_nothing_is_counted(question: str) -> None:
     # a number of something else, in another clause or across "and"
     ("how many troops", "Revenue fell 24% to 8.48 trillion, and the troops were not paid.", False),
     ("how many troops", "Revenue fell to 8.48 trillion roubles and troops were not paid.", False),
+    # or just after it, through "of": "an army of up to 800,000", "a crew of 13"
+    ("how many troops", "Kyiv could keep an army of up to 800,000 in peacetime.", True),
+    ("how many crew", "The tanker had a crew of 13.", True),
+    ("how many troops", "It would be an army of the future, said 20 officers.", False),
+    ("how many troops", "An army of volunteers formed, 300 km away.", False),
 ])
-def test_a_count_is_a_number_just_before_the_thing(question: str, text: str,
+def test_a_count_is_a_number_just_before_or_of_the_thing(question: str, text: str,
                                                    expected: bool) -> None:
     assert counts(counted_thing(question), text) is expected
 
