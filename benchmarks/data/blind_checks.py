@@ -72,6 +72,98 @@ def check_expect(
     return hit
 
 
+MIN_WORDS, MAX_WORDS = 4, 10  # an expect string's length (blind12, blind13)
+
+
+def check_subs(where: str, expect: object, texts: dict[str, str], errors: list[str]) -> set[str]:
+    """Check an expect list against texts: present, 4-10 words, once per file; return files hit."""
+    files = check_expect(where, expect, texts, errors)
+    for sub in expect if isinstance(expect, list) else []:
+        if not isinstance(sub, str):
+            continue
+        words = len(sub.split())
+        if not MIN_WORDS <= words <= MAX_WORDS:
+            errors.append(f"{where}: {sub!r} has {words} words, not {MIN_WORDS}-{MAX_WORDS}")
+        for fname, text in texts.items():
+            if text.count(sub) > 1:
+                errors.append(f"{where}: {sub!r} occurs {text.count(sub)} times in {fname}")
+    return files
+
+
+def check_rows(
+    name: str, rows: list[dict], texts: dict[str, str], errors: list[str], verbose: bool,
+    shape: tuple[int, int, int, int],
+) -> tuple[int, dict[str, int], int, list[str]]:
+    """Check one question file of `shape` (rows, answerable, off-topic, most expect strings a
+    question); return answerable, per-report and several-report counts, nulls."""
+    total, answerable, offtopic, most = shape
+    per_file = {fname: 0 for fname in texts}
+    found = several = 0
+    nulls: list[str] = []
+    seen: set[str] = set()
+    if len(rows) != total:
+        errors.append(f"{name}: expected {total} rows, found {len(rows)}")
+    for number, row in enumerate(rows, 1):
+        where = f"{name}:{number}"
+        if not isinstance(row, dict) or set(row) != {"question", "expect"} \
+                or not isinstance(row.get("question"), str) or not row["question"].strip():
+            errors.append(f"{where}: keys must be exactly question (a non-empty string), expect")
+            continue
+        key = row["question"].strip().lower()
+        if key in seen:
+            errors.append(f"{where}: duplicate question {row['question']!r}")
+        seen.add(key)
+        expect = row["expect"]
+        if expect is None:
+            nulls.append(row["question"])
+            continue
+        if isinstance(expect, list) and len(expect) > most:
+            errors.append(f"{where}: at most {most} expect strings")
+        files = check_subs(where, expect, texts, errors)
+        found += 1
+        several += len(files) >= 2
+        for fname in files:
+            per_file[fname] += 1
+        if verbose:
+            print(f"  {where}: {len(files)} file(s) {sorted(files)}")
+    if found != answerable or len(nulls) != offtopic:
+        errors.append(f"{name}: expected {answerable} answerable and {offtopic} off-topic, "
+                      f"found {found} and {len(nulls)}")
+    return found, per_file, several, nulls
+
+
+def follow_up_shape(where: str, turn: object, kinds: dict[str, int], errors: list[str]) -> bool:
+    """Check a follow-up's keys, texts and kind (counted in `kinds`); False if unusable."""
+    keys = {"say", "kind", "meant", "alone", "expect"}
+    if not isinstance(turn, dict) or set(turn) != keys:
+        errors.append(f"{where}: keys must be say, kind, meant, alone, expect")
+        return False
+    for key in ("say", "meant", "alone"):
+        if not isinstance(turn[key], str) or not turn[key].strip():
+            errors.append(f"{where}: {key} must be a non-empty string")
+    if turn["kind"] not in KINDS:
+        errors.append(f"{where}: unknown kind {turn['kind']!r}")
+    else:
+        kinds[turn["kind"]] += 1
+    if (turn["kind"] == "uncovered") != (turn["expect"] is None):
+        errors.append(f"{where}: kind 'uncovered' exactly when expect is null")
+    return True
+
+
+def thirteen_reports(multi_dev: Path, article: str, errors: list[str]) -> dict[str, str] | None:
+    """The 13 reports' texts by file name, or None (errors printed) without the bundled article."""
+    files = source_files(multi_dev)
+    if len(files) != 13:
+        errors.append(f"expected 13 source files, found {len(files)}: {[f.name for f in files]}")
+    texts = {f.name: f.read_text(encoding="utf-8") for f in files}
+    if article not in texts:
+        errors.append(f"bundled article {article} not found")
+        for error in errors:
+            print("ERROR", error)
+        return None
+    return texts
+
+
 def corpus_words(text: str, corpus_lower: str) -> tuple[list[str], list[str]]:
     """Split a null item's content words into those the corpus has and those it lacks."""
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower()) if w not in STOP]
@@ -157,19 +249,8 @@ def check_conversations(
                 print(f"  {where} turn 1: {sorted(files)}")
         for index, turn in enumerate(turns[1:], 2):
             twhere = f"{where} turn {index}"
-            keys = {"say", "kind", "meant", "alone", "expect"}
-            if not isinstance(turn, dict) or set(turn) != keys:
-                errors.append(f"{twhere}: keys must be say, kind, meant, alone, expect")
+            if not follow_up_shape(twhere, turn, kinds, errors):
                 continue
-            for key in ("say", "meant", "alone"):
-                if not isinstance(turn[key], str) or not turn[key].strip():
-                    errors.append(f"{twhere}: {key} must be a non-empty string")
-            if turn["kind"] not in KINDS:
-                errors.append(f"{twhere}: unknown kind {turn['kind']!r}")
-            else:
-                kinds[turn["kind"]] += 1
-            if (turn["kind"] == "uncovered") != (turn["expect"] is None):
-                errors.append(f"{twhere}: kind 'uncovered' exactly when expect is null")
             files = check_expect(twhere, turn["expect"], texts, errors)
             counts["several-report turns"] += len(files) >= 2
             if verbose and turn["expect"] is not None:
