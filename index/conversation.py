@@ -36,10 +36,6 @@ ANCHOR = 0.5
 # ("how big would Kyiv's army be"), and keeps the others. 1 beat 2 and "always" on the dev sets.
 SWAP_MAX_WORDS = 1
 CARRY_WEIGHT = 0.6  # carried words weigh this much of the turn's own (the turn leads)
-# Only the opening turn (the subject the later turns talk around) and the turn just before carry
-# words, as in TREC CAsT's "first + previous" baseline; the turns between add words of detours
-# ("guy saying line runs") that pull the answer away. False: every kept turn carries, by recency.
-ENDS_ONLY = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,8 +205,6 @@ def _carried(history: Sequence[Turn], own: list[tuple[str, tuple[str, ...]]],
         weight = RECENCY_DECAY ** back
         if back == len(recent) - 1:
             weight = max(weight, ANCHOR)
-        elif back > 0 and ENDS_ONLY:
-            continue
         for surface, terms in content_words(_own_text(turn.question)):
             if set(terms) & own_terms or surface.lower() in weights or _NEGATION.search(surface):
                 continue  # a negation belongs to its own turn's claim, not to the subject
