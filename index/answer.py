@@ -43,12 +43,10 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
            source: str | None = None, context: int = 1, issue: Issue | None = None,
            side: Party | None = None, settings: SearchSettings | None = None,
            carried: Sequence[CarriedWord] = (), own_words: bool = True,
-           prefer: Sequence[PassageKey] = (), covered: bool = False) -> Answer:
+           prefer: Sequence[PassageKey] = ()) -> Answer:
     """Answer a question (or an issue, optionally narrowed) with cited passages, or abstain.
 
     `carried`, `own_words` and `prefer` are a follow-up's reading (index/conversation).
-    `covered`: the question's meaning was found close to its passages (index/semantic), so too
-    few of its words in them does not decline it; every other reason still does.
     """
     settings = settings or SearchSettings()
     if not question.strip() and issue is None:
@@ -56,7 +54,7 @@ def answer(index: Index, topics: Topics, question: str, *, top: int = 3,
     asking = _Asking(question, top=max(1, min(top, MAX_TOP)),
                      context=max(0, min(context, MAX_CONTEXT)), rows=_source_rows(index, source),
                      source=source, carried=tuple(carried), own_words=own_words,
-                     prefer=tuple(prefer), covered=covered)
+                     prefer=tuple(prefer))
     query = parse_query(question, topics, settings, issue.query if issue else "", side)
     if settings.respelling:
         query = with_respellings(index, query, settings.alias_weight)
@@ -83,7 +81,6 @@ class _Asking:
     carried: tuple[CarriedWord, ...]
     own_words: bool
     prefer: tuple[PassageKey, ...]
-    covered: bool
 
 
 def with_candidates(shown: Answer, wider: Sequence[Passage], count: int) -> Answer:
@@ -145,8 +142,7 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
                              float(scored.coverage[order[0]])) if len(order) else 0.0
     abstention, missing = why_declined(index, topics, settings, question=asking.question,
                                        asked=asked, unknown=unknown, passages=passages,
-                                       coverage=1.0 if asking.covered else coverage,
-                                       follow_up=bool(carried), judged=judged)
+                                       coverage=coverage, follow_up=bool(carried), judged=judged)
     return Answer(question=asking.question, answered=abstention is None, passages=tuple(passages),
                   unknown_terms=tuple(dict.fromkeys(g.surface for g in unknown)),
                   source=asking.source, abstention=abstention,

@@ -264,22 +264,22 @@ class Engine:
     def ask(self, question: str, *, top: int = 3, source: str | None = None,
             context: int = 1) -> Answer:
         """Answer a question from the sources."""
-        return self._answering(lambda snap, covered: answer(
+        return self._answering(lambda snap: answer(
             snap.index, snap.topics, question, top=top, source=source, context=context,
-            settings=self.settings, covered=covered))
+            settings=self.settings))
 
     def ask_issue(self, key: str, *, side: str | None = None, question: str = "",
                   top: int = 3, context: int = 1) -> Answer:
         """The passages for one sticking point, optionally about one party or narrowed further."""
-        def run(snap: Snapshot, covered: bool) -> Answer:
+        def run(snap: Snapshot) -> Answer:
             issue = snap.topics.issue(key)
             party = snap.topics.party(side) if side else None
             return answer(snap.index, snap.topics, question, top=top, context=context,
-                          issue=issue, side=party, settings=self.settings, covered=covered)
+                          issue=issue, side=party, settings=self.settings)
 
         return self._answering(run)
 
-    def _answering(self, run: Callable[[Snapshot, bool], Answer]) -> Answer:
+    def _answering(self, run: Callable[[Snapshot], Answer]) -> Answer:
         """Run an answer, its first passages ordered by meaning too (index/semantic).
 
         A damaged index found on the way is rebuilt and the answer retried: a big index's
@@ -292,7 +292,7 @@ class Engine:
         snap = self.snapshot
         self._order.preload(weight=self.settings.semantic_weight, sentences=snap.index.size)
         try:
-            result = run(snap, False)
+            result = run(snap)
         except CitebotError:
             raise
         except Exception:
@@ -301,10 +301,7 @@ class Engine:
             log.warning("index at %s is damaged; rebuilding it", self.index_dir)
             self._force_full_rebuild()
             snap = self.snapshot
-            result = run(snap, False)
-        if self._order.covers(result, threshold=self.settings.meaning_covers,
-                              weight=self.settings.semantic_weight, sentences=snap.index.size):
-            result = run(snap, True)  # too few of its words, but its meaning: judged again
+            result = run(snap)
         return self._order.reordered(result, weight=self.settings.semantic_weight,
                                      sentences=snap.index.size)
 
@@ -315,7 +312,7 @@ class Engine:
     def ask_turn(self, question: str, history: Sequence[Turn], *, top: int = 3,
                  source: str | None = None, context: int = 1) -> Answer:
         """Answer one turn of a conversation, read with the earlier turns (oldest first)."""
-        def run(snap: Snapshot, covered: bool) -> Answer:
+        def run(snap: Snapshot) -> Answer:
             resolved = resolve_turn(history, question, snap.topics)
 
             def asked(count: int) -> Answer:
@@ -325,7 +322,7 @@ class Engine:
                     issue=snap.topics.issue(resolved.issue) if resolved.issue else None,
                     side=snap.topics.party(resolved.side) if resolved.side else None,
                     carried=resolved.carried, own_words=resolved.own_words,
-                    prefer=resolved.prefer, covered=covered)
+                    prefer=resolved.prefer)
 
             result = asked(top)
             # A follow-up's passages after the first are chosen among more (index/semantic): the

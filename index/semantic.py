@@ -93,31 +93,6 @@ class SemanticOrder:
         used = follow_up and top >= SHOWN and _used(weight, sentences)
         return max(top, FOLLOW_UP_POOL) if used else top
 
-    def covers(self, answer: Answer, *, threshold: float, weight: float, sentences: int) -> bool:
-        """Whether a decline for too few words is close in meaning to a passage shown: ask again.
-
-        Only an answer declined for too few of its words in its passages ("partly_covered",
-        nothing named missing), when the cosine to one of its first SHOWN passages is at least
-        `threshold`. Off with the order (`weight` 0, above MAX_SENTENCES, no model) or at
-        `threshold` 0.
-        """
-        text = (answer.understood_as or answer.question).strip()
-        shown = [p.text for p in answer.passages[:SHOWN]]
-        if (answer.answered or answer.abstention != "partly_covered" or answer.missing
-                or not shown or not text or not threshold or not _used(weight, sentences)
-                or self._unavailable):
-            return False
-        try:
-            vectors = self._vectors([text, *shown], storable=frozenset(shown), weight=weight,
-                                    sentences=sentences)
-        except SemanticModelError as exc:
-            self._turn_off(exc)
-            return False
-        if vectors is None:
-            return False
-        question, *passages = vectors
-        return max(float(question @ v) for v in passages) >= threshold
-
     def reordered(self, answer: Answer, *, weight: float, sentences: int) -> Answer:
         """The answer with its first passages in the mixed order (as it was when off or unsure).
 

@@ -105,9 +105,6 @@ class SearchSettings:
     # The passages shown first, reordered by an equal mix of their score and their meaning's
     # closeness to the question (index/semantic). 0.5 is the equal mix, not a tuned value.
     semantic_weight: float = 0.5
-    # A question declined only because too few of its words are in its passages is answered
-    # when its meaning is this close (cosine) to one of the passages shown (index/semantic).
-    meaning_covers: float = 0.55
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> SearchSettings:
