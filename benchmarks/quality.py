@@ -53,6 +53,7 @@ BLIND8 = ROOT / "benchmarks" / "data" / "blind8"
 BLIND10 = ROOT / "benchmarks" / "data" / "blind10"
 BLIND11 = ROOT / "benchmarks" / "data" / "blind11"
 BLIND12 = ROOT / "benchmarks" / "data" / "blind12"
+BLIND13 = ROOT / "benchmarks" / "data" / "blind13"
 
 
 def fold_of(question: str) -> str:
@@ -158,6 +159,11 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind12_article", tuple(load_questions(BLIND12 / "article.jsonl")),
                         "seed"),
             QuestionSet("blind12_multi", tuple(load_questions(BLIND12 / "multi.jsonl")),
+                        "multi3"),
+            # Written blind in session 18; judged two pre-registered changes (blind13/README.md).
+            QuestionSet("blind13_article", tuple(load_questions(BLIND13 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind13_multi", tuple(load_questions(BLIND13 / "multi.jsonl")),
                         "multi3")]
 
 
