@@ -7,7 +7,6 @@ not carry them into its next turns.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from .datafiles import data_lines
@@ -22,17 +21,3 @@ def chat_words() -> frozenset[str]:
 def is_chat_word(surface: str) -> bool:
     """Whether a question word, as typed, is chat shorthand for words of no topic."""
     return surface.lower() in chat_words()
-
-
-# Chat shorthand with a digit in it, which the tokenizer would split ("b4" → "b", "4": an unknown
-# letter and a number): spelled out before the question is read. Common English chat usage, not
-# taken from any question set.
-_SPELLED_OUT = {"b4": "before", "2day": "today", "2moro": "tomorrow", "2morrow": "tomorrow",
-                "2nite": "tonight", "l8r": "later", "l8": "late", "gr8": "great", "w8": "wait",
-                "any1": "anyone", "some1": "someone", "every1": "everyone", "no1": "no one"}
-_SPELLED_OUT_RE = re.compile(r"(?<![\w'’])(" + "|".join(_SPELLED_OUT) + r")(?![\w'’])", re.I)
-
-
-def spelled_out(question: str) -> str:
-    """The question with chat shorthand that holds a digit written out ("b4" → "before")."""
-    return _SPELLED_OUT_RE.sub(lambda m: _SPELLED_OUT[m.group(1).lower()], question)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .chat_words import is_chat_word, spelled_out
+from .chat_words import is_chat_word
 from .cues import Feature, expected_features, frame_words
 from .names import looks_like_name, place_alternatives, with_country_case
 from .settings import SearchSettings
@@ -120,7 +120,7 @@ def _side_terms(side: Party) -> list[str]:
 def parse_query(question: str, topics: Topics, settings: SearchSettings,
                 extra: str = "", side: Party | None = None) -> Query:
     """Analyse a question; `extra` is an issue's defining terms, `side` a party to be about."""
-    question = with_country_case(spelled_out(question))  # "the us plan": the country
+    question = with_country_case(question)  # "the us plan": the country, not the pronoun
     located = _located_words(question)  # read once: words, terms and groups come from it
     words = [(t, s) for t, s, _ in located]
     terms = {t for t, _ in words}
