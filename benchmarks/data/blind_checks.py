@@ -150,6 +150,15 @@ def follow_up_shape(where: str, turn: object, kinds: dict[str, int], errors: lis
     return True
 
 
+def arguments(description: str, verbose_help: str) -> argparse.Namespace:
+    """A checker's command line: --multi-dev (the ten multi_dev reports' folder) and -v."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--multi-dev", type=Path, default=DEFAULT_MULTI_DEV,
+                        help="folder holding the ten multi_dev reports")
+    parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+    return parser.parse_args()
+
+
 def thirteen_reports(multi_dev: Path, article: str, errors: list[str]) -> dict[str, str] | None:
     """The 13 reports' texts by file name, or None (errors printed) without the bundled article."""
     files = source_files(multi_dev)

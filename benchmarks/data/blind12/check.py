@@ -12,14 +12,13 @@ multi.jsonl questions. Prints, for each question with `expect: null`, which of i
 the corpus has and lacks (the article for article.jsonl, all 13 reports for multi.jsonl). Exits 1
 on any error.
 """
-import argparse
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # benchmarks/data: what the checkers share
 from blind_checks import (  # noqa: E402
-    DEFAULT_MULTI_DEV,
+    arguments,
     check_rows,
     load_jsonl,
     print_null,
@@ -33,12 +32,7 @@ SHAPES = {"article.jsonl": (45, 38, 7, 3), "multi.jsonl": (60, 48, 12, 4)}
 
 def main() -> int:
     """Run every check, print a summary, return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--multi-dev", type=Path, default=DEFAULT_MULTI_DEV,
-                        help="folder holding the ten multi_dev reports")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list the files each answerable question hits")
-    args = parser.parse_args()
+    args = arguments(__doc__, "list the files each answerable question hits")
     errors: list[str] = []
     texts = thirteen_reports(args.multi_dev, ARTICLE, errors)
     if texts is None:
