@@ -100,7 +100,9 @@ class SearchSettings:
     # 1 = a follow-up asking "how many X" or "how much X" is declined when no shown passage gives
     # a number of X (index/counting): the words carried found passages on the subject, not it.
     follow_up_counts: float = 1.0
-    # 1 = the same test for a question asked alone ("how many crew were on the Dashan").
+    # 1 = a "how many X" question asked alone is declined when the passages shown name X and never
+    # count it ("how many crew were on the Dashan"; index/counting.named_but_uncounted). Landed by
+    # a rule written before blind12 judged it (docs/dev-notes/NOTES-rounds.md, session 18).
     standalone_counts: float = 1.0
     # The passages shown first, reordered by an equal mix of their score and their meaning's
     # closeness to the question (index/semantic). 0.5 is the equal mix, not a tuned value.
