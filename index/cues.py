@@ -20,8 +20,9 @@ class Feature(IntFlag):
     # tokenizer's identity, so no index saved with the old meaning is ever read with this one.
     COUNT = 32
     DEFINITION = 64  # "X is a …", "… refers to …": what a "what is X" question wants
-    # Bit 128 was NAME (a capitalised name inside the sentence, what "who" or "where" wanted):
-    # removed in session 17, when it added nothing on any held-out news set or on WikiQA.
+    # "because", "so that", "argues": what a "why" question wants. Bit 128 was NAME until session
+    # 17 (a capitalised name, for "who" and "where"); the tokenizer's identity covers the change.
+    REASON = 128
 
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -61,6 +62,10 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
     # A length, height, depth or area with its unit is a quantity too.
     (Feature.AMOUNT, re.compile(r"\d\s?(?:km|m|ft|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|feet|"
                                 r"yards?|square)\b", re.I)),
+    (Feature.REASON, re.compile(r"\b(?:because|since|as a result|due to|owing to|so that|"
+                                r"in order to|which is why|that is why|the reason|reasons?|"
+                                r"argues|argued|arguing|fears?|feared|to prevent|to avoid|"
+                                r"so as to|given that|would only|otherwise)\b", re.I)),
 )
 
 # "when" asks for a date unless another question word came first: in "what did Erdogan ask Putin
@@ -73,6 +78,9 @@ WHEN_ASKED = (r"^(?:(?!\b(?:what|whats|who|whom|whose|which|where|why|how)\b).)*
 # Question cue → the features a good answer sentence has. First match wins; order matters. A cue
 # with no feature asks for no kind of sentence: its words only frame the question (frame_words).
 _CUES: tuple[tuple[re.Pattern[str], Feature], ...] = (
+    # "why?", "and why won't the russians play along", "how come": a reason answers it.
+    (re.compile(r"^\W*(?:(?:and|but|so|ok|okay|then)\W+)*(?:why|how come)\b|"
+                r"\bfor what reason\b", re.I), Feature.REASON),
     (re.compile(r"\bhow (?:long|many (?:days|weeks|months|years))\b", re.I), Feature.DURATION),
     (re.compile(r"\b(?:what|which) (?:share|percentage|proportion|fraction|part)\b|"
                 r"\bhow much of\b|\bpercent", re.I), Feature.PERCENT),
@@ -144,6 +152,9 @@ _NEEDS: tuple[tuple[bool, frozenset[str], tuple[str, ...]], ...] = (
     (False, frozenset(), _UNIT_STARTS),  # DURATION
     (False, frozenset(("is", "are", "was", "were", "refer", "refers", "known")), ()),  # DEFINITION
     (True, frozenset(), ()),  # AMOUNT (a length with its unit)
+    (False, frozenset(("because", "since", "result", "due", "owing", "so", "order", "why",
+                       "reason", "reasons", "argues", "argued", "arguing", "fear", "fears",
+                       "feared", "prevent", "avoid", "given", "would", "otherwise")), ()),  # REASON
 )
 _DIGIT_RE = re.compile(r"\d")
 _RUN_RE = re.compile(r"\w+")

@@ -139,4 +139,6 @@ def parse_query(question: str, topics: Topics, settings: SearchSettings,
                                 alternatives=tuple((a, 1.0) for a in names[1:]),
                                 required=False, must=True))
     expects = expected_features(question) if settings.cue_boost else Feature.NONE
+    if not settings.reason_cue:
+        expects &= ~Feature.REASON
     return Query(text=question, groups=tuple(groups), expects=expects)

@@ -25,6 +25,9 @@ class SearchSettings:
     section_weight: float = 0.15  # a question term elsewhere in the sentence's section
     title_weight: float = 0.6  # … in its source's title (0.3 → 0.6 on encyclopedia_dev: hit@3 +2)
     cue_boost: float = 0.35  # sentence holds the kind of answer asked for (amount, date, …)
+    # 1 = "why" asks for a reason ("because", "so that", "argues": cues.Feature.REASON), boosted
+    # by cue_boost like the other kinds.
+    reason_cue: float = 1.0
     # Earlier sentences of a source lead (news, encyclopedias). Set on encyclopedia_blind (questions
     # written from the titles alone, before the documents: what a searcher asks before reading)
     # together with seed, own_dev and encyclopedia_dev, by the mean MRR@5 of the four (rule fixed
