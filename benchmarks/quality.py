@@ -54,6 +54,7 @@ BLIND10 = ROOT / "benchmarks" / "data" / "blind10"
 BLIND11 = ROOT / "benchmarks" / "data" / "blind11"
 BLIND12 = ROOT / "benchmarks" / "data" / "blind12"
 BLIND13 = ROOT / "benchmarks" / "data" / "blind13"
+BLIND14 = ROOT / "benchmarks" / "data" / "blind14"
 
 
 def fold_of(question: str) -> str:
@@ -164,6 +165,11 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind13_article", tuple(load_questions(BLIND13 / "article.jsonl")),
                         "seed"),
             QuestionSet("blind13_multi", tuple(load_questions(BLIND13 / "multi.jsonl")),
+                        "multi3"),
+            # Written blind in session 18; first scored to judge `reason_cue` (blind14/README.md).
+            QuestionSet("blind14_article", tuple(load_questions(BLIND14 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind14_multi", tuple(load_questions(BLIND14 / "multi.jsonl")),
                         "multi3")]
 
 

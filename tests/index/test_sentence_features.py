@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 _WORDS = ("one", "Twenty", "HALF", "a third", "May", "sept.", "since", "Monday", "for a",
           "for more than two", "years", "yearning", "centuries", "is a", "refers to",
           "also known as", "$5", "3 km", "40%", "800,000-strong", "2022", "ſix", "\u212aM",
-          "İs", "per cent", "6bn", "troops", "Kyiv", "said", "-", ",", " ", "\n", "_")
+          "İs", "per cent", "6bn", "troops", "Kyiv", "said", "because", "so that", "argued",
+          "the reason", "would only", "so", "-", ",", " ", "\n", "_")
 
 
 def _by_search(text: str) -> Feature:
