@@ -62,7 +62,8 @@ _FEATURE_RES: tuple[tuple[Feature, re.Pattern[str]], ...] = (
     # A length, height, depth or area with its unit is a quantity too.
     (Feature.AMOUNT, re.compile(r"\d\s?(?:km|m|ft|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|feet|"
                                 r"yards?|square)\b", re.I)),
-    (Feature.REASON, re.compile(r"\b(?:because|since|as a result|due to|owing to|so that|"
+    # Not "since": in news it mostly means "from" ("since the spring").
+    (Feature.REASON, re.compile(r"\b(?:because|as a result|due to|owing to|so that|"
                                 r"in order to|which is why|that is why|the reason|reasons?|"
                                 r"argues|argued|arguing|fears?|feared|to prevent|to avoid|"
                                 r"so as to|given that|would only|otherwise)\b", re.I)),
@@ -152,7 +153,7 @@ _NEEDS: tuple[tuple[bool, frozenset[str], tuple[str, ...]], ...] = (
     (False, frozenset(), _UNIT_STARTS),  # DURATION
     (False, frozenset(("is", "are", "was", "were", "refer", "refers", "known")), ()),  # DEFINITION
     (True, frozenset(), ()),  # AMOUNT (a length with its unit)
-    (False, frozenset(("because", "since", "result", "due", "owing", "so", "order", "why",
+    (False, frozenset(("because", "result", "due", "owing", "so", "order", "why",
                        "reason", "reasons", "argues", "argued", "arguing", "fear", "fears",
                        "feared", "prevent", "avoid", "given", "would", "otherwise")), ()),  # REASON
 )
