@@ -179,7 +179,7 @@ def sentence_features(text: str) -> Feature:
 
 
 def expected_features(question: str) -> Feature:
-    """What a question's wording asks for: amount, number, percentage, date or duration."""
+    """What a question's wording asks for: amount, number, percentage, date, duration or reason."""
     for pattern, feature in _CUES:
         if pattern.search(question):
             # A percentage or an amount is also a number, a duration is a number of units; a
