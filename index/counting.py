@@ -54,9 +54,12 @@ _PEOPLE_WORDS = ("people", "persons", "residents", "inhabitants", "civilians", "
 def counted_thing(question: str) -> frozenset[str]:
     """The terms (stems, with their synonyms) of what "how many …" counts; empty if none."""
     match = _HOW_MANY_RE.search(question)
-    if match is None:
-        return frozenset()
-    terms = _terms(_thing_words(match.group(1)))
+    return _counted(question, _thing_words(match.group(1))) if match else frozenset()
+
+
+def _counted(question: str, words: list[str]) -> frozenset[str]:
+    """The words' terms with their synonyms; a count of people in general for people or a people."""
+    terms = _terms(words)
     thing = _with_synonyms(question, terms)
     if terms & _ANYONE or any(is_place(t) for t in terms):  # "people", "Russians"
         thing |= _people()
@@ -167,9 +170,6 @@ def named_but_uncounted(question: str, texts: Sequence[str]) -> bool:
     words = _thing_words(match.group(1)) if match and thing else []
     if not words:
         return False
-    last = _terms(words[-1:])
-    head = _with_synonyms(question, last)
-    if last & _ANYONE or any(is_place(t) for t in last):
-        head |= _people()
+    head = _counted(question, words[-1:])
     return (any(head.intersection(tokenize(text)) for text in texts)
             and not any(counts(thing, text) for text in texts))

@@ -27,8 +27,8 @@ from .topics import Topics
 log = logging.getLogger(__name__)
 
 # One question of each common kind (a statement, a person, a time, a count, a place, a reason),
-# so their row factors are made too (a person, a place and a reason ask for no kind of sentence:
-# they share the statement's).
+# so their row factors are made too (a person and a place ask for no kind of sentence: they share
+# the statement's).
 SAMPLE_QUESTIONS = (
     "What did the government say about the talks?",
     "Who leads the mission?",

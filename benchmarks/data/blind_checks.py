@@ -14,6 +14,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 # The shared folder beside the checkout (as benchmarks/quality.py finds it).
 DEFAULT_MULTI_DEV = REPO.parent / "shared" / "eval" / "multi_dev" / "sources"
+# The bundled article's file name among the 13 reports (blind12 onwards).
+ARTICLE = "peace-talks-sticking-points.md"
 KINDS = {"party", "topic", "detail", "pronoun", "why", "how", "return", "new", "uncovered"}
 # Words too common to say anything about whether the corpus covers a question.
 STOP_WORDS_TEXT = """

@@ -17,6 +17,7 @@ Each set's check.py names its folder and how many turns a conversation has, and 
 from pathlib import Path
 
 from blind_checks import (
+    ARTICLE,
     KINDS,
     arguments,
     check_rows,
@@ -27,7 +28,6 @@ from blind_checks import (
     thirteen_reports,
 )
 
-ARTICLE = "peace-talks-sticking-points.md"
 # file name -> (rows, answerable, off-topic, most expect strings a question)
 SHAPES = {"article.jsonl": (45, 38, 7, 2), "multi.jsonl": (60, 48, 12, 4)}
 CONVERSATIONS = 12

@@ -36,7 +36,7 @@ def test_warm_makes_the_one_off_tables_and_changes_no_answer(sources_dir: Path,
     # Made before any question: every kind of question's row factors warm() knows, every
     # shape of the misspelling table, the index's derived arrays.
     kinds = [k for k in index._derived if isinstance(k, tuple) and k[0] == "factors"]
-    assert len(kinds) >= 3  # a statement's (and who/where/why's), a time's, a count's
+    assert len(kinds) >= 3  # a statement's (and who/where's), a time's, a count's, a reason's
     spellings = names._spellings(index.postings.vocab)
     assert set(spellings.folded) == set(spellings.shapes)
     assert "para_first" in vars(index) and "title_term_counts" in vars(index)

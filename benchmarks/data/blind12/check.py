@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # benchmarks/data: what the checkers share
 from blind_checks import (  # noqa: E402
+    ARTICLE,
     arguments,
     check_rows,
     load_jsonl,
@@ -25,7 +26,6 @@ from blind_checks import (  # noqa: E402
     thirteen_reports,
 )
 
-ARTICLE = "peace-talks-sticking-points.md"
 # file name -> (rows, answerable, off-topic, most expect strings a question)
 SHAPES = {"article.jsonl": (45, 38, 7, 3), "multi.jsonl": (60, 48, 12, 4)}
 
