@@ -20,7 +20,7 @@ from .answer_type import (
 from .corpus import Index
 from .counting import count_test, named_but_uncounted
 from .models import Passage
-from .names import is_rare_word, misspells
+from .names import everyday_frequency, is_rare_word, misspells
 from .query import Query, TermGroup
 from .search import coverage_at
 from .settings import SearchSettings
@@ -32,18 +32,29 @@ def unknown_words(index: Index, query: Query, settings: SearchSettings) -> list[
     return _rare_as_names(index, _unknown_groups(index, query), settings)
 
 
-def not_vetoing(unknown: list[TermGroup], *, follow_up: bool) -> list[TermGroup]:
+def not_vetoing(unknown: list[TermGroup], *, follow_up: bool, words: int | None = None,
+                found: int = 0) -> list[TermGroup]:
     """The everyday words no source uses that cannot by themselves make a question off-topic.
 
     An adverb in -ly ("realistically") says how a question is meant, not what about; a follow-up
     is about what its conversation is about, its own few words chatty ("is that pace guaranteed
-    to last?"); otherwise one such word (slang, a verb form) cannot veto, while several say the
-    question is about something else. Names are never among them (they decline).
+    to last?"). A word the sources are too small to be expected to use (its share of English
+    times `words`, their word count, under one: "nastiest" in one article) says nothing by its
+    absence, unless such words outnumber the question's `found` words ("how long do i boil an
+    egg" is about eggs). Otherwise one such word (slang, a verb form) cannot veto, while several
+    say the question is about something else. Names are never among them (they decline).
     """
     everyday = [g for g in unknown if not g.name]
     manner = [g for g in everyday if _is_manner_word(g.surface)]
     rest = [g for g in everyday if g not in manner]
-    return manner + rest if follow_up or len(rest) == 1 else manner
+    if follow_up:
+        return manner + rest
+    unexpected = [g for g in rest
+                  if words is not None and everyday_frequency(g.surface) * words < 1]
+    expected = [g for g in rest if g not in unexpected]
+    if len(unexpected) > found:
+        unexpected, expected = [], rest
+    return manner + unexpected + (expected if len(expected) == 1 else [])
 
 
 def why_declined(index: Index, topics: Topics, settings: SearchSettings, *, question: str,

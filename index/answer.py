@@ -106,7 +106,11 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     if carried:  # a follow-up's words of talk ("any idea", "the job") are neither topic nor unknown
         query = without_filler(query)
     unknown = unknown_words(index, query, settings)
-    optional = not_vetoing(unknown, follow_up=bool(carried)) if settings.name_abstention else []
+    words = int(index.token_first[-1]) if settings.expected_words else None
+    missing = {g.surface for g in unknown}
+    found = len({g.surface for g in query.groups if g.required and g.surface not in missing})
+    optional = not_vetoing(unknown, follow_up=bool(carried), words=words, found=found) \
+        if settings.name_abstention else []
     if optional:
         query = replace(query, groups=tuple(replace(g, required=False)
                                             if any(g is o for o in optional) else g

@@ -12,7 +12,7 @@ import numpy as np
 
 from .corpus import remembered
 from .datafiles import data_lines
-from .everyday import everyday_words
+from .everyday import everyday_words, word_frequencies
 from .tokens import tokenize_phrase
 
 # A word this short may be an acronym typed in lowercase ("isw", "znpp"), not a name.
@@ -88,6 +88,16 @@ def is_rare_word(surface: str) -> bool:
         return False
     everyday = everyday_words()
     return not any(form in everyday for form in _bases(word))
+
+
+def everyday_frequency(surface: str) -> float:
+    """A word's share of English words (wordfreq), else its inflection's stem's; 0 if unlisted.
+
+    "restarting" is past the list's cut-off: it is counted as often as "restart".
+    """
+    table = word_frequencies()
+    word = surface.lower().split("'")[0]
+    return table.get(word) or max((table.get(form, 0.0) for form in _bases(word)), default=0.0)
 
 
 # An English inflection on an everyday stem ("fetching", "haggled") is an everyday word the

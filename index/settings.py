@@ -68,6 +68,9 @@ class SearchSettings:
     # 1 = a question naming someone or something no source mentions is declined as off-topic, and
     # an everyday word no source uses is left out of coverage (it cannot veto an answer).
     name_abstention: float = 1.0
+    # 1 = an everyday word no source uses is left out of coverage when the sources are too small
+    # to be expected to use it: its wordfreq share of English × their indexed word count < 1.
+    expected_words: float = 1.0
     # 1 = an unknown word that is not everyday English (wordfreq) is a name too, however typed:
     # "what did meloni say" is about someone the sources never mention.
     rare_word_names: float = 1.0
