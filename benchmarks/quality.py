@@ -55,6 +55,8 @@ BLIND11 = ROOT / "benchmarks" / "data" / "blind11"
 BLIND12 = ROOT / "benchmarks" / "data" / "blind12"
 BLIND13 = ROOT / "benchmarks" / "data" / "blind13"
 BLIND14 = ROOT / "benchmarks" / "data" / "blind14"
+BLIND15 = ROOT / "benchmarks" / "data" / "blind15"
+BLIND16 = ROOT / "benchmarks" / "data" / "blind16"
 
 
 def fold_of(question: str) -> str:
@@ -170,6 +172,16 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind14_article", tuple(load_questions(BLIND14 / "article.jsonl")),
                         "seed"),
             QuestionSet("blind14_multi", tuple(load_questions(BLIND14 / "multi.jsonl")),
+                        "multi3"),
+            # Written blind in session 18; first scored to judge `expected_words` (blind15/).
+            QuestionSet("blind15_article", tuple(load_questions(BLIND15 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind15_multi", tuple(load_questions(BLIND15 / "multi.jsonl")),
+                        "multi3"),
+            # Written blind in session 19; first scored to judge solid compounds (blind16/).
+            QuestionSet("blind16_article", tuple(load_questions(BLIND16 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind16_multi", tuple(load_questions(BLIND16 / "multi.jsonl")),
                         "multi3")]
 
 

@@ -87,7 +87,19 @@ def is_rare_word(surface: str) -> bool:
     if len(word) < _MIN_NAME_LETTERS or not word.isalpha():
         return False
     everyday = everyday_words()
-    return not any(form in everyday for form in _bases(word))
+    return not any(form in everyday for form in _bases(word)) and not _solid_compound(word)
+
+
+# Each part of a compound written solid ("wishlist", "counteroffer") is this long at least:
+# shorter parts split names too ("Yermak": "yer" + "mak").
+_COMPOUND_PART = 4
+
+
+def _solid_compound(word: str) -> bool:
+    """Whether a word is two everyday words written as one ("wish" + "list"): not a name."""
+    everyday = everyday_words()
+    return any(word[:i] in everyday and any(form in everyday for form in _bases(word[i:]))
+               for i in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1))
 
 
 def everyday_frequency(surface: str) -> float:

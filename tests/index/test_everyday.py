@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from wordfreq import zipf_frequency
+from wordfreq import word_frequency, zipf_frequency
 
 from index import datafiles, everyday
 from index.names import is_rare_word
@@ -26,18 +26,24 @@ def _sample() -> set[str]:
     return {w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)} | set(_ASKED)
 
 
+def _forget() -> None:
+    """Drop what this process has read, so the next call reads the cache folder again."""
+    everyday.everyday_words.cache_clear()
+    everyday.word_frequencies.cache_clear()
+
+
 @pytest.fixture
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(datafiles, "derived_dir", lambda: tmp_path / "derived")
-    everyday.everyday_words.cache_clear()
+    _forget()
     yield tmp_path / "derived"
-    everyday.everyday_words.cache_clear()
+    _forget()
 
 
 def test_the_list_is_wordfreqs_small_english_list(fresh_cache: Path) -> None:
     made = everyday.everyday_words()
     [saved] = fresh_cache.glob("everyday-en-*.json")
-    everyday.everyday_words.cache_clear()
+    _forget()
     assert everyday.everyday_words() == made  # read back from the file this time
     words = _sample()
     assert len(words) > 2000
@@ -47,11 +53,20 @@ def test_the_list_is_wordfreqs_small_english_list(fresh_cache: Path) -> None:
     assert saved.stat().st_size > 0
 
 
+def test_the_frequencies_are_wordfreqs(fresh_cache: Path) -> None:
+    table = everyday.word_frequencies()
+    _forget()
+    assert everyday.word_frequencies() == table  # read back from the file this time
+    for word in sorted(_sample()):  # word_frequency rounds to three significant figures
+        assert table.get(word, 0.0) == pytest.approx(word_frequency(word, "en", wordlist="small"),
+                                                     rel=5e-3), word
+
+
 def test_a_damaged_list_is_made_again(fresh_cache: Path) -> None:
     made = everyday.everyday_words()
     [saved] = fresh_cache.glob("everyday-en-*.json")
     saved.write_text('["the", 3]', encoding="utf-8")
-    everyday.everyday_words.cache_clear()
+    _forget()
     assert everyday.everyday_words() == made
     assert saved.read_text(encoding="utf-8") != '["the", 3]'
 

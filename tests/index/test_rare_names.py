@@ -33,6 +33,9 @@ def test_rare_and_everyday_words() -> None:
     # Inflected everyday words past the list's cut-off are not names; names stay names.
     assert not is_rare_word("fetching") and not is_rare_word("stopped")
     assert is_rare_word("kallas") and is_rare_word("lukashenko")
+    # Two everyday words written solid are no name; parts under four letters split names too.
+    assert not is_rare_word("wishlist") and not is_rare_word("kickbacks")
+    assert is_rare_word("yermak") and is_rare_word("rosatom") and is_rare_word("starmer")
     assert misspells("zelenksi", ["zelenski", "zaporizhzhia"])
     assert not misspells("orban", ["organ"])  # one letter in five is another word
 
@@ -62,3 +65,9 @@ def test_a_country_no_source_mentions_is_off_topic_however_typed(engine: Engine)
         result = engine.ask(question)
         assert not result.answered and result.abstention == "off_topic", question
         assert "kenya" in result.unknown_terms
+
+
+def test_a_compound_no_source_uses_does_not_decline_as_a_name(engine: Engine) -> None:
+    result = engine.ask("whats kyivs counteroffer on the nuclear plant")
+    assert result.answered and "counteroffer" in result.unknown_terms
+    assert any("50-50" in p.text for p in result.passages)
