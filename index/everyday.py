@@ -21,25 +21,32 @@ def word_frequencies() -> Mapping[str, float]:
     """Each word of letters in wordfreq's "small" English list: its share of English words.
 
     Importing wordfreq takes ~0.1 s (langcodes, ftfy, regex), most of a one-shot `citebot ask`
-    whose question has a word no source uses; the table read back from the cache takes ~0.02 s.
+    whose question has a word no source uses; the table read back from the cache takes ~0.01 s.
     A word of letters is in the list exactly when wordfreq gives it a frequency (zipf > 0).
     """
-    return derived("everyday-en", _wordlist_key(), _listed_words, _as_frequencies)
+    bins = derived("everyday-en", _wordlist_key(), _listed_words, _as_bins)
+    # As wordfreq's get_frequency_dict reads its own bins: bin i holds the words of -i centibels.
+    return {word: 10 ** (-i / 100) for i, words in enumerate(bins) for word in words}
 
 
-def _listed_words() -> dict[str, float]:
-    """The words of letters in wordfreq's small English list, with frequencies (imports it)."""
-    from wordfreq import get_frequency_dict
+def _listed_words() -> list[list[str]]:
+    """The small English list as wordfreq keeps it, by frequency bin, words of letters only.
 
-    table = get_frequency_dict("en", wordlist="small")
-    return {w: table[w] for w in sorted(table) if w.isalpha()}
+    Kept as bins, not as word → frequency, the table is a third the size and reads as fast as
+    the bare list of words did.
+    """
+    from wordfreq import get_frequency_list
+
+    return [sorted(w for w in words if w.isalpha())
+            for words in get_frequency_list("en", wordlist="small")]
 
 
-def _as_frequencies(saved: object) -> dict[str, float]:
-    """Saved frequencies back (TypeError if they are not words with numbers)."""
-    if not isinstance(saved, dict) or not all(
-            isinstance(w, str) and isinstance(f, float) for w, f in saved.items()):
-        raise TypeError("not a table of word frequencies")
+def _as_bins(saved: object) -> list[list[str]]:
+    """Saved bins back (TypeError if they are not lists of words)."""
+    if not isinstance(saved, list) or not all(
+            isinstance(words, list) and all(isinstance(w, str) for w in words)
+            for words in saved):
+        raise TypeError("not a list of frequency bins")
     return saved
 
 
