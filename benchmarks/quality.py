@@ -57,6 +57,7 @@ BLIND13 = ROOT / "benchmarks" / "data" / "blind13"
 BLIND14 = ROOT / "benchmarks" / "data" / "blind14"
 BLIND15 = ROOT / "benchmarks" / "data" / "blind15"
 BLIND16 = ROOT / "benchmarks" / "data" / "blind16"
+BLIND17 = ROOT / "benchmarks" / "data" / "blind17"
 
 
 def fold_of(question: str) -> str:
@@ -182,6 +183,11 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind16_article", tuple(load_questions(BLIND16 / "article.jsonl")),
                         "seed"),
             QuestionSet("blind16_multi", tuple(load_questions(BLIND16 / "multi.jsonl")),
+                        "multi3"),
+            # Written blind in session 19; first scored to judge "thing" as framing (dropped).
+            QuestionSet("blind17_article", tuple(load_questions(BLIND17 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind17_multi", tuple(load_questions(BLIND17 / "multi.jsonl")),
                         "multi3")]
 
 

@@ -122,9 +122,7 @@ _FRAME_WORDS = frozenset((
     # goal", "the current head"), which a report states without saying "new".
     "actually", "really", "exactly", "anything", "something", "just", "ok", "okay", "lol",
     "whats", "basically", "even", "still", "per", "bit", "new", "latest", "current", "currently",
-    "recent", "recently",
-    # Placeholder nouns: "the midas thing", "the nato stuff" name the topic by the other words.
-    "thing", "things", "stuff"))
+    "recent", "recently"))
 
 
 def frame_words(question: str) -> frozenset[str]:
