@@ -32,6 +32,17 @@ def unknown_words(index: Index, query: Query, settings: SearchSettings) -> list[
     return _rare_as_names(index, _unknown_groups(index, query), settings)
 
 
+def optional_unknown(index: Index, query: Query, unknown: list[TermGroup],
+                     settings: SearchSettings, *, follow_up: bool) -> list[TermGroup]:
+    """The unknown words a question is searched and judged without (see not_vetoing)."""
+    if not settings.name_abstention:
+        return []
+    missing = {g.surface for g in unknown}
+    found = {g.surface for g in query.groups if g.required and g.surface not in missing}
+    words = int(index.token_first[-1]) if settings.expected_words else None
+    return not_vetoing(unknown, follow_up=follow_up, words=words, found=len(found))
+
+
 def not_vetoing(unknown: list[TermGroup], *, follow_up: bool, words: int | None = None,
                 found: int = 0) -> list[TermGroup]:
     """The everyday words no source uses that cannot by themselves make a question off-topic.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .abbreviations import with_ordinal_words, with_unit_forms
-from .abstention import best_coverage, not_vetoing, unknown_words, why_declined
+from .abstention import best_coverage, optional_unknown, unknown_words, why_declined
 from .acronyms import with_acronyms
 from .conversation import CarriedWord, without_filler
 from .conversation_search import (
@@ -106,11 +106,7 @@ def _answer_query(index: Index, topics: Topics, query: Query, settings: SearchSe
     if carried:  # a follow-up's words of talk ("any idea", "the job") are neither topic nor unknown
         query = without_filler(query)
     unknown = unknown_words(index, query, settings)
-    words = int(index.token_first[-1]) if settings.expected_words else None
-    missing = {g.surface for g in unknown}
-    found = len({g.surface for g in query.groups if g.required and g.surface not in missing})
-    optional = not_vetoing(unknown, follow_up=bool(carried), words=words, found=found) \
-        if settings.name_abstention else []
+    optional = optional_unknown(index, query, unknown, settings, follow_up=bool(carried))
     if optional:
         query = replace(query, groups=tuple(replace(g, required=False)
                                             if any(g is o for o in optional) else g
