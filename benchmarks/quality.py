@@ -58,6 +58,7 @@ BLIND14 = ROOT / "benchmarks" / "data" / "blind14"
 BLIND15 = ROOT / "benchmarks" / "data" / "blind15"
 BLIND16 = ROOT / "benchmarks" / "data" / "blind16"
 BLIND17 = ROOT / "benchmarks" / "data" / "blind17"
+BLIND18 = ROOT / "benchmarks" / "data" / "blind18"
 
 
 def fold_of(question: str) -> str:
@@ -188,6 +189,11 @@ def blind_sets() -> list[QuestionSet]:
             QuestionSet("blind17_article", tuple(load_questions(BLIND17 / "article.jsonl")),
                         "seed"),
             QuestionSet("blind17_multi", tuple(load_questions(BLIND17 / "multi.jsonl")),
+                        "multi3"),
+            # Written blind in session 19; first scored to judge the fifth synonyms pass.
+            QuestionSet("blind18_article", tuple(load_questions(BLIND18 / "article.jsonl")),
+                        "seed"),
+            QuestionSet("blind18_multi", tuple(load_questions(BLIND18 / "multi.jsonl")),
                         "multi3")]
 
 

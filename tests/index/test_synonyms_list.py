@@ -188,6 +188,12 @@ def test_reviewed_merges_are_still_there() -> None:
     ("lose", "how much did they lose", "loss"),
     ("detaine", "how many detainees", "detain"),
     ("winner", "who was the winner", "win"),
+    # Chat words (fifth pass): slang and abbreviations people type, and what reports write.
+    ("merc", "how many mercs are there", "mercenari"),
+    ("spox", "what did the kremlin spox say", "spokesman"),
+    ("yr", "how many drones this yr", "year"),
+    ("payout", "who gets the payout", "compens"),
+    ("potus", "what did potus say", "presid"),
 ])
 def test_everyday_words_reach_the_reports_words(word: str, question: str, found: str) -> None:
     assert found in synonyms(word, tokenize_phrase(question))
