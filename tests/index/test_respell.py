@@ -12,8 +12,9 @@ def test_another_transliteration_of_a_known_name_is_answered(engine: Engine) -> 
     result = engine.ask(question)
     assert result.answered and result.unknown_terms == ()
     assert any("Zelensky" in p.text for p in result.passages)
+    # The synonyms list spells it both ways too (its fifth pass): off here, so this is respelling.
     typed = Engine(engine.sources_dir, engine.index_dir,
-                   settings=SearchSettings().without("respelling"))
+                   settings=SearchSettings().without("respelling", "synonym_weight"))
     assert typed.ask(question).unknown_terms == ("zelenskyy",)
 
 

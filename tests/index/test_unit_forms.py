@@ -22,8 +22,8 @@ def _engine(tmp_path: Path, settings: SearchSettings | None = None) -> Engine:
     return Engine(sources, tmp_path / "index", settings=settings or SearchSettings())
 
 
-def _without(tmp_path: Path, name: str) -> Engine:
-    return _engine(tmp_path, SearchSettings().without(name))
+def _without(tmp_path: Path, *names: str) -> Engine:
+    return _engine(tmp_path, SearchSettings().without(*names))
 
 
 def test_a_unit_typed_short_matches_the_unit_written_out(tmp_path: Path) -> None:
@@ -31,7 +31,9 @@ def test_a_unit_typed_short_matches_the_unit_written_out(tmp_path: Path) -> None
     result = _engine(tmp_path).ask(question)
     assert result.answered and result.unknown_terms == ()
     assert "13 of its 29 square kilometres" in result.passages[0].text
-    assert _without(tmp_path, "unit_forms").ask(question).unknown_terms == ("sq", "km")
+    # The synonyms list has "km" too (its fifth pass): off here, so this is unit_forms.
+    without = _without(tmp_path, "unit_forms", "synonym_weight")
+    assert without.ask(question).unknown_terms == ("sq", "km")
 
 
 def test_unit_forms_both_ways() -> None:
