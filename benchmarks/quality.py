@@ -52,13 +52,6 @@ BLIND7 = ROOT / "benchmarks" / "data" / "blind7"
 BLIND8 = ROOT / "benchmarks" / "data" / "blind8"
 BLIND10 = ROOT / "benchmarks" / "data" / "blind10"
 BLIND11 = ROOT / "benchmarks" / "data" / "blind11"
-BLIND12 = ROOT / "benchmarks" / "data" / "blind12"
-BLIND13 = ROOT / "benchmarks" / "data" / "blind13"
-BLIND14 = ROOT / "benchmarks" / "data" / "blind14"
-BLIND15 = ROOT / "benchmarks" / "data" / "blind15"
-BLIND16 = ROOT / "benchmarks" / "data" / "blind16"
-BLIND17 = ROOT / "benchmarks" / "data" / "blind17"
-BLIND18 = ROOT / "benchmarks" / "data" / "blind18"
 
 
 def fold_of(question: str) -> str:
@@ -126,6 +119,22 @@ def question_sets(fold: str | None) -> list[QuestionSet]:
     ]
 
 
+# The sets written blind as an article file and a 13-report file, each first scored to judge one
+# pre-registered change (its README's "Use so far"): blind12 (session 18, standalone counts),
+# blind13 (two changes), blind14 (`reason_cue`), blind15 (`expected_words`), blind16 (solid
+# compounds), blind17 ("thing" as framing, dropped), blind18 (the fifth synonyms pass).
+PAIRED = ("blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18")
+
+
+def article_and_multi(name: str) -> list[QuestionSet]:
+    """A paired blind set's two question sets: over the article, and over the 13 reports."""
+    folder = ROOT / "benchmarks" / "data" / name
+    return [QuestionSet(f"{name}_article", tuple(load_questions(folder / "article.jsonl")),
+                        "seed"),
+            QuestionSet(f"{name}_multi", tuple(load_questions(folder / "multi.jsonl")),
+                        "multi3")]
+
+
 def blind_sets() -> list[QuestionSet]:
     """The sets written blind to the code: scored once per change, never tuned on.
 
@@ -159,42 +168,7 @@ def blind_sets() -> list[QuestionSet]:
                         "multi3"),
             QuestionSet("blind11_article", tuple(load_questions(BLIND11 / "questions.jsonl")),
                         "seed"),
-            # Written blind in session 17, first scored in session 18 to judge a pre-registered
-            # change (blind12/README.md).
-            QuestionSet("blind12_article", tuple(load_questions(BLIND12 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind12_multi", tuple(load_questions(BLIND12 / "multi.jsonl")),
-                        "multi3"),
-            # Written blind in session 18; judged two pre-registered changes (blind13/README.md).
-            QuestionSet("blind13_article", tuple(load_questions(BLIND13 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind13_multi", tuple(load_questions(BLIND13 / "multi.jsonl")),
-                        "multi3"),
-            # Written blind in session 18; first scored to judge `reason_cue` (blind14/README.md).
-            QuestionSet("blind14_article", tuple(load_questions(BLIND14 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind14_multi", tuple(load_questions(BLIND14 / "multi.jsonl")),
-                        "multi3"),
-            # Written blind in session 18; first scored to judge `expected_words` (blind15/).
-            QuestionSet("blind15_article", tuple(load_questions(BLIND15 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind15_multi", tuple(load_questions(BLIND15 / "multi.jsonl")),
-                        "multi3"),
-            # Written blind in session 19; first scored to judge solid compounds (blind16/).
-            QuestionSet("blind16_article", tuple(load_questions(BLIND16 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind16_multi", tuple(load_questions(BLIND16 / "multi.jsonl")),
-                        "multi3"),
-            # Written blind in session 19; first scored to judge "thing" as framing (dropped).
-            QuestionSet("blind17_article", tuple(load_questions(BLIND17 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind17_multi", tuple(load_questions(BLIND17 / "multi.jsonl")),
-                        "multi3"),
-            # Written blind in session 19; first scored to judge the fifth synonyms pass.
-            QuestionSet("blind18_article", tuple(load_questions(BLIND18 / "article.jsonl")),
-                        "seed"),
-            QuestionSet("blind18_multi", tuple(load_questions(BLIND18 / "multi.jsonl")),
-                        "multi3")]
+            *(qs for name in PAIRED for qs in article_and_multi(name))]
 
 
 def row(report: EvalReport) -> str:

@@ -19,8 +19,9 @@ from .answer_type import (
 )
 from .corpus import Index
 from .counting import count_test, named_but_uncounted
+from .everyday import everyday_frequency
 from .models import Passage
-from .names import everyday_frequency, is_rare_word, misspells
+from .names import is_rare_word, misspells
 from .query import Query, TermGroup
 from .search import coverage_at
 from .settings import SearchSettings

@@ -1,4 +1,8 @@
-"""Everyday English: wordfreq's "small" English list and its frequencies, kept in the user cache."""
+"""Everyday English: wordfreq's "small" English list and its frequencies (kept in the user cache).
+
+And the stems an English inflection may stand on, so a listed word's inflection past the list's
+cut-off ("fetching", "restarting") counts as listed.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,40 @@ def word_frequencies() -> Mapping[str, float]:
     bins = derived("everyday-en", _wordlist_key(), _listed_words, _as_bins)
     # As wordfreq's get_frequency_dict reads its own bins: bin i holds the words of -i centibels.
     return {word: 10 ** (-i / 100) for i, words in enumerate(bins) for word in words}
+
+
+def is_everyday(word: str) -> bool:
+    """Whether a lowercase word, or a stem its inflection may stand on, is in the list."""
+    everyday = everyday_words()
+    return any(form in everyday for form in _word_forms(word))
+
+
+def everyday_frequency(surface: str) -> float:
+    """A word's share of English words (wordfreq), else its inflection's stem's; 0 if unlisted.
+
+    "restarting" is past the list's cut-off: it is counted as often as "restart".
+    """
+    table = word_frequencies()
+    word = surface.lower().split("'")[0]
+    return table.get(word) or max((table.get(form, 0.0) for form in _word_forms(word)),
+                                  default=0.0)
+
+
+# An English inflection on an everyday stem ("fetching", "haggled") is an everyday word the
+# list may miss: past its cut-off, not a name. (suffix, what the stem may have lost to it)
+_INFLECTIONS = (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)))
+
+
+def _word_forms(word: str) -> list[str]:
+    """The word and the stems its English inflection may stand on ("fetching" → "fetch")."""
+    forms = [word]
+    for suffix, restored in _INFLECTIONS:
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 3:
+            forms += [stem + r for r in restored]
+            if len(stem) > 3 and stem[-1] == stem[-2]:  # "stopped" → "stop"
+                forms.append(stem[:-1])
+    return forms
 
 
 def _listed_words() -> list[list[str]]:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .corpus import remembered
 from .datafiles import data_lines
-from .everyday import everyday_words, word_frequencies
+from .everyday import everyday_words, is_everyday
 from .tokens import tokenize_phrase
 
 # A word this short may be an acronym typed in lowercase ("isw", "znpp"), not a name.
@@ -86,8 +86,7 @@ def is_rare_word(surface: str) -> bool:
     word = surface.lower().split("'")[0]
     if len(word) < _MIN_NAME_LETTERS or not word.isalpha():
         return False
-    everyday = everyday_words()
-    return not any(form in everyday for form in _bases(word)) and not _solid_compound(word)
+    return not is_everyday(word) and not _solid_compound(word)
 
 
 # Each part of a compound written solid ("wishlist", "counteroffer") is this long at least:
@@ -98,35 +97,8 @@ _COMPOUND_PART = 4
 def _solid_compound(word: str) -> bool:
     """Whether a word is two everyday words written as one ("wish" + "list"): not a name."""
     everyday = everyday_words()
-    return any(word[:i] in everyday and any(form in everyday for form in _bases(word[i:]))
+    return any(word[:i] in everyday and is_everyday(word[i:])
                for i in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1))
-
-
-def everyday_frequency(surface: str) -> float:
-    """A word's share of English words (wordfreq), else its inflection's stem's; 0 if unlisted.
-
-    "restarting" is past the list's cut-off: it is counted as often as "restart".
-    """
-    table = word_frequencies()
-    word = surface.lower().split("'")[0]
-    return table.get(word) or max((table.get(form, 0.0) for form in _bases(word)), default=0.0)
-
-
-# An English inflection on an everyday stem ("fetching", "haggled") is an everyday word the
-# list may miss: past its cut-off, not a name. (suffix, what the stem may have lost to it)
-_INFLECTIONS = (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)))
-
-
-def _bases(word: str) -> list[str]:
-    """The word and the stems its English inflection may stand on ("fetching" → "fetch")."""
-    forms = [word]
-    for suffix, restored in _INFLECTIONS:
-        stem = word.removesuffix(suffix)
-        if stem != word and len(stem) >= 3:
-            forms += [stem + r for r in restored]
-            if len(stem) > 3 and stem[-1] == stem[-2]:  # "stopped" → "stop"
-                forms.append(stem[:-1])
-    return forms
 
 
 def prepare_spellings(vocabulary: Collection[str]) -> None:

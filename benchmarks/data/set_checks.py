@@ -12,7 +12,9 @@ two multi.jsonl questions; follow-up kinds known, `uncovered` exactly when expec
 one uncovered follow-up a conversation. Prints, for each null question or uncovered turn, which of
 its content words its corpus has and lacks. Exits 1 on any error.
 
-Each set's check.py names its folder and how many turns a conversation has, and calls run().
+Each set's check.py names its folder and how many turns a conversation has, and calls run();
+blind12's, which has no conversations and allows up to 3 expect strings an article question,
+passes no turns and its own shapes.
 """
 from pathlib import Path
 
@@ -109,9 +111,16 @@ def check_conversations(
     ], nulls
 
 
-def run(here: Path, description: str, turns_allowed: tuple[int, int]) -> int:
-    """Run every check on the set in `here`, print a summary, return the exit status."""
-    args = arguments(description, "list the files each answerable question or turn hits")
+def run(here: Path, description: str, turns_allowed: tuple[int, int] | None,
+        shapes: dict[str, tuple[int, int, int, int]] | None = None) -> int:
+    """Run every check on the set in `here`, print a summary, return the exit status.
+
+    `turns_allowed` None: the set has no conversations.jsonl. `shapes`: SHAPES unless given.
+    """
+    shapes = shapes or SHAPES
+    args = arguments(description, "list the files each answerable question hits" if
+                     turns_allowed is None else
+                     "list the files each answerable question or turn hits")
     errors: list[str] = []
     texts = thirteen_reports(args.multi_dev, ARTICLE, errors)
     if texts is None:
@@ -122,12 +131,12 @@ def run(here: Path, description: str, turns_allowed: tuple[int, int]) -> int:
 
     rows = load_jsonl(here / "article.jsonl", errors)
     article_found, _, _, article_nulls = check_rows("article.jsonl", rows, article, errors,
-                                                    args.verbose, SHAPES["article.jsonl"])
+                                                    args.verbose, shapes["article.jsonl"])
     article_questions = {r["question"].strip().lower() for r in rows
                          if isinstance(r, dict) and isinstance(r.get("question"), str)}
     rows = load_jsonl(here / "multi.jsonl", errors)
     multi_found, per_file, several, multi_nulls = check_rows("multi.jsonl", rows, texts, errors,
-                                                             args.verbose, SHAPES["multi.jsonl"])
+                                                             args.verbose, shapes["multi.jsonl"])
     for row in rows:
         if isinstance(row, dict) and isinstance(row.get("question"), str) \
                 and row["question"].strip().lower() in article_questions:
@@ -135,9 +144,12 @@ def run(here: Path, description: str, turns_allowed: tuple[int, int]) -> int:
     unused = [name for name, n in per_file.items() if n < 2]
     if unused:
         errors.append(f"multi.jsonl: reports answering fewer than 2 questions: {unused}")
-    rows = load_jsonl(here / "conversations.jsonl", errors)
-    conv_lines, conv_nulls = check_conversations(rows, corpora, errors, args.verbose,
-                                                 turns_allowed)
+    conv_lines: list[str] = []
+    conv_nulls: list[tuple[str, str]] = []
+    if turns_allowed is not None:
+        rows = load_jsonl(here / "conversations.jsonl", errors)
+        conv_lines, conv_nulls = check_conversations(rows, corpora, errors, args.verbose,
+                                                     turns_allowed)
 
     print(f"sources: {len(texts)}")
     print(f"article.jsonl: {article_found} answerable, {len(article_nulls)} off-topic")

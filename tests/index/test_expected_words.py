@@ -8,7 +8,7 @@ import pytest
 
 from index.abstention import not_vetoing
 from index.engine import Engine
-from index.names import everyday_frequency
+from index.everyday import everyday_frequency
 from index.query import TermGroup
 from index.settings import SearchSettings
 
