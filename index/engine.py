@@ -303,8 +303,7 @@ class Engine:
             snap = self.snapshot
             result = run(snap)
         return self._order.reordered(result, weight=self.settings.semantic_weight,
-                                     sentences=snap.index.size,
-                                     floor=self.settings.meaning_floor)
+                                     sentences=snap.index.size)
 
     def _force_full_rebuild(self) -> None:
         """Build a new index from the sources, ignoring the damaged one (served till the swap)."""

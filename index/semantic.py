@@ -7,9 +7,7 @@ the question (as understood, for a follow-up) and the passage's text under all-M
 number for "how many") first. The first passage is the best of the words' first SHOWN; the next
 are the rest of those, or for a follow-up the best of the rest of the words' first
 FOLLOW_UP_POOL (the words alone often repeat the subject the earlier turns carried). So every
-abstention stays the lexical engine's, and the model picks which of its passages come first,
-with one exception: an answer none of whose first SHOWN passages reads anything like the
-question (a cosine under SearchSettings.meaning_floor) is declined as off-topic.
+abstention stays the lexical engine's, and the model picks which of its passages come first.
 Across every question set, reordering by the cosine alone gains nothing (the model is no
 ranking); mixed over every candidate it drifts to passages on the topic that do not answer
 (NOTES-sem.md); mixed over the first few, it moves the answer first where the words alone put it
@@ -95,17 +93,14 @@ class SemanticOrder:
         used = follow_up and top >= SHOWN and _used(weight, sentences)
         return max(top, FOLLOW_UP_POOL) if used else top
 
-    def reordered(self, answer: Answer, *, weight: float, sentences: int,
-                  floor: float = 0.0) -> Answer:
+    def reordered(self, answer: Answer, *, weight: float, sentences: int) -> Answer:
         """The answer with its first passages in the mixed order (as it was when off or unsure).
 
         `weight`: the meaning's share of the mix (0 = off); `sentences`: the size of the index
         the answer came from (the stage is off above MAX_SENTENCES). The first passage is the
         best of the words' first SHOWN; a follow-up's (an answer with `understood_as`) next two
         are the best of the rest of its first FOLLOW_UP_POOL, any answer's the rest of its first
-        SHOWN. Passages past those keep the words' order. Declined as off-topic when none of the
-        first SHOWN has a cosine of `floor` with the question: the words matched what it is not
-        about ("how do i season a cast iron pan" → "cast ballots").
+        SHOWN. Passages past those keep the words' order.
         """
         text = (answer.understood_as or answer.question).strip()
         pool = answer.passages[:FOLLOW_UP_POOL if answer.understood_as else SHOWN]
@@ -122,12 +117,9 @@ class SemanticOrder:
         if vectors is None:  # the model cannot be loaded (said once)
             return answer
         question, *vectors = vectors
-        closeness = [float(question @ vector) for vector in vectors]
-        if max(closeness[:SHOWN]) < floor:
-            return replace(answer, answered=False, passages=(), abstention="off_topic")
         best = pool[0].score or 1.0
-        mixed = [(1.0 - weight) * p.score / best + weight * close
-                 for p, close in zip(pool, closeness, strict=True)]
+        mixed = [(1.0 - weight) * p.score / best + weight * float(question @ vector)
+                 for p, vector in zip(pool, vectors, strict=True)]
         # The model cannot tell what kind of answer is asked for ("when", "how many"): a passage
         # holding it never goes below one that does not (index/answer_type).
         kind = answer_kind(text)

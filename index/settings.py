@@ -113,10 +113,6 @@ class SearchSettings:
     # The passages shown first, reordered by an equal mix of their score and their meaning's
     # closeness to the question (index/semantic). 0.5 is the equal mix, not a tuned value.
     semantic_weight: float = 0.5
-    # An answer whose passages shown all have a cosine under this with the question, under the
-    # semantic order's model, is declined as off-topic: its words matched what the question is
-    # not about ("how do i season a cast iron pan" → "cast ballots"). Off with the order.
-    meaning_floor: float = 0.1
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> SearchSettings:
