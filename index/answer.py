@@ -194,7 +194,7 @@ def _passages(index: Index, scored: Scored, order: np.ndarray, query: Query, top
             if all(c.source_id != citation.source_id for c in also[twin]):
                 also[twin].append(citation)
             continue
-        ids = _window(index, row, context, used)
+        ids = window_rows(index, row, context, used)
         match = ids.index(bold)
         used.update(ids)
         sentences = tuple(index.sentence(i) for i in ids)
@@ -216,9 +216,9 @@ def window_texts(index: Index, context: int = 1) -> Iterator[str]:
     """The text of every passage an answer can show with `context` neighbours a side.
 
     First each sentence's whole window, then the windows cut short on one side or both by a
-    passage shown before them (what `_window` gives when neighbours are used already).
+    passage shown before them (what `window_rows` gives when neighbours are used already).
     """
-    windows = [_window(index, row, context, set()) for row in range(index.size)]
+    windows = [window_rows(index, row, context, set()) for row in range(index.size)]
     for ids in windows:
         yield " ".join(index.sentence(i) for i in ids)
     for row, ids in enumerate(windows):
@@ -228,7 +228,7 @@ def window_texts(index: Index, context: int = 1) -> Iterator[str]:
                     yield " ".join(index.sentence(i) for i in range(lo, hi + 1))
 
 
-def _window(index: Index, row: int, context: int, used: set[int]) -> tuple[int, ...]:
+def window_rows(index: Index, row: int, context: int, used: set[int]) -> tuple[int, ...]:
     """A row and up to `context` neighbours a side from its section, none already shown."""
     section = index.sent_section[row]
     lo = row

@@ -266,7 +266,7 @@ class Engine:
         """Answer a question from the sources."""
         return self._answering(lambda snap: answer(
             snap.index, snap.topics, question, top=top, source=source, context=context,
-            settings=self.settings))
+            settings=self.settings), context=context)
 
     def ask_issue(self, key: str, *, side: str | None = None, question: str = "",
                   top: int = 3, context: int = 1) -> Answer:
@@ -279,7 +279,8 @@ class Engine:
 
         return self._answering(run)
 
-    def _answering(self, run: Callable[[Snapshot], Answer]) -> Answer:
+    def _answering(self, run: Callable[[Snapshot], Answer], *,
+                   context: int | None = None) -> Answer:
         """Run an answer, its first passages ordered by meaning too (index/semantic).
 
         A damaged index found on the way is rebuilt and the answer retried: a big index's
@@ -302,8 +303,13 @@ class Engine:
             self._force_full_rebuild()
             snap = self.snapshot
             result = run(snap)
-        return self._order.reordered(result, weight=self.settings.semantic_weight,
-                                     sentences=snap.index.size)
+        result = self._order.reordered(result, weight=self.settings.semantic_weight,
+                                       sentences=snap.index.size)
+        if context is None:  # an issue's passages: what the issue's words find
+            return result
+        return self._order.closest_first(snap.index, result, context=context,
+                                         margin=self.settings.meaning_first,
+                                         weight=self.settings.semantic_weight)
 
     def _force_full_rebuild(self) -> None:
         """Build a new index from the sources, ignoring the damaged one (served till the swap)."""
@@ -335,7 +341,7 @@ class Engine:
                 result = with_candidates(result, asked(pool).passages, pool)
             return replace(result, question=question, understood_as=resolved.understood_as)
 
-        result = self._answering(run)
+        result = self._answering(run, context=context)
         return replace(result, passages=result.passages[:top])
 
     def sources(self) -> list[SourceInfo]:

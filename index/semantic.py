@@ -35,10 +35,13 @@ import numpy as np
 
 from .answer_type import answer_kind
 from .errors import SemanticModelError
+from .meaning_first import MAX_SENTENCES as MEANING_FIRST_MAX
+from .meaning_first import WindowMatrix, closest_first
 from .models import Answer
 from .semantic_model import Vectors, load_encoder, vector_store
 
 if TYPE_CHECKING:
+    from .corpus import Index
     from .vector_store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,7 @@ class SemanticOrder:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # text → vector, oldest first
         self._cache_lock = threading.Lock()
+        self._windows = WindowMatrix()
 
     def pool(self, top: int, *, follow_up: bool, weight: float, sentences: int) -> int:
         """How many passages to ask the words for, to show `top`: more for a follow-up it orders.
@@ -137,6 +141,49 @@ class SemanticOrder:
         rest = [p for i, p in enumerate(answer.passages) if i not in order]
         return replace(answer, passages=first + tuple(
             replace(p, rank=rank) for rank, p in enumerate(rest, start=len(first) + 1)))
+
+    def closest_first(self, index: Index, answer: Answer, *, context: int, margin: float,
+                      weight: float) -> Answer:
+        """A standalone answer with the window closest in meaning first (index/meaning_first).
+
+        Its windows are embedded once per served index (kept in the store across processes).
+        """
+        question = answer.question.strip()
+        if not (margin and answer.answered and answer.understood_as is None and question
+                and answer.passages and _used(weight, index.size)
+                and index.size <= MEANING_FIRST_MAX and not self._unavailable):
+            return answer
+        first = answer.passages[0].text
+        try:
+            matrix = self._windows.get(index, context, lambda texts: self._all_vectors(
+                texts, weight=weight, sentences=index.size))
+            vectors = self._vectors([question, first], storable=frozenset((first,)),
+                                    weight=weight, sentences=index.size)
+        except SemanticModelError as exc:
+            self._turn_off(exc)
+            return answer
+        if matrix is None or vectors is None:
+            return answer
+        return closest_first(index, answer, matrix, vectors[0], vectors[1], context=context,
+                             margin=margin)
+
+    def _all_vectors(self, texts: list[str], *, weight: float,
+                     sentences: int) -> np.ndarray | None:
+        """Every text's vector, one row each: from the store, the rest embedded and stored."""
+        store = self._open_store() if self._open_store is not None else None
+        kept: dict[str, np.ndarray] = {}
+        if store is not None:
+            for chunk in _batched(texts, _LOOKUP_BATCH):
+                kept.update(store.get(chunk))
+        missing = list(dict.fromkeys(t for t in texts if t not in kept))
+        if missing:
+            if not self.prepared(weight=weight, sentences=sentences) or self._encoder is None:
+                return None
+            computed = list(zip(missing, self._encoder.embed(missing), strict=True))
+            kept.update(computed)
+            if store is not None:
+                store.put(computed)
+        return np.stack([kept[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
     def keep_passages(self, texts: Iterable[str], *, weight: float, sentences: int,
                       stop: Callable[[], bool]) -> int:

@@ -26,7 +26,8 @@ def _engine(sources_dir: Path, tmp_path: Path, named_first: float) -> Engine:
                               ("office", "Head of the presidential office resigns", _OFFICE)):
         (sources_dir / f"{name}.md").write_text(_HEAD.format(title=title, name=name) + body,
                                                 encoding="utf-8")
-    settings = replace(SearchSettings(), named_first=named_first)
+    # The words' order alone: the meaning would find the resignation either way (meaning_first).
+    settings = replace(SearchSettings(), named_first=named_first, meaning_first=0.0)
     engine = Engine(sources_dir, tmp_path / f"index-{named_first}", settings=settings)
     engine.open()
     return engine
