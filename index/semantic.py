@@ -7,15 +7,18 @@ the question (as understood, for a follow-up) and the passage's text under all-M
 number for "how many") first. The first passage is the best of the words' first SHOWN; the next
 are the rest of those, or for a follow-up the best of the rest of the words' first
 FOLLOW_UP_POOL (the words alone often repeat the subject the earlier turns carried). So every
-abstention stays the lexical engine's, and the model picks which of its passages come first.
+abstention stays the lexical engine's, and the model picks which of its passages come first;
+for a standalone question over a small index it may also put a window of its own first, when
+that window is much closer in meaning than the words' first passage (index/meaning_first).
 Across every question set, reordering by the cosine alone gains nothing (the model is no
 ranking); mixed over every candidate it drifts to passages on the topic that do not answer
 (NOTES-sem.md); mixed over the first few, it moves the answer first where the words alone put it
 second or third (README).
 
-Nothing is embedded ahead of time: a question and three passages are four forward passes
-(~5-40 ms each, one call to the model), cached by text in memory and, for the passages (the
-sources' own text, never a question), across processes in the user cache (index/vector_store).
+Apart from index/meaning_first's windows, nothing is embedded ahead of time: a question and
+three passages are four forward passes (~5-40 ms each, one call to the model), cached by text in
+memory and, for the passages (the sources' own text, never a question), across processes in the
+user cache (index/vector_store).
 Above MAX_SENTENCES the stage is off, so the speed targets of big indexes hold: there the lexical
 order is the answer's.
 """

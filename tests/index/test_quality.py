@@ -119,8 +119,10 @@ def test_title_rows_reach_sentences_that_do_not_name_the_subject(
 
 # encyclopedia_blind (tests/index/data/encyclopedia_blind/): 40 summaries; the 118 questions were
 # written from the titles alone before the documents (encyclopedia_blind_questions.txt), 113
-# answerable, 5 not. Measured with the defaults (top 3, all 40): hit@1 0.690, hit@3 0.885,
-# abstentions 3/5, 1 wrongful abstention; plain BM25 hit@1 0.354, hit@3 0.637. (Before session 17
+# answerable, 5 not. Measured with the defaults (top 3, all 40): hit@1 0.673, hit@3 0.885,
+# abstentions 3/5, 1 wrongful abstention; plain BM25 hit@1 0.354, hit@3 0.637. (0.690 before
+# session 20's meaning_first, which puts two other first passages here: known when it was
+# pre-registered, landed on blind20's net; NOTES-rounds.md session 20.) (Before session 17
 # it was 0.735 / 0.929: the "who/where" cue, removed then, gained 5 first passages here and
 # nothing on any held-out news set, conversation file or WikiQA; README, answer quality.)
 BLIND = DATA / "encyclopedia_blind"
@@ -148,9 +150,9 @@ def test_blind_questions_match_the_question_list() -> None:
 @pytest.mark.parametrize("restrict", [True, False])
 def test_encyclopedia_blind_figures(blind_engine: Engine, restrict: bool) -> None:
     report = _blind_report(blind_engine, restrict)
-    assert report.hit1 >= 0.68, report.lines()
+    assert report.hit1 >= 0.67, report.lines()
     assert report.hit3 >= 0.86, report.lines()
-    assert report.mrr5 >= 0.77, report.lines()
+    assert report.mrr5 >= 0.765, report.lines()
     assert report.abstained_unanswerable >= 1, report.lines()
     assert report.wrongful_abstentions <= 7, report.lines()
 
