@@ -7,8 +7,9 @@ the index's windows by meaning: every sentence with its neighbours (the passage 
 shown as) is embedded once and kept (index/semantic's store), and the question is compared with
 all of them. When the closest one's cosine beats the first passage's by SearchSettings.
 meaning_first or more, it is shown first and the words' passages follow. Whether to answer stays
-the words' decision; only a standalone question is read so (a follow-up's reading is built from
-earlier turns' words, not typed by the user). Off with the semantic order (index/semantic).
+the words' decision. A follow-up is compared as it was read (its "understood as" line, the
+user's words with the earlier turns'); an issue command's passages stay what its words find.
+Off with the semantic order (index/semantic).
 
 Above MAX_SENTENCES it is off: the windows are embedded once per machine and kept, but once is
 ~40 ms a window on two cores (the 13 reports' 467 in ~20 s; 2,000 in ~1.5 min), which the first
@@ -58,10 +59,12 @@ class WindowMatrix:
 
 
 def closest_first(index: Index, answer: Answer, matrix: np.ndarray, question: np.ndarray,
-                  first: np.ndarray, *, context: int, margin: float) -> Answer:
+                  first: np.ndarray, *, context: int, margin: float,
+                  asked: str | None = None) -> Answer:
     """The answer with the window closest in meaning shown first, if it beats the first by margin.
 
-    `question`, `first`: the vectors of the question and of the first passage shown.
+    `question`, `first`: the vectors of the question and of the first passage shown; `asked`:
+    the question's text as read (a follow-up's "understood as"), by default the answer's.
     """
     lo, hi = _rows(index, answer.source)
     if hi <= lo or not answer.passages:
@@ -76,7 +79,7 @@ def closest_first(index: Index, answer: Answer, matrix: np.ndarray, question: np
         return _ranked(answer, [holder, *rest])
     ids = window_rows(index, row, context, set())
     text = " ".join(index.sentence(i) for i in ids)
-    kind = answer_kind(answer.question)
+    kind = answer_kind(asked if asked is not None else answer.question)
     if kind is not None and not kind(text) and any(kind(p.text) for p in answer.passages):
         return answer  # the model cannot tell a passage holding the kind of answer asked for
     used = set(ids)

@@ -147,20 +147,21 @@ class SemanticOrder:
 
     def closest_first(self, index: Index, answer: Answer, *, context: int, margin: float,
                       weight: float) -> Answer:
-        """A standalone answer with the window closest in meaning first (index/meaning_first).
+        """The answer with the window closest in meaning first (index/meaning_first).
 
-        Its windows are embedded once per served index (kept in the store across processes).
+        A follow-up is compared as it was read (its "understood as" line). Its windows are
+        embedded once per served index (kept in the store across processes).
         """
-        question = answer.question.strip()
-        if not (margin and answer.answered and answer.understood_as is None and question
-                and answer.passages and _used(weight, index.size)
+        reading = (answer.understood_as or answer.question).strip()
+        if not (margin and answer.answered and reading and answer.passages
+                and _used(weight, index.size)
                 and index.size <= MEANING_FIRST_MAX and not self._unavailable):
             return answer
         first = answer.passages[0].text
         try:
             matrix = self._windows.get(index, context, lambda texts: self._all_vectors(
                 texts, weight=weight, sentences=index.size))
-            vectors = self._vectors([question, first], storable=frozenset((first,)),
+            vectors = self._vectors([reading, first], storable=frozenset((first,)),
                                     weight=weight, sentences=index.size)
         except SemanticModelError as exc:
             self._turn_off(exc)
@@ -168,7 +169,7 @@ class SemanticOrder:
         if matrix is None or vectors is None:
             return answer
         return closest_first(index, answer, matrix, vectors[0], vectors[1], context=context,
-                             margin=margin)
+                             margin=margin, asked=reading)
 
     def _all_vectors(self, texts: list[str], *, weight: float,
                      sentences: int) -> np.ndarray | None:

@@ -113,8 +113,9 @@ class SearchSettings:
     # The passages shown first, reordered by an equal mix of their score and their meaning's
     # closeness to the question (index/semantic). 0.5 is the equal mix, not a tuned value.
     semantic_weight: float = 0.5
-    # A standalone question's closest window in meaning is shown first when its cosine beats the
-    # first passage's by this much (index/meaning_first; 0 = off). Off with the semantic order.
+    # A question's closest window in meaning (a follow-up's: as read) is shown first when its
+    # cosine beats the first passage's by this much (index/meaning_first; 0 = off). Off with the
+    # semantic order.
     # Set on used question sets (docs/dev-notes/NOTES-rounds.md, session 20).
     meaning_first: float = 0.25
 
